@@ -1,0 +1,69 @@
+package customresource
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// ErrResponseURL is the kind of error ValidateResponseURL returns.
+var ErrResponseURL = errors.New("invalid ResponseURL")
+
+// responseBucket matches the names of CloudFormation's response buckets,
+// for example cloudformation-custom-resource-response-useast1 (the region
+// without dashes in the commercial regions; with them in newer ones).
+const responseBucket = `cloudformation-custom-resource-response-[a-z0-9-]+`
+
+// s3Endpoint matches the S3 endpoints a pre-signed URL uses: the global
+// endpoint, the regional ones in both the dot and the legacy dash form, and
+// dual-stack, in the aws, aws-us-gov and aws-cn partitions.
+const s3Endpoint = `s3(\.amazonaws\.com|[.-][a-z0-9-]+\.amazonaws\.com|\.dualstack\.[a-z0-9-]+\.amazonaws\.com)(\.cn)?`
+
+var (
+	virtualHostStyle = regexp.MustCompile(`^` + responseBucket + `\.` + s3Endpoint + `$`)
+	pathStyleHost    = regexp.MustCompile(`^` + s3Endpoint + `$`)
+	pathStyleBucket  = regexp.MustCompile(`^/` + responseBucket + `/`)
+)
+
+// ValidateResponseURL checks that raw is a URL CloudFormation issues for
+// responses: https, no user info, the default port, and an S3 host of the
+// CloudFormation response buckets (virtual-host or path style). With
+// allowLocal, http and https URLs on loopback hosts pass too. The error
+// never contains the URL, which is a write credential.
+func ValidateResponseURL(raw string, allowLocal bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.Join(ErrResponseURL, errors.New("the ResponseURL does not parse as a URL"))
+	}
+	if u.User != nil {
+		return errors.Join(ErrResponseURL, errors.New("the ResponseURL carries user information"))
+	}
+	host := strings.ToLower(u.Hostname())
+	if allowLocal && isLoopback(host) && (u.Scheme == "http" || u.Scheme == "https") {
+		return nil
+	}
+	if u.Scheme != "https" {
+		return errors.Join(ErrResponseURL, errors.New("the ResponseURL is not https"))
+	}
+	if p := u.Port(); p != "" && p != "443" {
+		return errors.Join(ErrResponseURL, errors.New("the ResponseURL has a non-default port"))
+	}
+	if virtualHostStyle.MatchString(host) {
+		return nil
+	}
+	if pathStyleHost.MatchString(host) && pathStyleBucket.MatchString(u.EscapedPath()) {
+		return nil
+	}
+	return errors.Join(ErrResponseURL, errors.New("the ResponseURL's host is not a CloudFormation response bucket on S3"))
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

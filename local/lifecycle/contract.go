@@ -1,0 +1,146 @@
+package lifecycle
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/cfn"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+)
+
+// Contract describes a resource for RunContract.
+type Contract struct {
+	// ResourceType is the custom resource type, e.g.
+	// Custom::RedshiftDataApiSecret.
+	ResourceType string
+	// Invoke delivers events to the function under test.
+	Invoke Invoke
+	// Create are valid properties for a Create.
+	Create map[string]any
+	// UpdateInPlace are properties that change the resource created with
+	// Create without replacing it.
+	UpdateInPlace map[string]any
+	// UpdateReplace are properties that require a replacement of the
+	// resource created with Create.
+	UpdateReplace map[string]any
+	// InvalidProperties fail validation, on Create and on Update.
+	InvalidProperties map[string]any
+	// Exists reports whether the resource with physicalID exists.
+	Exists func(ctx context.Context, physicalID string) (bool, error)
+	// Check, if set, makes resource-specific assertions on every response;
+	// phase names the step, e.g. "create" or "rollback".
+	Check func(t *testing.T, phase string, resp cfn.Response)
+}
+
+// RunContract runs, each as a subtest, the request sequences CloudFormation
+// sends a custom resource: create and read back, duplicate delivery of a
+// Create, update in place, update with replacement followed by the delete of
+// the old physical ID, a failed update followed by its rollback, delete,
+// delete twice, and the delete of a failed Create's marker. Every response
+// is checked against CloudFormation's rules before c.Check sees it.
+func RunContract(t *testing.T, c Contract) {
+	t.Helper()
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, s *step)
+	}{
+		{"create", contractCreate},
+		{"duplicate create", contractDuplicateCreate},
+		{"update in place", contractUpdateInPlace},
+		{"update with replacement", contractUpdateReplace},
+		{"failed update and rollback", contractRollback},
+		{"delete", contractDelete},
+		{"delete twice", contractDeleteTwice},
+		{"delete of a failed create", contractFailedCreate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := NewDriver(c.ResourceType, c.Invoke)
+			if err != nil {
+				t.Fatalf("starting the driver: %v", err)
+			}
+			defer d.Close()
+			tc.run(t, &step{t: t, c: c, d: d, ctx: t.Context()})
+		})
+	}
+}
+
+func contractCreate(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	s.wantExists(id, true)
+	s.delete("cleanup", id, s.c.Create)
+}
+
+func contractDuplicateCreate(t *testing.T, s *step) {
+	ev := s.d.NewEvent(cfn.RequestCreate, "", nil, s.c.Create)
+	first := s.expect("create", cfn.StatusSuccess, s.send(ev))
+	second := s.expect("duplicate create", cfn.StatusSuccess, s.send(ev))
+	if first.PhysicalResourceID != second.PhysicalResourceID {
+		t.Errorf("duplicate create: physical ID %q, first delivery returned %q; a redelivery must converge on the same resource", second.PhysicalResourceID, first.PhysicalResourceID)
+	}
+	s.wantExists(first.PhysicalResourceID, true)
+	s.delete("cleanup", first.PhysicalResourceID, s.c.Create)
+	s.wantExists(first.PhysicalResourceID, false)
+}
+
+func contractUpdateInPlace(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	resp := s.expect("update in place", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.Create, s.c.UpdateInPlace)))
+	if resp.PhysicalResourceID != id {
+		t.Errorf("update in place: physical ID changed from %q to %q", id, resp.PhysicalResourceID)
+	}
+	s.wantExists(id, true)
+	s.delete("cleanup", id, s.c.UpdateInPlace)
+}
+
+func contractUpdateReplace(t *testing.T, s *step) {
+	oldID := s.create("create", s.c.Create)
+	resp := s.expect("update with replacement", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, oldID, s.c.Create, s.c.UpdateReplace)))
+	newID := resp.PhysicalResourceID
+	if newID == oldID {
+		t.Fatalf("update with replacement: physical ID stayed %q", oldID)
+	}
+	// The old resource stays until CloudFormation's cleanup phase deletes it.
+	s.wantExists(oldID, true)
+	s.wantExists(newID, true)
+	s.delete("delete old", oldID, s.c.Create)
+	s.wantExists(oldID, false)
+	s.wantExists(newID, true)
+	s.delete("cleanup", newID, s.c.UpdateReplace)
+}
+
+func contractRollback(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	failed := s.expect("failed update", cfn.StatusFailed, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.Create, s.c.InvalidProperties)))
+	if failed.PhysicalResourceID != id {
+		t.Errorf("failed update: physical ID %q, want the unchanged %q", failed.PhysicalResourceID, id)
+	}
+	// CloudFormation rolls back with the old and new properties swapped.
+	back := s.expect("rollback", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.InvalidProperties, s.c.Create)))
+	if back.PhysicalResourceID != id {
+		t.Errorf("rollback: physical ID %q, want %q", back.PhysicalResourceID, id)
+	}
+	s.wantExists(id, true)
+	s.delete("cleanup", id, s.c.Create)
+}
+
+func contractDelete(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	s.delete("delete", id, s.c.Create)
+	s.wantExists(id, false)
+}
+
+func contractDeleteTwice(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	s.delete("delete", id, s.c.Create)
+	s.delete("delete again", id, s.c.Create)
+	s.wantExists(id, false)
+}
+
+func contractFailedCreate(t *testing.T, s *step) {
+	resp := s.expect("failed create", cfn.StatusFailed, s.send(s.d.NewEvent(cfn.RequestCreate, "", nil, s.c.InvalidProperties)))
+	if !customresource.IsFailedCreateMarker(resp.PhysicalResourceID) {
+		t.Fatalf("failed create: physical ID %q is not a failed-create marker", resp.PhysicalResourceID)
+	}
+	s.delete("delete marker", resp.PhysicalResourceID, s.c.InvalidProperties)
+}
