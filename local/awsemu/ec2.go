@@ -1,0 +1,445 @@
+package awsemu
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The EC2 emulation covers what the endpoint resource needs: VPCs with
+// their DNS attributes, subnets in Availability Zones, security groups and
+// interface VPC endpoints. It keeps one state per emulator for all
+// accounts; every object records its owner and is visible to that account
+// only.
+
+func init() {
+	register("ec2", func(e *Emulator) *Service {
+		return &Service{
+			Name:      "ec2",
+			Protocol:  ProtocolEC2Query,
+			Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/",
+			Operations: map[string]Handler{
+				"CreateVpc":              ec2CreateVpc,
+				"DescribeVpcs":           ec2DescribeVpcs,
+				"ModifyVpcAttribute":     ec2ModifyVpcAttribute,
+				"DescribeVpcAttribute":   ec2DescribeVpcAttribute,
+				"CreateSubnet":           ec2CreateSubnet,
+				"DescribeSubnets":        ec2DescribeSubnets,
+				"CreateSecurityGroup":    ec2CreateSecurityGroup,
+				"DescribeSecurityGroups": ec2DescribeSecurityGroups,
+				"CreateVpcEndpoint":      ec2CreateVpcEndpoint,
+				"DescribeVpcEndpoints":   ec2DescribeVpcEndpoints,
+				"ModifyVpcEndpoint":      ec2ModifyVpcEndpoint,
+				"DeleteVpcEndpoints":     ec2DeleteVpcEndpoints,
+			},
+		}
+	})
+}
+
+// ec2State is the EC2 state of one emulator. mu guards every field and
+// every object reachable from them.
+type ec2State struct {
+	mu        sync.Mutex
+	vpcs      map[string]*ec2VPC
+	subnets   map[string]*ec2Subnet
+	groups    map[string]*ec2SecurityGroup
+	endpoints map[string]*ec2Endpoint
+	// tokens maps account|ClientToken to the endpoint that token created.
+	tokens map[string]ec2TokenUse
+	ec2EndpointBehaviour
+}
+
+func ec2StateOf(e *Emulator) *ec2State {
+	return State(e, "ec2", func() *ec2State {
+		return &ec2State{
+			vpcs:      map[string]*ec2VPC{},
+			subnets:   map[string]*ec2Subnet{},
+			groups:    map[string]*ec2SecurityGroup{},
+			endpoints: map[string]*ec2Endpoint{},
+			tokens:    map[string]ec2TokenUse{},
+			ec2EndpointBehaviour: ec2EndpointBehaviour{
+				deletedVisibleFor: DefaultDeletedVPCEndpointVisibility,
+			},
+		}
+	})
+}
+
+type ec2VPC struct {
+	id, owner, cidr string
+	dnsSupport      bool
+	dnsHostnames    bool
+	defaultGroupID  string
+	tags            map[string]string
+}
+
+type ec2Subnet struct {
+	id, owner, vpcID, cidr string
+	zone, zoneID           string
+	tags                   map[string]string
+}
+
+type ec2SecurityGroup struct {
+	id, owner, vpcID, name, description string
+	tags                                map[string]string
+}
+
+// ec2Tag is an EC2 tag on the wire (tagSet/item).
+type ec2Tag struct {
+	Key   string `xml:"key"`
+	Value string `xml:"value"`
+}
+
+func ec2Tags(m map[string]string) []ec2Tag {
+	out := make([]ec2Tag, 0, len(m))
+	for k, v := range m {
+		out = append(out, ec2Tag{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+type ec2VPCShape struct {
+	VpcID           string   `xml:"vpcId"`
+	OwnerID         string   `xml:"ownerId"`
+	State           string   `xml:"state"`
+	CidrBlock       string   `xml:"cidrBlock"`
+	DhcpOptionsID   string   `xml:"dhcpOptionsId"`
+	InstanceTenancy string   `xml:"instanceTenancy"`
+	IsDefault       bool     `xml:"isDefault"`
+	Tags            []ec2Tag `xml:"tagSet>item"`
+}
+
+func (v *ec2VPC) shape() ec2VPCShape {
+	return ec2VPCShape{VpcID: v.id, OwnerID: v.owner, State: "available", CidrBlock: v.cidr,
+		DhcpOptionsID: "dopt-00000000000000000", InstanceTenancy: "default", Tags: ec2Tags(v.tags)}
+}
+
+type ec2SubnetShape struct {
+	SubnetID                string   `xml:"subnetId"`
+	SubnetArn               string   `xml:"subnetArn"`
+	VpcID                   string   `xml:"vpcId"`
+	OwnerID                 string   `xml:"ownerId"`
+	State                   string   `xml:"state"`
+	CidrBlock               string   `xml:"cidrBlock"`
+	AvailabilityZone        string   `xml:"availabilityZone"`
+	AvailabilityZoneID      string   `xml:"availabilityZoneId"`
+	AvailableIPAddressCount int      `xml:"availableIpAddressCount"`
+	DefaultForAz            bool     `xml:"defaultForAz"`
+	MapPublicIPOnLaunch     bool     `xml:"mapPublicIpOnLaunch"`
+	Tags                    []ec2Tag `xml:"tagSet>item"`
+}
+
+func (s *ec2Subnet) shape(region string) ec2SubnetShape {
+	return ec2SubnetShape{SubnetID: s.id, SubnetArn: "arn:aws:ec2:" + region + ":" + s.owner + ":subnet/" + s.id,
+		VpcID: s.vpcID, OwnerID: s.owner, State: "available", CidrBlock: s.cidr,
+		AvailabilityZone: s.zone, AvailabilityZoneID: s.zoneID, AvailableIPAddressCount: 251, Tags: ec2Tags(s.tags)}
+}
+
+type ec2SecurityGroupShape struct {
+	GroupID          string   `xml:"groupId"`
+	GroupName        string   `xml:"groupName"`
+	GroupDescription string   `xml:"groupDescription"`
+	VpcID            string   `xml:"vpcId"`
+	OwnerID          string   `xml:"ownerId"`
+	Tags             []ec2Tag `xml:"tagSet>item"`
+}
+
+func (g *ec2SecurityGroup) shape() ec2SecurityGroupShape {
+	return ec2SecurityGroupShape{GroupID: g.id, GroupName: g.name, GroupDescription: g.description,
+		VpcID: g.vpcID, OwnerID: g.owner, Tags: ec2Tags(g.tags)}
+}
+
+// ec2ID returns a new resource ID such as vpc-0a1b2c3d4e5f60718.
+func ec2ID(prefix string) string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return prefix + "-" + hex.EncodeToString(b[:])[:17]
+}
+
+// ec2Zones are the Availability Zones of a region with their zone IDs,
+// for example us-east-1a and use1-az1.
+func ec2Zones(region string) map[string]string {
+	// The zone ID prefix abbreviates the region: us-east-1 -> use1.
+	short := region
+	if parts := strings.Split(region, "-"); len(parts) == 3 && parts[1] != "" {
+		short = parts[0] + parts[1][:1] + parts[2]
+	}
+	zones := map[string]string{}
+	for i, letter := range []string{"a", "b", "c", "d", "e", "f"} {
+		zones[region+letter] = short + "-az" + string(rune('1'+i))
+	}
+	return zones
+}
+
+func ec2CreateVpc(c *Call) (any, error) {
+	cidr := c.Query.Get("CidrBlock")
+	if cidr == "" {
+		return nil, Errorf("MissingParameter", "The request must contain the parameter CidrBlock")
+	}
+	tags, err := ec2TagSpecifications(c.Query, "vpc")
+	if err != nil {
+		return nil, err
+	}
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc := &ec2VPC{id: ec2ID("vpc"), owner: c.Account(), cidr: cidr, dnsSupport: true, tags: tags}
+	group := &ec2SecurityGroup{id: ec2ID("sg"), owner: c.Account(), vpcID: vpc.id, name: "default",
+		description: "default VPC security group", tags: map[string]string{}}
+	vpc.defaultGroupID = group.id
+	st.vpcs[vpc.id] = vpc
+	st.groups[group.id] = group
+	return struct {
+		Vpc ec2VPCShape `xml:"vpc"`
+	}{vpc.shape()}, nil
+}
+
+func ec2DescribeVpcs(c *Call) (any, error) {
+	filters := ec2Filters(c.Query)
+	ids := c.Query.List("VpcId")
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := []ec2VPCShape{}
+	for _, id := range ids {
+		if v := st.vpcs[id]; v == nil || v.owner != c.Account() {
+			return nil, Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+		}
+	}
+	for _, v := range st.vpcs {
+		attrs := map[string][]string{"vpc-id": {v.id}, "cidr": {v.cidr}, "state": {"available"}}
+		if v.owner != c.Account() || !ec2Selected(ids, v.id) || !filters.match(attrs, v.tags) {
+			continue
+		}
+		out = append(out, v.shape())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].VpcID < out[j].VpcID })
+	return struct {
+		Vpcs []ec2VPCShape `xml:"vpcSet>item"`
+	}{out}, nil
+}
+
+// vpcFor returns the caller's VPC id, or InvalidVpcID.NotFound. st.mu must
+// be held.
+func (st *ec2State) vpcFor(c *Call, id string) (*ec2VPC, error) {
+	v := st.vpcs[id]
+	if v == nil || v.owner != c.Account() {
+		return nil, Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+	}
+	return v, nil
+}
+
+func ec2ModifyVpcAttribute(c *Call) (any, error) {
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
+	if err != nil {
+		return nil, err
+	}
+	support, hostnames := c.Query.Has("EnableDnsSupport.Value"), c.Query.Has("EnableDnsHostnames.Value")
+	if support == hostnames {
+		return nil, Errorf("InvalidParameterCombination", "Exactly one attribute must be modified per request")
+	}
+	if support {
+		vpc.dnsSupport = c.Query.Bool("EnableDnsSupport.Value", vpc.dnsSupport)
+	} else {
+		v := c.Query.Bool("EnableDnsHostnames.Value", vpc.dnsHostnames)
+		if v && !vpc.dnsSupport {
+			return nil, Errorf("InvalidParameterValue", "Cannot enable DNS hostnames for %s while DNS support is disabled", vpc.id)
+		}
+		vpc.dnsHostnames = v
+	}
+	return struct {
+		Return bool `xml:"return"`
+	}{true}, nil
+}
+
+type ec2BooleanValue struct {
+	Value bool `xml:"value"`
+}
+
+func ec2DescribeVpcAttribute(c *Call) (any, error) {
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		VpcID              string           `xml:"vpcId"`
+		EnableDNSSupport   *ec2BooleanValue `xml:"enableDnsSupport,omitempty"`
+		EnableDNSHostnames *ec2BooleanValue `xml:"enableDnsHostnames,omitempty"`
+	}{VpcID: vpc.id}
+	switch attr := c.Query.Get("Attribute"); attr {
+	case "enableDnsSupport":
+		out.EnableDNSSupport = &ec2BooleanValue{vpc.dnsSupport}
+	case "enableDnsHostnames":
+		out.EnableDNSHostnames = &ec2BooleanValue{vpc.dnsHostnames}
+	default:
+		return nil, Errorf("InvalidParameterValue", "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
+	}
+	return out, nil
+}
+
+func ec2CreateSubnet(c *Call) (any, error) {
+	cidr := c.Query.Get("CidrBlock")
+	if cidr == "" {
+		return nil, Errorf("MissingParameter", "The request must contain the parameter CidrBlock")
+	}
+	tags, err := ec2TagSpecifications(c.Query, "subnet")
+	if err != nil {
+		return nil, err
+	}
+	zones := ec2Zones(c.Region)
+	zone, zoneID := c.Query.Get("AvailabilityZone"), c.Query.Get("AvailabilityZoneId")
+	switch {
+	case zone != "":
+		if zones[zone] == "" {
+			return nil, Errorf("InvalidParameterValue", "Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s", zone, strings.Join(ec2SortedKeys(zones), ", "))
+		}
+		zoneID = zones[zone]
+	case zoneID != "":
+		for z, id := range zones {
+			if id == zoneID {
+				zone = z
+			}
+		}
+		if zone == "" {
+			return nil, Errorf("InvalidParameterValue", "Value (%s) for parameter availabilityZoneId is invalid", zoneID)
+		}
+	default:
+		zone = c.Region + "a"
+		zoneID = zones[zone]
+	}
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range st.subnets {
+		if s.vpcID == vpc.id && s.cidr == cidr {
+			return nil, Errorf("InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet", cidr)
+		}
+	}
+	s := &ec2Subnet{id: ec2ID("subnet"), owner: c.Account(), vpcID: vpc.id, cidr: cidr, zone: zone, zoneID: zoneID, tags: tags}
+	st.subnets[s.id] = s
+	return struct {
+		Subnet ec2SubnetShape `xml:"subnet"`
+	}{s.shape(c.Region)}, nil
+}
+
+func ec2DescribeSubnets(c *Call) (any, error) {
+	filters := ec2Filters(c.Query)
+	ids := c.Query.List("SubnetId")
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, id := range ids {
+		if s := st.subnets[id]; s == nil || s.owner != c.Account() {
+			return nil, Errorf("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+		}
+	}
+	out := []ec2SubnetShape{}
+	for _, s := range st.subnets {
+		attrs := map[string][]string{"subnet-id": {s.id}, "vpc-id": {s.vpcID}, "availability-zone": {s.zone},
+			"availability-zone-id": {s.zoneID}, "cidr-block": {s.cidr}, "state": {"available"}}
+		if s.owner != c.Account() || !ec2Selected(ids, s.id) || !filters.match(attrs, s.tags) {
+			continue
+		}
+		out = append(out, s.shape(c.Region))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SubnetID < out[j].SubnetID })
+	return struct {
+		Subnets []ec2SubnetShape `xml:"subnetSet>item"`
+	}{out}, nil
+}
+
+func ec2CreateSecurityGroup(c *Call) (any, error) {
+	name, desc := c.Query.Get("GroupName"), c.Query.Get("GroupDescription")
+	if name == "" || desc == "" {
+		return nil, Errorf("MissingParameter", "The request must contain the parameters GroupName and GroupDescription")
+	}
+	if strings.HasPrefix(strings.ToLower(name), "sg-") {
+		return nil, Errorf("InvalidParameterValue", "Group names may not be in the format sg-*")
+	}
+	tags, err := ec2TagSpecifications(c.Query, "security-group")
+	if err != nil {
+		return nil, err
+	}
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range st.groups {
+		if g.vpcID == vpc.id && g.name == name {
+			return nil, Errorf("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, vpc.id)
+		}
+	}
+	g := &ec2SecurityGroup{id: ec2ID("sg"), owner: c.Account(), vpcID: vpc.id, name: name, description: desc, tags: tags}
+	st.groups[g.id] = g
+	return struct {
+		GroupID string   `xml:"groupId"`
+		Arn     string   `xml:"securityGroupArn"`
+		Tags    []ec2Tag `xml:"tagSet>item"`
+	}{g.id, "arn:aws:ec2:" + c.Region + ":" + g.owner + ":security-group/" + g.id, ec2Tags(tags)}, nil
+}
+
+func ec2DescribeSecurityGroups(c *Call) (any, error) {
+	filters := ec2Filters(c.Query)
+	ids, names := c.Query.List("GroupId"), c.Query.List("GroupName")
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, id := range ids {
+		if g := st.groups[id]; g == nil || g.owner != c.Account() {
+			return nil, Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+		}
+	}
+	out := []ec2SecurityGroupShape{}
+	for _, g := range st.groups {
+		attrs := map[string][]string{"group-id": {g.id}, "group-name": {g.name}, "vpc-id": {g.vpcID}, "description": {g.description}}
+		if g.owner != c.Account() || !ec2Selected(ids, g.id) || !ec2Selected(names, g.name) || !filters.match(attrs, g.tags) {
+			continue
+		}
+		out = append(out, g.shape())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].GroupID < out[j].GroupID })
+	return struct {
+		Groups []ec2SecurityGroupShape `xml:"securityGroupInfo>item"`
+	}{out}, nil
+}
+
+// ec2Selected reports whether id is in ids, or ids is empty.
+func ec2Selected(ids []string, id string) bool {
+	if len(ids) == 0 {
+		return true
+	}
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func ec2SortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ec2Time formats t as EC2 does in XML responses.
+func ec2Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,142 @@
+package awsemu
+
+import (
+	"slices"
+)
+
+// liveEndpoint returns the caller's endpoint id unless it is unknown or
+// deleted (InvalidVpcEndpointId.NotFound). st.mu must be held.
+func (st *ec2State) liveEndpoint(c *Call, id string) (*ec2Endpoint, *APIError) {
+	ep := st.endpoints[id]
+	if ep == nil || ep.owner != c.Account() || st.endpointState(ep, c.Emulator.Now()) == "deleted" {
+		return nil, Errorf("InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '%s' does not exist", id)
+	}
+	return ep, nil
+}
+
+// ec2ModifyVpcEndpoint applies every requested change or none: the whole
+// request is checked against the endpoint's resulting configuration first.
+// A change to subnets, security groups, private DNS or IP address type
+// puts an available endpoint back into pending for the pending delay, as
+// AWS does while it updates the network interfaces.
+func ec2ModifyVpcEndpoint(c *Call) (any, error) {
+	q := c.Query
+	now := c.Emulator.Now()
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.purgeGone(now)
+	id := q.Get("VpcEndpointId")
+	ep, apiErr := st.liveEndpoint(c, id)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if s := st.endpointState(ep, now); s == "deleting" || s == "failed" {
+		return nil, Errorf("IncorrectState", "The Vpc Endpoint '%s' is in state %s and cannot be modified", id, s)
+	}
+	vpc := st.vpcs[ep.vpcID]
+
+	subnets := ec2ApplyListChange(ep.subnets, q.List("AddSubnetId"), q.List("RemoveSubnetId"))
+	if err := st.checkSubnets(c, ep.vpcID, subnets); err != nil {
+		return nil, err
+	}
+	addGroups := q.List("AddSecurityGroupId")
+	if err := st.checkGroups(c, ep.vpcID, addGroups); err != nil {
+		return nil, err
+	}
+	groups := ec2ApplyListChange(ep.groups, addGroups, q.List("RemoveSecurityGroupId"))
+	if len(groups) == 0 {
+		return nil, Errorf("InvalidParameter", "An interface VPC endpoint needs at least one security group")
+	}
+	privateDNS := q.Bool("PrivateDnsEnabled", ep.privateDNS)
+	if privateDNS && !ep.privateDNS {
+		if err := st.checkPrivateDNS(vpc, ep, ep.serviceName, c.Region, now); err != nil {
+			return nil, err
+		}
+	}
+	policy := ep.policy
+	switch {
+	case q.Bool("ResetPolicy", false) && q.Has("PolicyDocument"):
+		return nil, Errorf("InvalidParameterCombination", "PolicyDocument and ResetPolicy cannot be used together")
+	case q.Bool("ResetPolicy", false):
+		policy = ec2DefaultEndpointPolicy
+	case q.Has("PolicyDocument"):
+		policy = q.Get("PolicyDocument")
+		if err := ec2CheckPolicy(policy); err != nil {
+			return nil, err
+		}
+	}
+	ipType := ep.ipAddressType
+	if q.Has("IpAddressType") {
+		ipType = q.Get("IpAddressType")
+		if err := ec2CheckIPAddressType(ipType); err != nil {
+			return nil, err
+		}
+	}
+
+	networkChanged := !slices.Equal(subnets, ep.subnets) || !slices.Equal(groups, ep.groups) ||
+		privateDNS != ep.privateDNS || ipType != ep.ipAddressType
+	for _, s := range subnets {
+		if ep.enis[s] == "" {
+			ep.enis[s] = ec2ID("eni")
+		}
+	}
+	for s := range ep.enis {
+		if !slices.Contains(subnets, s) {
+			delete(ep.enis, s)
+		}
+	}
+	ep.subnets, ep.groups, ep.privateDNS, ep.policy, ep.ipAddressType = subnets, groups, privateDNS, policy, ipType
+	if networkChanged && !ep.held && !now.Before(ep.availableAt) {
+		ep.availableAt = now.Add(st.pendingFor)
+	}
+	return struct {
+		Return bool `xml:"return"`
+	}{true}, nil
+}
+
+// ec2ApplyListChange returns list with add appended (unless present) and
+// remove taken out, keeping the order.
+func ec2ApplyListChange(list, add, remove []string) []string {
+	out := make([]string, 0, len(list)+len(add))
+	for _, x := range append(slices.Clone(list), add...) {
+		if !slices.Contains(remove, x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+type ec2UnsuccessfulItem struct {
+	ResourceID string       `xml:"resourceId"`
+	Error      ec2LastError `xml:"error"`
+}
+
+// ec2DeleteVpcEndpoints starts deleting each endpoint. Unknown or deleted
+// IDs are reported in Unsuccessful, not as an error of the call; deleting
+// an endpoint that is already deleting succeeds and changes nothing.
+func ec2DeleteVpcEndpoints(c *Call) (any, error) {
+	ids := c.Query.List("VpcEndpointId")
+	if len(ids) == 0 {
+		return nil, Errorf("MissingParameter", "The request must contain the parameter VpcEndpointId")
+	}
+	now := c.Emulator.Now()
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.purgeGone(now)
+	var failed []ec2UnsuccessfulItem
+	for _, id := range ids {
+		ep, err := st.liveEndpoint(c, id)
+		if err != nil {
+			failed = append(failed, ec2UnsuccessfulItem{ResourceID: id, Error: ec2LastError{Code: err.Code, Message: err.Message}})
+			continue
+		}
+		if ep.deletedAt.IsZero() {
+			ep.deletedAt = now.Add(st.deletingFor)
+		}
+	}
+	return struct {
+		Unsuccessful []ec2UnsuccessfulItem `xml:"unsuccessful>item"`
+	}{failed}, nil
+}

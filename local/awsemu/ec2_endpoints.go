@@ -1,0 +1,340 @@
+package awsemu
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ec2EndpointServices are the AWS services, by the last part of their
+// endpoint service name, that accept interface VPC endpoints in the
+// emulator.
+var ec2EndpointServices = map[string]bool{
+	"redshift-data": true, "redshift": true, "redshift-serverless": true,
+	"secretsmanager": true, "sts": true, "ec2": true, "logs": true, "kms": true,
+}
+
+// ec2DefaultEndpointPolicy is the policy AWS reports for an endpoint
+// created without one: full access.
+const ec2DefaultEndpointPolicy = `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}`
+
+// ec2RegionalVpceZone is the hosted zone ID of the regional
+// *.vpce.amazonaws.com names (us-east-1's, used for every region).
+const ec2RegionalVpceZone = "Z7HUB22UULQXV"
+
+type ec2Endpoint struct {
+	id, owner, vpcID, serviceName string
+	policy, ipAddressType         string
+	subnets, groups               []string
+	enis                          map[string]string // subnet -> network interface
+	privateDNS                    bool
+	tags                          map[string]string
+	dnsSuffix                     string // the random part of the DNS names
+	created                       time.Time
+	// availableAt is when a pending endpoint becomes available (or
+	// failed); held keeps it pending regardless.
+	availableAt time.Time
+	held        bool
+	failure     string // LastError message of a failed endpoint
+	// deletedAt is when a deleting endpoint becomes deleted; zero while
+	// it is not being deleted.
+	deletedAt time.Time
+}
+
+// ec2TokenUse records what a ClientToken created, to answer a retry.
+type ec2TokenUse struct {
+	endpointID string
+	params     string
+}
+
+type ec2DNSEntry struct {
+	DNSName      string `xml:"dnsName"`
+	HostedZoneID string `xml:"hostedZoneId"`
+}
+
+type ec2GroupIdentifier struct {
+	GroupID   string `xml:"groupId"`
+	GroupName string `xml:"groupName"`
+}
+
+type ec2LastError struct {
+	Code    string `xml:"code"`
+	Message string `xml:"message"`
+}
+
+type ec2VPCEndpointShape struct {
+	VpcEndpointID       string               `xml:"vpcEndpointId"`
+	VpcEndpointType     string               `xml:"vpcEndpointType"`
+	VpcID               string               `xml:"vpcId"`
+	ServiceName         string               `xml:"serviceName"`
+	State               string               `xml:"state"`
+	PolicyDocument      string               `xml:"policyDocument"`
+	SubnetIDs           []string             `xml:"subnetIdSet>item"`
+	Groups              []ec2GroupIdentifier `xml:"groupSet>item"`
+	IPAddressType       string               `xml:"ipAddressType"`
+	DNSRecordIPType     string               `xml:"dnsOptions>dnsRecordIpType"`
+	PrivateDNSEnabled   bool                 `xml:"privateDnsEnabled"`
+	RequesterManaged    bool                 `xml:"requesterManaged"`
+	NetworkInterfaceIDs []string             `xml:"networkInterfaceIdSet>item"`
+	DNSEntries          []ec2DNSEntry        `xml:"dnsEntrySet>item"`
+	CreationTimestamp   string               `xml:"creationTimestamp"`
+	Tags                []ec2Tag             `xml:"tagSet>item"`
+	OwnerID             string               `xml:"ownerId"`
+	LastError           *ec2LastError        `xml:"lastError,omitempty"`
+}
+
+// shape is ep as DescribeVpcEndpoints reports it. st.mu must be held.
+func (st *ec2State) endpointShape(ep *ec2Endpoint, region string, now time.Time) ec2VPCEndpointShape {
+	state := st.endpointState(ep, now)
+	out := ec2VPCEndpointShape{
+		VpcEndpointID: ep.id, VpcEndpointType: "Interface", VpcID: ep.vpcID, ServiceName: ep.serviceName,
+		State: state, PolicyDocument: ep.policy, SubnetIDs: ep.subnets, IPAddressType: ep.ipAddressType,
+		DNSRecordIPType: ep.ipAddressType, PrivateDNSEnabled: ep.privateDNS,
+		CreationTimestamp: ec2Time(ep.created), Tags: ec2Tags(ep.tags), OwnerID: ep.owner,
+	}
+	for _, g := range ep.groups {
+		name := ""
+		if sg := st.groups[g]; sg != nil {
+			name = sg.name
+		}
+		out.Groups = append(out.Groups, ec2GroupIdentifier{g, name})
+	}
+	if state == "failed" {
+		out.LastError = &ec2LastError{Code: "InternalError", Message: ep.failure}
+		return out
+	}
+	if state == "deleted" {
+		return out
+	}
+	// DNS names: the regional one first, then one per subnet's zone, then
+	// the private (service's own) name, as AWS lists them.
+	service := strings.TrimPrefix(ep.serviceName, "com.amazonaws."+region+".")
+	base := ep.id + "-" + ep.dnsSuffix
+	out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "." + service + "." + region + ".vpce.amazonaws.com", ec2RegionalVpceZone})
+	for _, s := range ep.subnets {
+		out.NetworkInterfaceIDs = append(out.NetworkInterfaceIDs, ep.enis[s])
+		zone := ""
+		if sn := st.subnets[s]; sn != nil {
+			zone = sn.zone
+		}
+		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "-" + zone + "." + service + "." + region + ".vpce.amazonaws.com", ec2RegionalVpceZone})
+	}
+	if ep.privateDNS {
+		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{service + "." + region + ".amazonaws.com", "ZPRIVATE" + strings.ToUpper(ep.dnsSuffix)})
+	}
+	return out
+}
+
+// checkSubnets checks that every subnet is the caller's, in vpcID, and in
+// its own Availability Zone. st.mu must be held.
+func (st *ec2State) checkSubnets(c *Call, vpcID string, subnets []string) error {
+	zones := map[string]string{}
+	for _, id := range subnets {
+		s := st.subnets[id]
+		if s == nil || s.owner != c.Account() {
+			return Errorf("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+		}
+		if s.vpcID != vpcID {
+			return Errorf("InvalidParameter", "The subnet ID '%s' is not in VPC '%s'", id, vpcID)
+		}
+		if other, dup := zones[s.zone]; dup {
+			return Errorf("DuplicateSubnetsInSameZone", "Found another VPC endpoint subnet (%s) in the availability zone of %s. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.", other, id)
+		}
+		zones[s.zone] = id
+	}
+	return nil
+}
+
+// checkGroups checks that every security group is the caller's and in
+// vpcID. st.mu must be held.
+func (st *ec2State) checkGroups(c *Call, vpcID string, groups []string) error {
+	for _, id := range groups {
+		g := st.groups[id]
+		if g == nil || g.owner != c.Account() {
+			return Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+		}
+		if g.vpcID != vpcID {
+			return Errorf("InvalidParameter", "The security group '%s' is not in VPC '%s'", id, vpcID)
+		}
+	}
+	return nil
+}
+
+// checkPrivateDNS checks the VPC attributes private DNS needs and that no
+// other live endpoint of the VPC holds the service's private DNS name.
+// st.mu must be held.
+func (st *ec2State) checkPrivateDNS(vpc *ec2VPC, self *ec2Endpoint, serviceName, region string, now time.Time) error {
+	if !vpc.dnsSupport || !vpc.dnsHostnames {
+		return Errorf("InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for %s", vpc.id)
+	}
+	for _, ep := range st.endpoints {
+		if ep == self || ep.vpcID != vpc.id || ep.serviceName != serviceName || !ep.privateDNS {
+			continue
+		}
+		if s := st.endpointState(ep, now); s == "pending" || s == "available" {
+			service := strings.TrimPrefix(serviceName, "com.amazonaws."+region+".")
+			return Errorf("InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for %s.%s.amazonaws.com in the VPC %s", service, region, vpc.id)
+		}
+	}
+	return nil
+}
+
+func ec2CheckPolicy(doc string) error {
+	if !json.Valid([]byte(doc)) {
+		return Errorf("InvalidPolicyDocument", "The policy document is not valid JSON")
+	}
+	return nil
+}
+
+func ec2CheckIPAddressType(t string) error {
+	switch t {
+	case "ipv4", "dualstack", "ipv6":
+		return nil
+	}
+	return Errorf("InvalidParameterValue", "Value (%s) for parameter IpAddressType is invalid. Valid values: ipv4, dualstack, ipv6", t)
+}
+
+// ec2EndpointParams is the canonical form of a CreateVpcEndpoint request
+// without its ClientToken, to tell a retry from a different request.
+func ec2EndpointParams(q QueryParams) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		if k != "ClientToken" && k != "Action" && k != "Version" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + strings.Join(q[k], ",") + "\n")
+	}
+	return b.String()
+}
+
+func ec2CreateVpcEndpoint(c *Call) (any, error) {
+	q := c.Query
+	vpcID, serviceName := q.Get("VpcId"), q.Get("ServiceName")
+	if vpcID == "" || serviceName == "" {
+		return nil, Errorf("MissingParameter", "The request must contain the parameters VpcId and ServiceName")
+	}
+	prefix := "com.amazonaws." + c.Region + "."
+	if !strings.HasPrefix(serviceName, prefix) || !ec2EndpointServices[strings.TrimPrefix(serviceName, prefix)] {
+		return nil, Errorf("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", serviceName)
+	}
+	if t := q.Get("VpcEndpointType"); t != "Interface" {
+		if t == "" {
+			t = "Gateway"
+		}
+		return nil, Errorf("InvalidParameter", "The Vpc Endpoint Service '%s' does not support endpoint type %s", serviceName, t)
+	}
+	ipType := q.Get("IpAddressType")
+	if ipType == "" {
+		ipType = "ipv4"
+	}
+	if err := ec2CheckIPAddressType(ipType); err != nil {
+		return nil, err
+	}
+	policy := q.Get("PolicyDocument")
+	if policy == "" {
+		policy = ec2DefaultEndpointPolicy
+	} else if err := ec2CheckPolicy(policy); err != nil {
+		return nil, err
+	}
+	tags, err := ec2TagSpecifications(q, "vpc-endpoint")
+	if err != nil {
+		return nil, err
+	}
+	subnets, groups := q.List("SubnetId"), q.List("SecurityGroupId")
+	privateDNS := q.Bool("PrivateDnsEnabled", true)
+	token := q.Get("ClientToken")
+	now := c.Emulator.Now()
+
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.purgeGone(now)
+	tokenKey := c.Account() + "|" + token
+	if use, ok := st.tokens[tokenKey]; ok && token != "" {
+		if use.params != ec2EndpointParams(q) {
+			return nil, Errorf("IdempotentParameterMismatch", "The client token '%s' was already used with different parameters", token)
+		}
+		return ec2CreateVpcEndpointResult{st.endpointShape(st.endpoints[use.endpointID], c.Region, now), token}, nil
+	}
+	vpc, err := st.vpcFor(c, vpcID)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.checkSubnets(c, vpcID, subnets); err != nil {
+		return nil, err
+	}
+	if len(groups) == 0 {
+		groups = []string{vpc.defaultGroupID}
+	}
+	if err := st.checkGroups(c, vpcID, groups); err != nil {
+		return nil, err
+	}
+	if privateDNS {
+		if err := st.checkPrivateDNS(vpc, nil, serviceName, c.Region, now); err != nil {
+			return nil, err
+		}
+	}
+	ep := &ec2Endpoint{
+		id: ec2ID("vpce"), owner: c.Account(), vpcID: vpcID, serviceName: serviceName,
+		policy: policy, ipAddressType: ipType, subnets: subnets, groups: groups,
+		enis: map[string]string{}, privateDNS: privateDNS, tags: tags,
+		created: now, availableAt: now.Add(st.pendingFor),
+	}
+	ep.dnsSuffix = strings.TrimPrefix(ec2ID("x"), "x-")[:8]
+	for _, s := range subnets {
+		ep.enis[s] = ec2ID("eni")
+	}
+	if len(st.failNext) > 0 {
+		ep.failure, st.failNext = st.failNext[0], st.failNext[1:]
+	}
+	if st.holdNext > 0 {
+		ep.held = true
+		st.holdNext--
+	}
+	st.endpoints[ep.id] = ep
+	if token != "" {
+		st.tokens[tokenKey] = ec2TokenUse{endpointID: ep.id, params: ec2EndpointParams(q)}
+	}
+	shape := st.endpointShape(ep, c.Region, now)
+	// CreateVpcEndpoint always answers pending, even with no delay.
+	shape.State = "pending"
+	return ec2CreateVpcEndpointResult{shape, token}, nil
+}
+
+type ec2CreateVpcEndpointResult struct {
+	VpcEndpoint ec2VPCEndpointShape `xml:"vpcEndpoint"`
+	ClientToken string              `xml:"clientToken,omitempty"`
+}
+
+func ec2DescribeVpcEndpoints(c *Call) (any, error) {
+	filters := ec2Filters(c.Query)
+	ids := c.Query.List("VpcEndpointId")
+	now := c.Emulator.Now()
+	st := ec2StateOf(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.purgeGone(now)
+	for _, id := range ids {
+		if ep := st.endpoints[id]; ep == nil || ep.owner != c.Account() {
+			return nil, Errorf("InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '%s' does not exist", id)
+		}
+	}
+	out := []ec2VPCEndpointShape{}
+	for _, ep := range st.endpoints {
+		attrs := map[string][]string{"vpc-endpoint-id": {ep.id}, "vpc-id": {ep.vpcID}, "service-name": {ep.serviceName},
+			"vpc-endpoint-state": {st.endpointState(ep, now)}, "vpc-endpoint-type": {"Interface"}, "ip-address-type": {ep.ipAddressType}}
+		if ep.owner != c.Account() || !ec2Selected(ids, ep.id) || !filters.match(attrs, ep.tags) {
+			continue
+		}
+		out = append(out, st.endpointShape(ep, c.Region, now))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].VpcEndpointID < out[j].VpcEndpointID })
+	return struct {
+		VpcEndpoints []ec2VPCEndpointShape `xml:"vpcEndpointSet>item"`
+	}{out}, nil
+}
