@@ -32,10 +32,11 @@ type backoff struct {
 // duration between half and all of first*2^(n-1), capped at max. The jitter
 // spreads the retries of functions that failed together.
 func (b backoff) delay(n int) time.Duration {
-	d := b.first << (n - 1)
-	if d > b.max || d <= 0 {
-		d = b.max
+	d := b.first
+	for i := 1; i < n && d < b.max; i++ {
+		d *= 2
 	}
+	d = min(d, b.max)
 	if d <= 1 {
 		return d
 	}
