@@ -45,8 +45,8 @@ type Handler struct {
 // Option configures a Handler.
 type Option func(*Handler)
 
-// WithLogger sets the structured logger. The default discards nothing: it
-// writes JSON to stderr.
+// WithLogger sets the structured logger. The default writes JSON to
+// stderr, where Lambda forwards it to CloudWatch Logs.
 func WithLogger(l *slog.Logger) Option {
 	return func(h *Handler) { h.logger = l }
 }
