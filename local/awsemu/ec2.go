@@ -34,6 +34,8 @@ func init() {
 				"DescribeVpcEndpoints":   ec2DescribeVpcEndpoints,
 				"ModifyVpcEndpoint":      ec2ModifyVpcEndpoint,
 				"DeleteVpcEndpoints":     ec2DeleteVpcEndpoints,
+				"CreateTags":             ec2CreateTags,
+				"DeleteTags":             ec2DeleteTags,
 			},
 		}
 	})

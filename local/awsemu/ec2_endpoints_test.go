@@ -312,3 +312,30 @@ func TestEC2DescribeAndDeleteVpcEndpoints(t *testing.T) {
 		t.Errorf("second delete: %v, unsuccessful %+v; want one InvalidVpcEndpointId.NotFound item", err, again.Unsuccessful)
 	}
 }
+
+func TestEC2EndpointTags(t *testing.T) {
+	f := newEC2Fixture(t)
+	ctx := context.Background()
+	in := f.endpointInput(f.subnetA)
+	in.TagSpecifications = []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpcEndpoint, Tags: []ec2types.Tag{
+		{Key: aws.String("keep"), Value: aws.String("1")}, {Key: aws.String("drop"), Value: aws.String("2")},
+	}}}
+	id := *f.createEndpoint(t, in).VpcEndpointId
+	if _, err := f.client.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []ec2types.Tag{{Key: aws.String("new"), Value: aws.String("3")}}}); err != nil {
+		t.Fatalf("CreateTags: %v", err)
+	}
+	if _, err := f.client.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: []ec2types.Tag{{Key: aws.String("drop")}}}); err != nil {
+		t.Fatalf("DeleteTags: %v", err)
+	}
+	got := map[string]string{}
+	for _, tag := range f.describeEndpoint(t, id).Tags {
+		got[*tag.Key] = *tag.Value
+	}
+	if diff := cmp.Diff(map[string]string{"keep": "1", "new": "3"}, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	_, err := f.client.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{"vpce-00000000000000000"}, Tags: []ec2types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	if got := ec2ErrorCode(err); got != "InvalidVpcEndpointId.NotFound" {
+		t.Errorf("CreateTags on an unknown endpoint: code %q, want InvalidVpcEndpointId.NotFound", got)
+	}
+}
