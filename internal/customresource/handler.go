@@ -94,9 +94,13 @@ func NewHandler(resources map[string]Resource, opts ...Option) *Handler {
 // Start serves resources as a Lambda function, with a JSON logger on stderr
 // and the local ResponseURL override from EnvAllowLocalResponseURL.
 func Start(resources map[string]Resource) {
-	h := NewHandler(resources,
-		WithAllowLocalResponseURL(os.Getenv(EnvAllowLocalResponseURL) == "true"))
-	lambda.Start(h.HandleEvent)
+	lambda.Start(NewHandler(resources, envOptions(os.Getenv)...).HandleEvent)
+}
+
+// envOptions reads the handler's settings from the environment. Only the
+// exact value "true" turns the local ResponseURL override on.
+func envOptions(getenv func(string) string) []Option {
+	return []Option{WithAllowLocalResponseURL(getenv(EnvAllowLocalResponseURL) == "true")}
 }
 
 // supportedTypes lists the resource types the handler serves, sorted.

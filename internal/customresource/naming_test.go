@@ -1,0 +1,70 @@
+package customresource_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+)
+
+func TestStackName(t *testing.T) {
+	tests := map[string]struct {
+		stackID, want string
+	}{
+		"stack ARN":      {stackID: "arn:aws:cloudformation:us-east-1:111111111111:stack/my-stack/0e6f1c10-0000-11ef-8000-0a1b2c3d4e5f", want: "my-stack"},
+		"China ARN":      {stackID: "arn:aws-cn:cloudformation:cn-north-1:111111111111:stack/cn-stack/guid", want: "cn-stack"},
+		"not an ARN":     {stackID: "local-stack", want: "local-stack"},
+		"other resource": {stackID: "arn:aws:iam::111111111111:role/r", want: "arn:aws:iam::111111111111:role/r"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := customresource.StackName(tc.stackID); got != tc.want {
+				t.Errorf("StackName(%q) = %q, want %q", tc.stackID, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestGeneratedName(t *testing.T) {
+	allowed := regexp.MustCompile(`[a-zA-Z0-9+=,.@_-]`)
+	base := customresource.Request{
+		RequestID:         "11111111-2222-3333-4444-555555555555",
+		StackID:           "arn:aws:cloudformation:us-east-1:111111111111:stack/my-stack/guid",
+		LogicalResourceID: "AnalystAccess",
+	}
+	long := base
+	long.StackID = "arn:aws:cloudformation:us-east-1:111111111111:stack/a-very-long-stack-name-that-goes-on-and-on-and-on/guid"
+	long.LogicalResourceID = "AVeryLongLogicalResourceIdentifierForTheRole"
+	other := base
+	other.RequestID = "99999999-2222-3333-4444-555555555555"
+
+	tests := map[string]struct {
+		req    customresource.Request
+		maxLen int
+	}{
+		"short":         {req: base, maxLen: 64},
+		"long":          {req: long, maxLen: 64},
+		"tight":         {req: long, maxLen: 20},
+		"hash only":     {req: base, maxLen: 10},
+		"other request": {req: other, maxLen: 64},
+	}
+	seen := map[string]string{}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := customresource.GeneratedName(tc.req, tc.maxLen, allowed)
+			if len(got) > tc.maxLen {
+				t.Errorf("GeneratedName = %q (%d), longer than %d", got, len(got), tc.maxLen)
+			}
+			if again := customresource.GeneratedName(tc.req, tc.maxLen, allowed); again != got {
+				t.Errorf("GeneratedName is not deterministic: %q then %q", got, again)
+			}
+			if prev, dup := seen[got]; dup {
+				t.Errorf("GeneratedName %q for %s repeats the one for %s", got, name, prev)
+			}
+			seen[got] = name
+		})
+	}
+	if a, b := customresource.IdempotencyToken(base, "create"), customresource.IdempotencyToken(other, "create"); a == b || len(a) < 32 || len(a) > 64 {
+		t.Errorf("IdempotencyToken: %q for one request and %q for another; want different tokens of 32 to 64 characters", a, b)
+	}
+}
