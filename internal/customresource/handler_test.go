@@ -207,6 +207,21 @@ func TestHandleEventUnknownResourceType(t *testing.T) {
 	}
 }
 
+func TestHandleEventDeleteOfUnknownResourceType(t *testing.T) {
+	srv := newResponseServer(t)
+	h, _ := newTestHandler(&fakeResource{t: t})
+	ev := newEvent(srv.responseURL(), cfn.RequestDelete, "some-id", nil)
+	ev.ResourceType = "Custom::Other"
+	if err := h.HandleEvent(t.Context(), ev); err != nil {
+		t.Fatalf("HandleEvent: %v", err)
+	}
+	want := echo(ev)
+	want.Status, want.PhysicalResourceID = cfn.StatusSuccess, "some-id"
+	if diff := cmp.Diff(want, srv.only(t), ignoreURL); diff != "" {
+		t.Errorf("response (-want +got):\n%s", diff)
+	}
+}
+
 func TestHandleEventPanic(t *testing.T) {
 	srv := newResponseServer(t)
 	h, _ := newTestHandler(&fakeResource{t: t, create: func(context.Context, customresource.Request) (customresource.Result, error) {

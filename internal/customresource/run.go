@@ -35,6 +35,12 @@ func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event
 		return h.encode(event, outcome{result: Result{PhysicalResourceID: req.PhysicalResourceID}}, nil)
 	}
 	res, ok := h.resources[event.ResourceType]
+	if !ok && req.Action == ActionDelete {
+		// This function never created a resource of this type, so there is
+		// nothing to delete; FAILED would only block the stack's deletion.
+		log.WarnContext(ctx, "delete of an unsupported resource type: nothing to delete", slog.Any("supported_types", h.supportedTypes()))
+		return h.encode(event, outcome{result: Result{PhysicalResourceID: req.PhysicalResourceID}}, nil)
+	}
 	if !ok {
 		err := fmt.Errorf("unsupported resource type %q: this function serves %v", event.ResourceType, h.supportedTypes())
 		return h.encode(event, outcome{err: err}, nil)
