@@ -1,0 +1,355 @@
+package awsemu
+
+import (
+	"crypto/rand"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The IAM emulation keeps one iamAccount per AWS account, keyed by the
+// caller's account, so that AccountA and AccountB have separate roles,
+// users, groups and customer managed policies. AWS managed policies
+// (arn:aws:iam::aws:policy/...) are shared and read-only; their attachment
+// counts are per account, as in AWS.
+
+func init() {
+	register("iam", func(e *Emulator) *Service {
+		return &Service{
+			Name:       "iam",
+			Protocol:   ProtocolQuery,
+			Namespace:  "https://iam.amazonaws.com/doc/2010-05-08/",
+			Operations: iamOperations,
+		}
+	})
+}
+
+// iamOperations maps IAM operations to handlers; each file of the IAM
+// emulation adds its own in an init function.
+var iamOperations = map[string]Handler{}
+
+// iamState is the IAM data of every account. One mutex guards all of it:
+// STS AssumeRole reads roles of two accounts in one decision.
+type iamState struct {
+	mu sync.Mutex
+	// propagationDelay is how long a new role or user stays invisible as
+	// a principal in trust policies and to sts:AssumeRole.
+	propagationDelay time.Duration
+	accounts         map[string]*iamAccount
+	ids              map[string]bool // every unique ID issued, to keep them unique
+}
+
+type iamAccount struct {
+	id       string
+	policies map[string]*iamPolicy // customer managed, by lower-case name
+	roles    map[string]*iamRole   // by lower-case name: IAM names are case-insensitive
+	users    map[string]*iamUser
+	groups   map[string]*iamGroup
+}
+
+// iamEntityKind names the three kinds of IAM identity that policies attach to.
+type iamEntityKind string
+
+const (
+	kindRole  iamEntityKind = "role"
+	kindUser  iamEntityKind = "user"
+	kindGroup iamEntityKind = "group"
+)
+
+// iamEntity is what roles, users and groups have in common.
+type iamEntity struct {
+	kind     iamEntityKind
+	name     string
+	path     string
+	id       string
+	arn      string
+	created  time.Time
+	tags     []iamTag
+	attached []string          // managed policy ARNs, in attachment order
+	inline   map[string]string // inline policy name -> document
+}
+
+type iamRole struct {
+	iamEntity
+	trust       string
+	description string
+	maxSession  int
+	boundary    string
+}
+
+type iamUser struct {
+	iamEntity
+	boundary string
+}
+
+type iamGroup struct {
+	iamEntity
+	members []string // lower-case user names
+}
+
+func iamStateOf(e *Emulator) *iamState {
+	return State(e, "iam", func() *iamState {
+		s := &iamState{accounts: map[string]*iamAccount{}, ids: map[string]bool{}}
+		for _, p := range awsManagedPolicies {
+			s.ids[p.id] = true
+		}
+		return s
+	})
+}
+
+// SetIAMPropagationDelay makes every role and user created from now on
+// (and those created less than d ago) invalid as a principal until it is d
+// old: a trust policy that names it fails with MalformedPolicyDocument
+// "Invalid principal in policy", and sts:AssumeRole of a role younger than
+// d is denied. Real IAM behaves so for a few seconds after a create. Zero,
+// the default, turns the delay off.
+func (e *Emulator) SetIAMPropagationDelay(d time.Duration) {
+	s := iamStateOf(e)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.propagationDelay = d
+}
+
+// account returns the IAM data of account id, creating it on first use.
+// The caller holds s.mu.
+func (s *iamState) account(id string) *iamAccount {
+	a := s.accounts[id]
+	if a == nil {
+		a = &iamAccount{
+			id:       id,
+			policies: map[string]*iamPolicy{},
+			roles:    map[string]*iamRole{},
+			users:    map[string]*iamUser{},
+			groups:   map[string]*iamGroup{},
+		}
+		s.accounts[id] = a
+	}
+	return a
+}
+
+// iamCall locks the IAM state for the duration of one request and returns
+// the caller's account. The caller must call the returned unlock.
+func iamCall(c *Call) (*iamState, *iamAccount, func()) {
+	s := iamStateOf(c.Emulator)
+	s.mu.Lock()
+	return s, s.account(c.Account()), s.mu.Unlock
+}
+
+// newID returns a unique IAM ID with prefix, for example AROA for roles,
+// in AWS's form: the prefix and 17 upper-case letters and digits.
+func (s *iamState) newID(prefix string) string {
+	for {
+		id := prefix + iamRandomID(17)
+		if !s.ids[id] {
+			s.ids[id] = true
+			return id
+		}
+	}
+}
+
+const iamIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+func iamRandomID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = iamIDAlphabet[int(b[i])%len(iamIDAlphabet)]
+	}
+	return string(b)
+}
+
+// entity finds a role, user or group of the account by name.
+func (a *iamAccount) entity(kind iamEntityKind, name string) (*iamEntity, error) {
+	key := strings.ToLower(name)
+	switch kind {
+	case kindRole:
+		if r := a.roles[key]; r != nil {
+			return &r.iamEntity, nil
+		}
+		return nil, NotFoundf("NoSuchEntity", "The role with name %s cannot be found.", name)
+	case kindUser:
+		if u := a.users[key]; u != nil {
+			return &u.iamEntity, nil
+		}
+		return nil, NotFoundf("NoSuchEntity", "The user with name %s cannot be found.", name)
+	default:
+		if g := a.groups[key]; g != nil {
+			return &g.iamEntity, nil
+		}
+		return nil, NotFoundf("NoSuchEntity", "The group with name %s cannot be found.", name)
+	}
+}
+
+func (a *iamAccount) role(name string) (*iamRole, error) {
+	if r := a.roles[strings.ToLower(name)]; r != nil {
+		return r, nil
+	}
+	return nil, NotFoundf("NoSuchEntity", "The role with name %s cannot be found.", name)
+}
+
+// entities lists every role, user and group of the account.
+func (a *iamAccount) entities() []*iamEntity {
+	var out []*iamEntity
+	for _, r := range a.roles {
+		out = append(out, &r.iamEntity)
+	}
+	for _, u := range a.users {
+		out = append(out, &u.iamEntity)
+	}
+	for _, g := range a.groups {
+		out = append(out, &g.iamEntity)
+	}
+	return out
+}
+
+// IAMRole is a read-only view of an emulated IAM role, for other services
+// of the emulator (for example Redshift Serverless, which maps a role
+// session to the database user IAMR:<name>).
+type IAMRole struct {
+	Account string
+	Name    string
+	Path    string
+	Arn     string
+	RoleID  string
+	Tags    map[string]string
+}
+
+// LookupIAMRole returns the role with ARN arn, in whichever emulated
+// account owns it, and whether it exists. The path in arn must match.
+func (e *Emulator) LookupIAMRole(arn string) (IAMRole, bool) {
+	p, ok := parseIAMArn(arn)
+	if !ok || p.kind != "role" {
+		return IAMRole{}, false
+	}
+	s := iamStateOf(e)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.account(p.account).roles[strings.ToLower(p.name)]
+	if r == nil || r.arn != arn {
+		return IAMRole{}, false
+	}
+	tags := map[string]string{}
+	for _, t := range r.tags {
+		tags[t.Key] = t.Value
+	}
+	return IAMRole{Account: p.account, Name: r.name, Path: r.path, Arn: r.arn, RoleID: r.id, Tags: tags}, true
+}
+
+// iamArn is a parsed IAM ARN such as arn:aws:iam::111111111111:role/path/name.
+type iamArn struct {
+	account string
+	kind    string // role, user, group, policy, root
+	path    string
+	name    string
+}
+
+var iamArnPattern = regexp.MustCompile(`^arn:aws:iam::(\d{12}|aws):(role|user|group|policy)(/(?:[\x21-\x7e]*/)?)([\w+=,.@-]+)$`)
+
+func parseIAMArn(arn string) (iamArn, bool) {
+	m := iamArnPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return iamArn{}, false
+	}
+	return iamArn{account: m[1], kind: m[2], path: m[3], name: m[4]}, true
+}
+
+var (
+	iamNamePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	iamPathPattern = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
+)
+
+// iamValidateName checks an IAM name against AWS's pattern and length, with
+// the constraint message IAM uses for ValidationError.
+func iamValidateName(field, name string, maxLen int) error {
+	if name == "" || len(name) > maxLen || !iamNamePattern.MatchString(name) {
+		return Errorf("ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+ and have length between 1 and %d", name, field, maxLen)
+	}
+	return nil
+}
+
+// iamPathParam returns the Path parameter, "/" when absent.
+func iamPathParam(q QueryParams, field string) (string, error) {
+	p := q.Get(field)
+	if !q.Has(field) {
+		return "/", nil
+	}
+	if len(p) > 512 || !iamPathPattern.MatchString(p) {
+		return "", Errorf("ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)", p, strings.ToLower(field[:1])+field[1:])
+	}
+	return p, nil
+}
+
+// iamRequired returns a parameter that the API marks as required.
+func iamRequired(q QueryParams, field string) (string, error) {
+	v := q.Get(field)
+	if v == "" {
+		return "", Errorf("ValidationError", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", strings.ToLower(field[:1])+field[1:])
+	}
+	return v, nil
+}
+
+// iamTime formats t as IAM does: ISO 8601 in UTC, whole seconds.
+func iamTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// iamEncodeDocument URL-encodes a policy document as IAM returns it in
+// GetRole, GetPolicyVersion and GetRolePolicy: every byte outside RFC
+// 3986's unreserved set is percent-encoded, so url.QueryUnescape restores
+// the original.
+func iamEncodeDocument(doc string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(doc); i++ {
+		ch := doc[i]
+		switch {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9', ch == '-', ch == '_', ch == '.', ch == '~':
+			b.WriteByte(ch)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[ch>>4])
+			b.WriteByte(hex[ch&15])
+		}
+	}
+	return b.String()
+}
+
+// iamListPage is the paging part of IAM list results.
+type iamListPage struct {
+	IsTruncated bool
+	Marker      string `xml:",omitempty"`
+}
+
+// iamPaginate applies MaxItems and Marker to items. The marker is the
+// decimal offset of the next item; IAM's markers are opaque, so callers
+// only pass back what they received.
+func iamPaginate[T any](q QueryParams, items []T) ([]T, iamListPage, error) {
+	maxItems, err := q.Int("MaxItems", 100)
+	if err != nil {
+		return nil, iamListPage{}, err
+	}
+	if maxItems < 1 || maxItems > 1000 {
+		return nil, iamListPage{}, Errorf("ValidationError", "1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000", maxItems)
+	}
+	start := 0
+	if q.Has("Marker") {
+		start, err = q.Int("Marker", 0)
+		if err != nil || start < 0 || start > len(items) {
+			return nil, iamListPage{}, Errorf("InvalidInput", "Invalid Marker.")
+		}
+	}
+	end := min(start+maxItems, len(items))
+	page := iamListPage{}
+	if end < len(items) {
+		page = iamListPage{IsTruncated: true, Marker: strconv.Itoa(end)}
+	}
+	return items[start:end], page, nil
+}
+
+// iamAccessDenied is the 403 error of IAM and STS authorization failures.
+func iamAccessDenied(format string, args ...any) *APIError {
+	err := Errorf("AccessDenied", format, args...)
+	err.Status = http.StatusForbidden
+	return err
+}

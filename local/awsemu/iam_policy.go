@@ -1,0 +1,488 @@
+package awsemu
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func init() {
+	iamOperations["CreatePolicy"] = iamCreatePolicy
+	iamOperations["GetPolicy"] = iamGetPolicy
+	iamOperations["DeletePolicy"] = iamDeletePolicy
+	iamOperations["ListPolicies"] = iamListPolicies
+	iamOperations["CreatePolicyVersion"] = iamCreatePolicyVersion
+	iamOperations["GetPolicyVersion"] = iamGetPolicyVersion
+	iamOperations["ListPolicyVersions"] = iamListPolicyVersions
+	iamOperations["DeletePolicyVersion"] = iamDeletePolicyVersion
+	iamOperations["SetDefaultPolicyVersion"] = iamSetDefaultPolicyVersion
+	iamOperations["TagPolicy"] = iamTagPolicy
+	iamOperations["UntagPolicy"] = iamUntagPolicy
+	iamOperations["ListPolicyTags"] = iamListPolicyTags
+}
+
+// iamPolicy is a managed policy: customer managed in one account, or an
+// AWS managed policy shared by all.
+type iamPolicy struct {
+	name, path, id, arn, description string
+	created, updated                 time.Time
+	versions                         []*iamPolicyVersion // oldest first
+	defaultVersion                   string
+	nextVersion                      int
+	tags                             []iamTag
+	awsManaged                       bool
+}
+
+type iamPolicyVersion struct {
+	id       string
+	document string
+	created  time.Time
+}
+
+// maxPolicyVersions is IAM's limit of versions per managed policy.
+const maxPolicyVersions = 5
+
+type policyXML struct {
+	PolicyName                    string
+	PolicyId                      string
+	Arn                           string
+	Path                          string
+	DefaultVersionId              string
+	AttachmentCount               int
+	PermissionsBoundaryUsageCount int
+	IsAttachable                  bool
+	Description                   string `xml:",omitempty"`
+	CreateDate                    string
+	UpdateDate                    string
+	Tags                          []iamTag `xml:"Tags>member"`
+}
+
+type policyVersionXML struct {
+	Document         string `xml:",omitempty"`
+	VersionId        string
+	IsDefaultVersion bool
+	CreateDate       string
+}
+
+// policyView renders p as the caller's account sees it: attachment counts
+// are per account, also for AWS managed policies.
+func (a *iamAccount) policyView(p *iamPolicy, withDetails bool) policyXML {
+	x := policyXML{
+		PolicyName: p.name, PolicyId: p.id, Arn: p.arn, Path: p.path,
+		DefaultVersionId: p.defaultVersion, IsAttachable: true,
+		CreateDate: iamTime(p.created), UpdateDate: iamTime(p.updated),
+	}
+	x.AttachmentCount, x.PermissionsBoundaryUsageCount = a.policyUsage(p.arn)
+	if withDetails {
+		x.Description = p.description
+		x.Tags = p.tags
+	}
+	return x
+}
+
+// policyUsage counts the entities the policy is attached to and those
+// that use it as permissions boundary.
+func (a *iamAccount) policyUsage(arn string) (attachments, boundaries int) {
+	for _, e := range a.entities() {
+		if slices.Contains(e.attached, arn) {
+			attachments++
+		}
+	}
+	for _, r := range a.roles {
+		if r.boundary == arn {
+			boundaries++
+		}
+	}
+	for _, u := range a.users {
+		if u.boundary == arn {
+			boundaries++
+		}
+	}
+	return attachments, boundaries
+}
+
+// policy finds a managed policy that the account can use by ARN: its own
+// customer managed policies and the AWS managed ones.
+func (a *iamAccount) policy(arn string) (*iamPolicy, error) {
+	p, ok := parseIAMArn(arn)
+	if !ok || p.kind != "policy" {
+		return nil, Errorf("InvalidInput", "ARN %s is not valid.", arn)
+	}
+	var pol *iamPolicy
+	switch p.account {
+	case "aws":
+		pol = awsManagedPolicies[arn]
+	case a.id:
+		if x := a.policies[strings.ToLower(p.name)]; x != nil && x.arn == arn {
+			pol = x
+		}
+	}
+	if pol == nil {
+		return nil, NotFoundf("NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
+	}
+	return pol, nil
+}
+
+// ownPolicy is policy for operations that change it, which AWS managed
+// policies refuse.
+func (a *iamAccount) ownPolicy(arn string) (*iamPolicy, error) {
+	p, err := a.policy(arn)
+	if err != nil {
+		return nil, err
+	}
+	if p.awsManaged {
+		return nil, iamAccessDenied("Cannot modify policies outside your own account: %s", arn)
+	}
+	return p, nil
+}
+
+func (p *iamPolicy) version(id string) (*iamPolicyVersion, error) {
+	for _, v := range p.versions {
+		if v.id == id {
+			return v, nil
+		}
+	}
+	return nil, NotFoundf("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", p.arn, id)
+}
+
+func (p *iamPolicy) versionView(v *iamPolicyVersion, withDocument bool) policyVersionXML {
+	x := policyVersionXML{VersionId: v.id, IsDefaultVersion: v.id == p.defaultVersion, CreateDate: iamTime(v.created)}
+	if withDocument {
+		x.Document = iamEncodeDocument(v.document)
+	}
+	return x
+}
+
+// iamIdentityDocumentParam reads and checks a permission policy document.
+func iamIdentityDocumentParam(q QueryParams, sizeLimit int, quota string) (string, error) {
+	doc, err := iamRequired(q, "PolicyDocument")
+	if err != nil {
+		return "", err
+	}
+	if _, err := iamParsePolicy(doc, iamIdentityDocument); err != nil {
+		return "", err
+	}
+	if iamPolicySize(doc) > sizeLimit {
+		return "", Conflictf("LimitExceeded", "Cannot exceed quota for %s: %d", quota, sizeLimit)
+	}
+	return doc, nil
+}
+
+type policyResult struct {
+	Policy policyXML
+}
+
+func iamCreatePolicy(c *Call) (any, error) {
+	q := c.Query
+	name, err := iamRequired(q, "PolicyName")
+	if err != nil {
+		return nil, err
+	}
+	if err := iamValidateName("policyName", name, 128); err != nil {
+		return nil, err
+	}
+	path, err := iamPathParam(q, "Path")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := iamIdentityDocumentParam(q, managedPolicySizeLimit, "PolicySize")
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Get("Description")) > 1000 {
+		return nil, Errorf("ValidationError", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000")
+	}
+	tags, err := iamTagsParam(q)
+	if err != nil {
+		return nil, err
+	}
+	s, a, unlock := iamCall(c)
+	defer unlock()
+	if a.policies[strings.ToLower(name)] != nil {
+		return nil, Conflictf("EntityAlreadyExists", "A policy called %s already exists. Duplicate names are not allowed.", name)
+	}
+	now := c.Emulator.Now()
+	p := &iamPolicy{
+		name: name, path: path, id: s.newID("ANPA"), description: q.Get("Description"),
+		arn:     "arn:aws:iam::" + a.id + ":policy" + path + name,
+		created: now, updated: now, tags: tags,
+		versions:       []*iamPolicyVersion{{id: "v1", document: doc, created: now}},
+		defaultVersion: "v1", nextVersion: 2,
+	}
+	a.policies[strings.ToLower(name)] = p
+	view := a.policyView(p, true)
+	view.Description = "" // CreatePolicy's result omits the description
+	return policyResult{Policy: view}, nil
+}
+
+func iamGetPolicy(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.policy(arn)
+	if err != nil {
+		return nil, err
+	}
+	return policyResult{Policy: a.policyView(p, true)}, nil
+}
+
+func iamDeletePolicy(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.ownPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	if n, b := a.policyUsage(arn); n > 0 || b > 0 {
+		return nil, Conflictf("DeleteConflict", "Cannot delete a policy attached to entities.")
+	}
+	if len(p.versions) > 1 {
+		return nil, Conflictf("DeleteConflict", "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+	}
+	delete(a.policies, strings.ToLower(p.name))
+	return nil, nil
+}
+
+type listPoliciesResult struct {
+	Policies []policyXML `xml:"Policies>member"`
+	iamListPage
+}
+
+func iamListPolicies(c *Call) (any, error) {
+	q := c.Query
+	scope := q.Get("Scope")
+	switch scope {
+	case "":
+		scope = "All"
+	case "All", "AWS", "Local":
+	default:
+		return nil, Errorf("ValidationError", "1 validation error detected: Value '%s' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", scope)
+	}
+	prefix := q.Get("PathPrefix")
+	onlyAttached := q.Bool("OnlyAttached", false)
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	var all []*iamPolicy
+	if scope != "Local" {
+		for _, p := range awsManagedPolicies {
+			all = append(all, p)
+		}
+	}
+	if scope != "AWS" {
+		for _, p := range a.policies {
+			all = append(all, p)
+		}
+	}
+	var views []policyXML
+	for _, p := range all {
+		v := a.policyView(p, false)
+		if !strings.HasPrefix(p.path, prefix) || (onlyAttached && v.AttachmentCount == 0) {
+			continue
+		}
+		views = append(views, v)
+	}
+	slices.SortFunc(views, func(x, y policyXML) int {
+		return strings.Compare(strings.ToLower(x.PolicyName), strings.ToLower(y.PolicyName))
+	})
+	items, page, err := iamPaginate(q, views)
+	if err != nil {
+		return nil, err
+	}
+	return listPoliciesResult{Policies: items, iamListPage: page}, nil
+}
+
+type policyVersionResult struct {
+	PolicyVersion policyVersionXML
+}
+
+func iamCreatePolicyVersion(c *Call) (any, error) {
+	q := c.Query
+	arn, err := iamRequired(q, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := iamIdentityDocumentParam(q, managedPolicySizeLimit, "PolicySize")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.ownPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.versions) >= maxPolicyVersions {
+		return nil, Conflictf("LimitExceeded", "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+	}
+	now := c.Emulator.Now()
+	v := &iamPolicyVersion{id: "v" + strconv.Itoa(p.nextVersion), document: doc, created: now}
+	p.nextVersion++
+	p.versions = append(p.versions, v)
+	if q.Bool("SetAsDefault", false) {
+		p.defaultVersion = v.id
+		p.updated = now
+	}
+	return policyVersionResult{PolicyVersion: p.versionView(v, false)}, nil
+}
+
+func iamGetPolicyVersion(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	id, err := iamRequired(c.Query, "VersionId")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.policy(arn)
+	if err != nil {
+		return nil, err
+	}
+	v, err := p.version(id)
+	if err != nil {
+		return nil, err
+	}
+	return policyVersionResult{PolicyVersion: p.versionView(v, true)}, nil
+}
+
+type listPolicyVersionsResult struct {
+	Versions []policyVersionXML `xml:"Versions>member"`
+	iamListPage
+}
+
+func iamListPolicyVersions(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.policy(arn)
+	if err != nil {
+		return nil, err
+	}
+	// IAM lists the newest version first.
+	var views []policyVersionXML
+	for i := len(p.versions) - 1; i >= 0; i-- {
+		views = append(views, p.versionView(p.versions[i], false))
+	}
+	items, page, err := iamPaginate(c.Query, views)
+	if err != nil {
+		return nil, err
+	}
+	return listPolicyVersionsResult{Versions: items, iamListPage: page}, nil
+}
+
+func iamDeletePolicyVersion(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	id, err := iamRequired(c.Query, "VersionId")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.ownPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.version(id); err != nil {
+		return nil, err
+	}
+	if id == p.defaultVersion {
+		return nil, Conflictf("DeleteConflict", "Cannot delete the default version of a policy.")
+	}
+	p.versions = slices.DeleteFunc(p.versions, func(v *iamPolicyVersion) bool { return v.id == id })
+	return nil, nil
+}
+
+func iamSetDefaultPolicyVersion(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	id, err := iamRequired(c.Query, "VersionId")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.ownPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.version(id); err != nil {
+		return nil, err
+	}
+	p.defaultVersion = id
+	p.updated = c.Emulator.Now()
+	return nil, nil
+}
+
+func iamTagPolicy(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	tags, err := iamTagsParam(c.Query)
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.ownPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	merged, err := iamMergeTags(p.tags, tags)
+	if err != nil {
+		return nil, err
+	}
+	p.tags = merged
+	return nil, nil
+}
+
+func iamUntagPolicy(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.ownPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	p.tags = iamRemoveTags(p.tags, c.Query.List("TagKeys"))
+	return nil, nil
+}
+
+func iamListPolicyTags(c *Call) (any, error) {
+	arn, err := iamRequired(c.Query, "PolicyArn")
+	if err != nil {
+		return nil, err
+	}
+	_, a, unlock := iamCall(c)
+	defer unlock()
+	p, err := a.policy(arn)
+	if err != nil {
+		return nil, err
+	}
+	items, page, err := iamPaginate(c.Query, p.tags)
+	if err != nil {
+		return nil, err
+	}
+	return iamTagsResult{Tags: items, iamListPage: page}, nil
+}

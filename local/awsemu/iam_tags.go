@@ -1,0 +1,168 @@
+package awsemu
+
+import "strings"
+
+func init() {
+	iamOperations["TagRole"] = iamTagEntity(kindRole)
+	iamOperations["UntagRole"] = iamUntagEntity(kindRole)
+	iamOperations["ListRoleTags"] = iamListEntityTags(kindRole)
+	iamOperations["TagUser"] = iamTagEntity(kindUser)
+	iamOperations["UntagUser"] = iamUntagEntity(kindUser)
+	iamOperations["ListUserTags"] = iamListEntityTags(kindUser)
+}
+
+// iamTag is an IAM tag, also its XML form in requests and results.
+type iamTag struct {
+	Key   string
+	Value string
+}
+
+// maxIAMTags is IAM's limit of tags per role, user or policy.
+const maxIAMTags = 50
+
+// iamTagsParam parses the Tags.member.N.Key/Value parameters of a request.
+// Tag keys are case-insensitive in IAM, so a request may not name one
+// twice in different case.
+func iamTagsParam(q QueryParams) ([]iamTag, error) {
+	var tags []iamTag
+	seen := map[string]bool{}
+	for _, m := range q.Structs("Tags") {
+		k, v := m["Key"], m["Value"]
+		if k == "" || len(k) > 128 || len(v) > 256 {
+			return nil, Errorf("ValidationError", "1 validation error detected: Value '%s' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128, and values at most 256", k)
+		}
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return nil, Errorf("InvalidInput", "User is not authorized to create tags with aws: prefix.")
+		}
+		if seen[strings.ToLower(k)] {
+			return nil, Errorf("InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+		}
+		seen[strings.ToLower(k)] = true
+		tags = append(tags, iamTag{Key: k, Value: v})
+	}
+	if len(tags) > maxIAMTags {
+		return nil, Conflictf("LimitExceeded", "The number of tags has reached the maximum limit.")
+	}
+	return tags, nil
+}
+
+// iamMergeTags adds or overwrites add in existing, keeping existing's order.
+func iamMergeTags(existing, add []iamTag) ([]iamTag, error) {
+	out := append([]iamTag(nil), existing...)
+	for _, t := range add {
+		replaced := false
+		for i := range out {
+			if strings.EqualFold(out[i].Key, t.Key) {
+				out[i] = t
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, t)
+		}
+	}
+	if len(out) > maxIAMTags {
+		return nil, Conflictf("LimitExceeded", "The number of tags has reached the maximum limit.")
+	}
+	return out, nil
+}
+
+// iamRemoveTags drops the tags whose keys are in keys; unknown keys are
+// ignored, as in IAM.
+func iamRemoveTags(existing []iamTag, keys []string) []iamTag {
+	var out []iamTag
+	for _, t := range existing {
+		drop := false
+		for _, k := range keys {
+			if strings.EqualFold(t.Key, k) {
+				drop = true
+			}
+		}
+		if !drop {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+type iamTagsResult struct {
+	Tags []iamTag `xml:"Tags>member"`
+	iamListPage
+}
+
+// iamEntityParam is the request parameter that names an entity of kind.
+func iamEntityParam(kind iamEntityKind) string {
+	switch kind {
+	case kindRole:
+		return "RoleName"
+	case kindUser:
+		return "UserName"
+	default:
+		return "GroupName"
+	}
+}
+
+// iamTagEntity serves TagRole and TagUser.
+func iamTagEntity(kind iamEntityKind) Handler {
+	return func(c *Call) (any, error) {
+		name, err := iamRequired(c.Query, iamEntityParam(kind))
+		if err != nil {
+			return nil, err
+		}
+		tags, err := iamTagsParam(c.Query)
+		if err != nil {
+			return nil, err
+		}
+		_, a, unlock := iamCall(c)
+		defer unlock()
+		ent, err := a.entity(kind, name)
+		if err != nil {
+			return nil, err
+		}
+		merged, err := iamMergeTags(ent.tags, tags)
+		if err != nil {
+			return nil, err
+		}
+		ent.tags = merged
+		return nil, nil
+	}
+}
+
+// iamUntagEntity serves UntagRole and UntagUser.
+func iamUntagEntity(kind iamEntityKind) Handler {
+	return func(c *Call) (any, error) {
+		name, err := iamRequired(c.Query, iamEntityParam(kind))
+		if err != nil {
+			return nil, err
+		}
+		_, a, unlock := iamCall(c)
+		defer unlock()
+		ent, err := a.entity(kind, name)
+		if err != nil {
+			return nil, err
+		}
+		ent.tags = iamRemoveTags(ent.tags, c.Query.List("TagKeys"))
+		return nil, nil
+	}
+}
+
+// iamListEntityTags serves ListRoleTags and ListUserTags.
+func iamListEntityTags(kind iamEntityKind) Handler {
+	return func(c *Call) (any, error) {
+		name, err := iamRequired(c.Query, iamEntityParam(kind))
+		if err != nil {
+			return nil, err
+		}
+		_, a, unlock := iamCall(c)
+		defer unlock()
+		ent, err := a.entity(kind, name)
+		if err != nil {
+			return nil, err
+		}
+		items, page, err := iamPaginate(c.Query, ent.tags)
+		if err != nil {
+			return nil, err
+		}
+		return iamTagsResult{Tags: items, iamListPage: page}, nil
+	}
+}
