@@ -1,0 +1,69 @@
+# The project's front door. Every target is a line in README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+FUNCTIONS := $(notdir $(patsubst %/main.go,%,$(wildcard functions/*/main.go)))
+BUILD     := build
+LAMBDA_FLAGS := -trimpath -buildvcs=false -ldflags "-s -w" -tags lambda.norpc
+RIE       := $(BUILD)/tools/aws-lambda-rie
+CDK       := npx --no-install cdk
+
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: help build build-host test lint run synth diff deploy bench clean tools node_modules
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## Build every function for Lambda (linux/arm64): build/lambda/<name>/bootstrap.
+	@if [ -z "$(FUNCTIONS)" ]; then echo "build: no functions/*/main.go yet: nothing to build" >&2; exit 1; fi
+	@for f in $(FUNCTIONS); do \
+	  echo "build $(BUILD)/lambda/$$f/bootstrap (linux/arm64)"; \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/lambda/$$f/bootstrap ./functions/$$f; \
+	done
+
+build-host: ## Build every function for this machine, for local runs: build/host/<name>/bootstrap.
+	@if [ -z "$(FUNCTIONS)" ]; then echo "build-host: no functions/*/main.go yet: nothing to build" >&2; exit 1; fi
+	@for f in $(FUNCTIONS); do \
+	  echo "build $(BUILD)/host/$$f/bootstrap (host)"; \
+	  CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(BUILD)/host/$$f/bootstrap ./functions/$$f; \
+	done
+
+tools: $(RIE) ## Build the Lambda Runtime Interface Emulator used by make run.
+
+$(RIE): go.mod
+	CGO_ENABLED=0 $(GO) build -o $@ github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
+
+test: ## Run every test: unit, emulator integration, contract suites, CDK assertions.
+	$(GO) test -count=1 -timeout 30m ./...
+
+lint: ## gofmt, go vet and staticcheck (pinned in go.mod's tool directive).
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+run: build-host tools ## The main job: drive every resource through a CloudFormation lifecycle on the embedded local AWS.
+	$(GO) run ./local/cmd/run -functions $(BUILD)/host -rie $(RIE)
+
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+synth: build node_modules ## Synthesize the CDK app into cdk.out, with the built Lambda assets.
+	$(CDK) synth --quiet
+
+diff: build node_modules ## Compare the CDK app with what is deployed (needs AWS credentials).
+	$(CDK) diff
+
+deploy: build node_modules ## Deploy the provider stack to a real account (needs credentials and cdk bootstrap).
+	$(CDK) deploy --require-approval broadening
+
+bench: ## Benchmarks: handler cost, AWS calls per action, cold start, size and memory per function.
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean: ## Remove build output and cdk.out.
+	rm -rf $(BUILD) cdk.out
