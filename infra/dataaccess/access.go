@@ -1,0 +1,114 @@
+package dataaccess
+
+import (
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// AccessResourceType is the CloudFormation type of an Access grant.
+const AccessResourceType = "Custom::RedshiftDataApiAccess"
+
+// AccessProps configures an Access grant. At least one of Roles, Users and
+// Groups is required.
+type AccessProps struct {
+	// Provider supplies the ServiceToken. Default: the stack's provider,
+	// created on first use (ProviderOf).
+	Provider TokenSource
+
+	// Roles, Users and Groups are the principals, by name or ARN, in the
+	// stack's account.
+	Roles  *[]*string
+	Users  *[]*string
+	Groups *[]*string
+	// Permissions are the Data API permissions the principals get. A scoped
+	// policy needs a cluster or workgroup unless AssumeRoleArns is the only
+	// grant.
+	Permissions Permissions
+	// AssumeRoleArns are roles in other accounts that the principals may
+	// assume (sts:AssumeRole): the caller side of cross-account access.
+	AssumeRoleArns *[]*string
+	// TagWorkgroups tags the Permissions.Workgroups with
+	// RedshiftDataFullAccess, which serverless temporary credentials need.
+	// Default: false.
+	TagWorkgroups *bool
+}
+
+// Access grants IAM roles, users and groups access to the Redshift Data API.
+type Access struct {
+	constructs.Construct
+	resource awscdk.CustomResource
+}
+
+// NewAccess declares a Custom::RedshiftDataApiAccess. A scoped grant for an
+// application role on one workgroup, with secrets and serverless temporary
+// credentials:
+//
+//	dataaccess.NewAccess(stack, "AppAccess", &dataaccess.AccessProps{
+//		Roles: jsii.Strings("app-role"),
+//		Permissions: dataaccess.Permissions{
+//			Workgroups:  jsii.Strings("analytics"),
+//			AuthMethods: []dataaccess.AuthMethod{dataaccess.AuthSecretsManager, dataaccess.AuthServerlessTemporaryCredentials},
+//			SecretArns:  &[]*string{secret.Arn()},
+//		},
+//		TagWorkgroups: jsii.Bool(true),
+//	})
+//
+// The guide's simplest grant, the managed policy for a user:
+//
+//	dataaccess.NewAccess(stack, "AnalystAccess", &dataaccess.AccessProps{
+//		Users:       jsii.Strings("analyst"),
+//		Permissions: dataaccess.Permissions{PolicyMode: dataaccess.PolicyModeManaged},
+//	})
+func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Access {
+	if props == nil {
+		props = &AccessProps{}
+	}
+	a := &Access{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	report(a.Construct, props.validate())
+	p := properties{}
+	p.list("Roles", props.Roles)
+	p.list("Users", props.Users)
+	p.list("Groups", props.Groups)
+	props.Permissions.write(p)
+	p.list("AssumeRoleArns", props.AssumeRoleArns)
+	p.boolean("TagWorkgroups", props.TagWorkgroups)
+	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionAccess)
+	a.resource = newCustomResource(a.Construct, AccessResourceType, token, p, 10)
+	return a
+}
+
+// roleArnPattern matches an IAM role ARN in any partition and account.
+var roleArnPattern = regexp.MustCompile(`^arn:aws[\w-]*:iam::\d{12}:role/.+$`)
+
+// validate returns every problem of the props that synth can see.
+func (props *AccessProps) validate() []error {
+	v := &validator{resource: "Access"}
+	if stateOf(props.Roles) == listEmpty && stateOf(props.Users) == listEmpty && stateOf(props.Groups) == listEmpty {
+		v.fail("Roles", "and Users and Groups are all empty; allowed: at least one principal")
+	}
+	assumeOnly := stateOf(props.AssumeRoleArns) != listEmpty
+	props.Permissions.validate(v, !assumeOnly)
+	for _, arn := range knownItems(props.AssumeRoleArns) {
+		if !roleArnPattern.MatchString(arn) {
+			v.fail("AssumeRoleArns", "holds %q; allowed: IAM role ARNs", arn)
+		}
+	}
+	if props.TagWorkgroups != nil && *props.TagWorkgroups && stateOf(props.Permissions.Workgroups) == listEmpty {
+		v.fail("TagWorkgroups", "is true but Permissions.Workgroups is empty; allowed: true only with workgroups")
+	}
+	return v.errs
+}
+
+// Resource returns the underlying CloudFormation custom resource.
+func (a *Access) Resource() awscdk.CustomResource { return a.resource }
+
+// PolicyArn returns the ARN of the scoped policy, or of
+// AmazonRedshiftDataFullAccess in PolicyModeManaged.
+func (a *Access) PolicyArn() *string { return a.resource.GetAttString(jsii.String("PolicyArn")) }
+
+// DbUsers returns the database users the principals appear as on
+// serverless workgroups (IAM:<user>, IAMR:<role>), joined with commas.
+func (a *Access) DbUsers() *string { return a.resource.GetAttString(jsii.String("DbUsers")) }

@@ -1,0 +1,118 @@
+package dataaccess
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// CrossAccountRoleResourceType is the CloudFormation type of a
+// CrossAccountRole.
+const CrossAccountRoleResourceType = "Custom::RedshiftDataApiCrossAccountRole"
+
+// CrossAccountRoleProps configures a CrossAccountRole. TrustedPrincipalArns
+// is required.
+type CrossAccountRoleProps struct {
+	// Provider supplies the ServiceToken. Default: the stack's provider,
+	// created on first use (ProviderOf).
+	Provider TokenSource
+
+	// TrustedPrincipalArns are the roles, or account IDs, of the other
+	// account that may assume the role.
+	TrustedPrincipalArns *[]*string
+	// ExternalId adds an sts:ExternalId condition to the trust policy.
+	ExternalId *string
+	// RoleName is the role's name. Default: generated.
+	RoleName *string
+	// RolePath must start with /redshift-data-api/, the only path the
+	// provider may manage. Default: /redshift-data-api/.
+	RolePath    *string
+	Description *string
+	// MaxSessionDuration is from one to twelve hours. Default: one hour.
+	MaxSessionDuration     awscdk.Duration
+	PermissionsBoundaryArn *string
+	// Permissions are the Data API permissions the role carries.
+	Permissions Permissions
+}
+
+// CrossAccountRole is a role, in the account that owns the cluster or
+// workgroup, that principals of another account assume to use the Data
+// API. The other account grants its principals sts:AssumeRole on it with an
+// Access whose AssumeRoleArns holds RoleArn.
+type CrossAccountRole struct {
+	constructs.Construct
+	resource awscdk.CustomResource
+}
+
+// NewCrossAccountRole declares a Custom::RedshiftDataApiCrossAccountRole.
+// Account B of the guide lets someRoleA of account A use its cluster:
+//
+//	role := dataaccess.NewCrossAccountRole(stack, "PartnerRole", &dataaccess.CrossAccountRoleProps{
+//		TrustedPrincipalArns: jsii.Strings("arn:aws:iam::111111111111:role/someRoleA"),
+//		Permissions:          dataaccess.Permissions{PolicyMode: dataaccess.PolicyModeManaged},
+//	})
+//	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{Value: role.RoleArn()})
+func NewCrossAccountRole(scope constructs.Construct, id string, props *CrossAccountRoleProps) *CrossAccountRole {
+	if props == nil {
+		props = &CrossAccountRoleProps{}
+	}
+	r := &CrossAccountRole{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	report(r.Construct, props.validate())
+	p := properties{}
+	p.list("TrustedPrincipalArns", props.TrustedPrincipalArns)
+	p.str("ExternalId", props.ExternalId)
+	p.str("RoleName", props.RoleName)
+	p.str("RolePath", props.RolePath)
+	p.str("Description", props.Description)
+	if props.MaxSessionDuration != nil {
+		p.number("MaxSessionDuration", props.MaxSessionDuration.ToSeconds(nil))
+	}
+	p.str("PermissionsBoundaryArn", props.PermissionsBoundaryArn)
+	props.Permissions.write(p)
+	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionAccess)
+	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, token, p, 10)
+	return r
+}
+
+var (
+	trustedPrincipalPattern = regexp.MustCompile(`^(\d{12}|arn:aws[\w-]*:iam::\d{12}:(root|role/.+|user/.+))$`)
+	roleNamePattern         = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+)
+
+// validate returns every problem of the props that synth can see.
+func (props *CrossAccountRoleProps) validate() []error {
+	v := &validator{resource: "CrossAccountRole"}
+	if stateOf(props.TrustedPrincipalArns) == listEmpty {
+		v.fail("TrustedPrincipalArns", "is empty; allowed: role ARNs or account IDs of the account that calls the Data API")
+	}
+	for _, arn := range knownItems(props.TrustedPrincipalArns) {
+		if !trustedPrincipalPattern.MatchString(arn) {
+			v.fail("TrustedPrincipalArns", "holds %q; allowed: an IAM role or user ARN, an account root ARN, or a 12-digit account ID", arn)
+		}
+	}
+	if name, ok := known(props.RoleName); ok && !roleNamePattern.MatchString(name) {
+		v.fail("RoleName", "is %q; allowed: 1 to 64 letters, digits and +=,.@_-", name)
+	}
+	if path, ok := known(props.RolePath); ok && (!iamPathPattern.MatchString(path) || !strings.HasPrefix(path, "/"+NamePrefix)) {
+		v.fail("RolePath", "is %q; allowed: an IAM path that starts with /%s and ends with /", path, NamePrefix)
+	}
+	if props.MaxSessionDuration != nil {
+		v.intRange("MaxSessionDuration", props.MaxSessionDuration.ToSeconds(nil), 3600, 43200)
+	}
+	props.Permissions.validate(v, true)
+	return v.errs
+}
+
+// Resource returns the underlying CloudFormation custom resource.
+func (r *CrossAccountRole) Resource() awscdk.CustomResource { return r.resource }
+
+// RoleArn returns the role's ARN, which is also its physical ID.
+func (r *CrossAccountRole) RoleArn() *string { return r.resource.GetAttString(jsii.String("RoleArn")) }
+
+// RoleName returns the role's name.
+func (r *CrossAccountRole) RoleName() *string {
+	return r.resource.GetAttString(jsii.String("RoleName"))
+}

@@ -1,0 +1,132 @@
+package dataaccess
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// EndpointResourceType is the CloudFormation type of an Endpoint.
+const EndpointResourceType = "Custom::RedshiftDataApiEndpoint"
+
+// EndpointProps configures an Endpoint. VpcId and SubnetIds are required.
+type EndpointProps struct {
+	// Provider supplies the ServiceToken. Default: the stack's provider,
+	// created on first use (ProviderOf).
+	Provider TokenSource
+
+	// VpcId is the VPC of the applications that call the Data API.
+	VpcId *string
+	// SubnetIds are the subnets of the endpoint, at most one per
+	// Availability Zone.
+	SubnetIds *[]*string
+	// SecurityGroupIds default to the VPC's default security group.
+	SecurityGroupIds *[]*string
+	// PrivateDnsEnabled makes redshift-data.<region>.amazonaws.com resolve
+	// to the endpoint; the VPC needs DNS support and DNS hostnames.
+	// Default: true.
+	PrivateDnsEnabled *bool
+	// PolicyDocument is the endpoint policy. Default: full access.
+	PolicyDocument awsiam.PolicyDocument
+	// IpAddressType is ipv4, dualstack or ipv6. Default: EC2's.
+	IpAddressType *string
+	// ServiceName defaults to com.amazonaws.<region>.redshift-data.
+	ServiceName *string
+	Tags        *map[string]*string
+}
+
+// Endpoint is an interface VPC endpoint (AWS PrivateLink) for the Data API.
+type Endpoint struct {
+	constructs.Construct
+	resource awscdk.CustomResource
+}
+
+// NewEndpoint declares a Custom::RedshiftDataApiEndpoint, as in the guide's
+// procedure: one subnet per Availability Zone, private DNS enabled.
+//
+//	vpc := awsec2.Vpc_FromLookup(stack, jsii.String("Vpc"), &awsec2.VpcLookupOptions{VpcId: jsii.String("vpc-0123456789abcdef0")})
+//	dataaccess.NewEndpoint(stack, "DataApiEndpoint", &dataaccess.EndpointProps{
+//		VpcId:     vpc.VpcId(),
+//		SubnetIds: vpc.SelectSubnets(&awsec2.SubnetSelection{OnePerAz: jsii.Bool(true)}).SubnetIds,
+//	})
+func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *Endpoint {
+	if props == nil {
+		props = &EndpointProps{}
+	}
+	e := &Endpoint{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	report(e.Construct, props.validate())
+	p := properties{}
+	p.str("VpcId", props.VpcId)
+	p.list("SubnetIds", props.SubnetIds)
+	p.list("SecurityGroupIds", props.SecurityGroupIds)
+	p.boolean("PrivateDnsEnabled", props.PrivateDnsEnabled)
+	if props.PolicyDocument != nil {
+		p["PolicyDocument"] = props.PolicyDocument.ToJSON()
+	}
+	p.str("IpAddressType", props.IpAddressType)
+	p.str("ServiceName", props.ServiceName)
+	p.tags("Tags", props.Tags)
+	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionEndpoint)
+	// The endpoint function waits up to its 15-minute timeout for the
+	// endpoint to become available.
+	e.resource = newCustomResource(e.Construct, EndpointResourceType, token, p, 20)
+	return e
+}
+
+// validate returns every problem of the props that synth can see.
+func (props *EndpointProps) validate() []error {
+	v := &validator{resource: "Endpoint"}
+	if !isSet(props.VpcId) {
+		v.fail("VpcId", "is missing; allowed: the ID of the VPC that calls the Data API")
+	} else if id, ok := known(props.VpcId); ok && !strings.HasPrefix(id, "vpc-") {
+		v.fail("VpcId", "is %q; allowed: a VPC ID (vpc-...)", id)
+	}
+	if stateOf(props.SubnetIds) == listEmpty {
+		v.fail("SubnetIds", "is empty; allowed: one subnet ID per Availability Zone")
+	}
+	seen := map[string]bool{}
+	for _, id := range knownItems(props.SubnetIds) {
+		switch {
+		case !strings.HasPrefix(id, "subnet-"):
+			v.fail("SubnetIds", "holds %q; allowed: subnet IDs (subnet-...)", id)
+		case seen[id]:
+			v.fail("SubnetIds", "holds %q twice; allowed: each subnet once", id)
+		}
+		seen[id] = true
+	}
+	for _, id := range knownItems(props.SecurityGroupIds) {
+		if !strings.HasPrefix(id, "sg-") {
+			v.fail("SecurityGroupIds", "holds %q; allowed: security group IDs (sg-...)", id)
+		}
+	}
+	v.oneOf("IpAddressType", props.IpAddressType, "ipv4", "dualstack", "ipv6")
+	return v.errs
+}
+
+// Resource returns the underlying CloudFormation custom resource.
+func (e *Endpoint) Resource() awscdk.CustomResource { return e.resource }
+
+// VpcEndpointId returns the endpoint's ID, which is also its physical ID.
+func (e *Endpoint) VpcEndpointId() *string {
+	return e.resource.GetAttString(jsii.String("VpcEndpointId"))
+}
+
+// DnsName returns the endpoint's first DNS name.
+func (e *Endpoint) DnsName() *string { return e.resource.GetAttString(jsii.String("DnsName")) }
+
+// DnsNames returns every DNS name of the endpoint, joined with commas.
+func (e *Endpoint) DnsNames() *string { return e.resource.GetAttString(jsii.String("DnsNames")) }
+
+// NetworkInterfaceIds returns the endpoint's network interfaces, joined
+// with commas.
+func (e *Endpoint) NetworkInterfaceIds() *string {
+	return e.resource.GetAttString(jsii.String("NetworkInterfaceIds"))
+}
+
+// ServiceName returns the endpoint service's name.
+func (e *Endpoint) ServiceName() *string {
+	return e.resource.GetAttString(jsii.String("ServiceName"))
+}

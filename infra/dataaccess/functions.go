@@ -1,0 +1,250 @@
+package dataaccess
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+)
+
+// functionSpec describes one function of the provider.
+type functionSpec struct {
+	function       Function
+	id             string // construct ID prefix
+	description    string
+	timeoutMinutes float64
+	permissions    func(stack awscdk.Stack, props *ProviderProps) []permission
+}
+
+// functionSpecs returns the provider's functions. The endpoint function
+// waits for a VPC endpoint to become available, which takes minutes, so it
+// gets Lambda's maximum; the others make a few API calls, and their
+// bounded retries on IAM eventual consistency stay well below five minutes.
+func functionSpecs() []functionSpec {
+	return []functionSpec{
+		{
+			function:       FunctionSecret,
+			id:             "Secret",
+			description:    "Custom::RedshiftDataApiSecret: Secrets Manager secrets with Redshift credentials.",
+			timeoutMinutes: 5,
+			permissions:    secretPermissions,
+		},
+		{
+			function:       FunctionAccess,
+			id:             "Access",
+			description:    "Custom::RedshiftDataApiAccess and Custom::RedshiftDataApiCrossAccountRole: IAM access to the Redshift Data API.",
+			timeoutMinutes: 5,
+			permissions:    accessPermissions,
+		},
+		{
+			function:       FunctionEndpoint,
+			id:             "Endpoint",
+			description:    "Custom::RedshiftDataApiEndpoint: interface VPC endpoints for the Redshift Data API.",
+			timeoutMinutes: 15,
+			permissions:    endpointPermissions,
+		},
+	}
+}
+
+// The names and tags that bound what the functions may change. The handlers
+// create every policy, role and secret under these names, and tag every VPC
+// endpoint with StackIDTag when they create it.
+const (
+	// NamePrefix starts the name of every secret and the path of every
+	// policy and role that the functions create.
+	NamePrefix = "redshift-data-api/"
+	// StackIDTag is on every resource the functions create.
+	StackIDTag = "redshift-data-access:stack-id"
+	// ledgerTagKeys matches the tag keys that the access function writes on
+	// principals to record the grants they hold.
+	ledgerTagKeys = "redshift-data-access:*"
+	// managedPolicyName is the AWS managed policy of PolicyMode Managed.
+	managedPolicyName = "AmazonRedshiftDataFullAccess"
+	// dataAPITagKey is the tag that AmazonRedshiftDataFullAccess requires
+	// on secrets and serverless workgroups.
+	dataAPITagKey = "RedshiftDataFullAccess"
+)
+
+func secretPermissions(stack awscdk.Stack, props *ProviderProps) []permission {
+	perms := []permission{
+		{
+			sid: "ManageDataApiSecrets",
+			actions: []string{
+				"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret",
+				"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+				"secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret",
+				"secretsmanager:TagResource", "secretsmanager:UntagResource",
+				"secretsmanager:UpdateSecret",
+			},
+			resources: []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:" + NamePrefix + "*")},
+			why: "secret names are generated per resource, and Secrets Manager appends a random suffix to every secret ARN; " +
+				"the wildcard stays within the name prefix " + NamePrefix + " that every secret of this function has",
+		},
+		{
+			sid:       "GenerateSecretPasswords",
+			actions:   []string{"secretsmanager:GetRandomPassword"},
+			resources: []resource{anyResource},
+			why:       "GetRandomPassword supports no resource-level permissions; it only returns random characters",
+		},
+	}
+	if props.SecretKmsKeyArns != nil && len(*props.SecretKmsKeyArns) > 0 {
+		keys := make([]resource, 0, len(*props.SecretKmsKeyArns))
+		for _, arn := range *props.SecretKmsKeyArns {
+			keys = append(keys, tokenResource(arn))
+		}
+		perms = append(perms, permission{
+			sid:       "EncryptSecretsWithGivenKeys",
+			actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			resources: keys,
+			conditions: map[string]map[string]any{
+				"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", *stack.Region())},
+			},
+		})
+	}
+	return perms
+}
+
+func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
+	principals := []resource{
+		arnPattern("arn:<partition>:iam::<account>:role/*"),
+		arnPattern("arn:<partition>:iam::<account>:user/*"),
+		arnPattern("arn:<partition>:iam::<account>:group/*"),
+	}
+	ownPolicies := arnPattern("arn:<partition>:iam::<account>:policy/" + NamePrefix + "*")
+	managedPolicy := arnPattern("arn:<partition>:iam::aws:policy/" + managedPolicyName)
+	return []permission{
+		{
+			sid: "ManageDataApiPolicies",
+			actions: []string{
+				"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy",
+				"iam:DeletePolicyVersion", "iam:GetPolicy", "iam:GetPolicyVersion",
+				"iam:ListEntitiesForPolicy", "iam:ListPolicyTags", "iam:ListPolicyVersions",
+				"iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
+			},
+			resources: []resource{ownPolicies},
+			why:       "policy names are generated per grant; the wildcard stays within the path /" + NamePrefix + " of every policy this function creates",
+		},
+		{
+			sid:       "ReadManagedDataApiPolicy",
+			actions:   []string{"iam:GetPolicy", "iam:ListEntitiesForPolicy"},
+			resources: []resource{managedPolicy},
+		},
+		{
+			sid: "AttachOnlyDataApiPolicies",
+			actions: []string{
+				"iam:AttachGroupPolicy", "iam:AttachRolePolicy", "iam:AttachUserPolicy",
+				"iam:DetachGroupPolicy", "iam:DetachRolePolicy", "iam:DetachUserPolicy",
+			},
+			resources: principals,
+			conditions: map[string]map[string]any{
+				"ArnLike": {"iam:PolicyARN": []resource{managedPolicy, ownPolicies}},
+			},
+			why: "the roles, users and groups to grant access to are chosen by the stacks that use the provider and may be any in the account; " +
+				"the iam:PolicyARN condition allows attaching and detaching only " + managedPolicyName + " and this function's own policies",
+		},
+		{
+			sid: "ReadGrantedPrincipals",
+			actions: []string{
+				"iam:GetGroup", "iam:GetRole", "iam:GetUser",
+				"iam:ListAttachedGroupPolicies", "iam:ListAttachedRolePolicies", "iam:ListAttachedUserPolicies",
+				"iam:ListRoleTags", "iam:ListUserTags",
+			},
+			resources: principals,
+			why:       "reads the principals a grant names, which may be any in the account, to check that they exist and which grants they hold; read only",
+		},
+		{
+			sid:       "RecordGrantsOnPrincipals",
+			actions:   []string{"iam:TagRole", "iam:TagUser", "iam:UntagRole", "iam:UntagUser"},
+			resources: principals[:2],
+			conditions: map[string]map[string]any{
+				"ForAllValues:StringLike": {"aws:TagKeys": ledgerTagKeys},
+				"Null":                    {"aws:TagKeys": "false"},
+			},
+			why: "a Managed grant records itself in a tag on the principal so that a Delete never detaches what another grant attached; " +
+				"principals may be any role or user in the account, and the aws:TagKeys condition limits the function to the tag keys " + ledgerTagKeys,
+		},
+		{
+			sid: "ManageCrossAccountRoles",
+			actions: []string{
+				"iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
+				"iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy",
+				"iam:ListRolePolicies", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
+				"iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
+				"iam:UpdateRole", "iam:UpdateRoleDescription",
+			},
+			resources: []resource{arnPattern("arn:<partition>:iam::<account>:role/" + NamePrefix + "*")},
+			why:       "role names are generated per cross-account role; the wildcard stays within the path /" + NamePrefix + " of every role this function creates",
+		},
+		{
+			sid:       "ReadWorkgroups",
+			actions:   []string{"redshift-serverless:GetWorkgroup", "redshift-serverless:ListTagsForResource"},
+			resources: []resource{arnPattern("arn:<partition>:redshift-serverless:<region>:<account>:workgroup/*")},
+			why:       "workgroup ARNs end in an ID that Redshift generates, not in the name a stack gives; read only",
+		},
+		{
+			sid:       "TagWorkgroupsForDataApi",
+			actions:   []string{"redshift-serverless:TagResource"},
+			resources: []resource{arnPattern("arn:<partition>:redshift-serverless:<region>:<account>:workgroup/*")},
+			conditions: map[string]map[string]any{
+				"ForAllValues:StringEquals": {"aws:TagKeys": dataAPITagKey},
+				"Null":                      {"aws:TagKeys": "false"},
+			},
+			why: "workgroup ARNs end in an ID that Redshift generates, not in the name a stack gives; " +
+				"the aws:TagKeys condition allows only the tag " + dataAPITagKey + " that serverless temporary credentials need",
+		},
+	}
+}
+
+func endpointPermissions(awscdk.Stack, *ProviderProps) []permission {
+	endpoints := arnPattern("arn:<partition>:ec2:<region>:<account>:vpc-endpoint/*")
+	return []permission{
+		{
+			sid: "DescribeNetwork",
+			actions: []string{
+				"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+				"ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcEndpoints",
+				"ec2:DescribeVpcs",
+			},
+			resources: []resource{anyResource},
+			why:       "EC2 Describe actions support no resource-level permissions; they only read",
+		},
+		{
+			sid:       "CreateOnlyTaggedEndpoints",
+			actions:   []string{"ec2:CreateVpcEndpoint"},
+			resources: []resource{endpoints},
+			conditions: map[string]map[string]any{
+				"Null": {"aws:RequestTag/" + StackIDTag: "false"},
+			},
+			why: "a new endpoint has no ID yet; the aws:RequestTag condition requires the tag " + StackIDTag + " at creation, " +
+				"which is what lets the statements below change only endpoints this function created",
+		},
+		{
+			sid:       "TagEndpointsAtCreation",
+			actions:   []string{"ec2:CreateTags"},
+			resources: []resource{endpoints},
+			conditions: map[string]map[string]any{
+				"StringEquals": {"ec2:CreateAction": "CreateVpcEndpoint"},
+			},
+			why: "endpoint IDs are generated by EC2; the ec2:CreateAction condition allows tagging only within CreateVpcEndpoint",
+		},
+		{
+			sid:       "ManageOwnEndpoints",
+			actions:   []string{"ec2:CreateTags", "ec2:DeleteTags", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"},
+			resources: []resource{endpoints},
+			conditions: map[string]map[string]any{
+				"Null": {"ec2:ResourceTag/" + StackIDTag: "false"},
+			},
+			why: "endpoint IDs are generated by EC2; the ec2:ResourceTag condition limits changes to endpoints tagged " + StackIDTag + " by this function",
+		},
+		{
+			sid:     "PlaceEndpointsInVpcs",
+			actions: []string{"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"},
+			resources: []resource{
+				arnPattern("arn:<partition>:ec2:<region>:<account>:security-group/*"),
+				arnPattern("arn:<partition>:ec2:<region>:<account>:subnet/*"),
+				arnPattern("arn:<partition>:ec2:<region>:<account>:vpc/*"),
+			},
+			why: "the VPC, subnets and security groups of an endpoint are chosen by the stacks that use the provider; " +
+				"EC2 checks CreateVpcEndpoint and ModifyVpcEndpoint against each of them, and they are not changed",
+		},
+	}
+}

@@ -1,0 +1,145 @@
+package dataaccess
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// SecretResourceType is the CloudFormation type of a Secret.
+const SecretResourceType = "Custom::RedshiftDataApiSecret"
+
+// SecretProps configures a Secret. Exactly one of ClusterIdentifier and
+// WorkgroupName is required, and Username.
+type SecretProps struct {
+	// Provider supplies the ServiceToken. Default: the stack's provider,
+	// created on first use (ProviderOf).
+	Provider TokenSource
+
+	// ClusterIdentifier is the provisioned cluster the secret is for.
+	ClusterIdentifier *string
+	// WorkgroupName is the serverless workgroup the secret is for.
+	WorkgroupName *string
+	// Username is the database user.
+	Username *string
+	// Password is the database user's password. Default: generated under
+	// Redshift's password rules and kept across updates. A given password
+	// must be a dynamic reference, for example from
+	// awscdk.SecretValue_SecretsManager, never plain text: CloudFormation
+	// passes ssm-secure references to no custom resource.
+	Password awscdk.SecretValue
+	// PasswordLength is the length of a generated password, 8 to 64.
+	// Default: 32.
+	PasswordLength *float64
+	// Database, Host and Port are stored in the secret as dbname, host and
+	// port.
+	Database *string
+	Host     *string
+	Port     *float64
+	// Name is the secret name; it must start with NamePrefix, the only
+	// names the provider may manage. Default:
+	// redshift-data-api/<stack>/<logical-id>-<hash>.
+	Name        *string
+	Description *string
+	// KmsKeyId encrypts the secret; the key must be one of the provider's
+	// SecretKmsKeyArns. Default: aws/secretsmanager.
+	KmsKeyId *string
+	Tags     *map[string]*string
+	// TagValue is the value of the RedshiftDataFullAccess tag. Default: the
+	// cluster identifier, or "serverless".
+	TagValue *string
+	// RecoveryWindowInDays is 0 (delete without recovery) or 7 to 30.
+	// Default: 30.
+	RecoveryWindowInDays *float64
+	// RetainOnDelete keeps the secret when the resource is deleted.
+	// Default: false.
+	RetainOnDelete *bool
+}
+
+// Secret is a Secrets Manager secret with credentials for a Redshift
+// cluster or serverless workgroup, tagged RedshiftDataFullAccess so that the
+// Data API policies let GetSecretValue through.
+type Secret struct {
+	constructs.Construct
+	resource awscdk.CustomResource
+}
+
+// NewSecret declares a Custom::RedshiftDataApiSecret. A workgroup secret with
+// a generated password, as in the guide's serverless procedure:
+//
+//	secret := dataaccess.NewSecret(stack, "AnalyticsSecret", &dataaccess.SecretProps{
+//		WorkgroupName: jsii.String("analytics"),
+//		Username:      jsii.String("myusername"),
+//		Database:      jsii.String("dev"),
+//	})
+//	awscdk.NewCfnOutput(stack, jsii.String("SecretArn"), &awscdk.CfnOutputProps{Value: secret.Arn()})
+func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secret {
+	if props == nil {
+		props = &SecretProps{}
+	}
+	s := &Secret{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	report(s.Construct, props.validate())
+	p := properties{}
+	p.str("ClusterIdentifier", props.ClusterIdentifier)
+	p.str("WorkgroupName", props.WorkgroupName)
+	p.str("Username", props.Username)
+	if props.Password != nil {
+		p["Password"] = props.Password.UnsafeUnwrap()
+	}
+	p.number("PasswordLength", props.PasswordLength)
+	p.str("Database", props.Database)
+	p.str("Host", props.Host)
+	p.number("Port", props.Port)
+	p.str("Name", props.Name)
+	p.str("Description", props.Description)
+	p.str("KmsKeyId", props.KmsKeyId)
+	p.tags("Tags", props.Tags)
+	p.str("TagValue", props.TagValue)
+	p.number("RecoveryWindowInDays", props.RecoveryWindowInDays)
+	p.boolean("RetainOnDelete", props.RetainOnDelete)
+	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionSecret)
+	s.resource = newCustomResource(s.Construct, SecretResourceType, token, p, 10)
+	return s
+}
+
+// validate returns every problem of the props that synth can see.
+func (props *SecretProps) validate() []error {
+	v := &validator{resource: "Secret"}
+	switch cluster, workgroup := isSet(props.ClusterIdentifier), isSet(props.WorkgroupName); {
+	case cluster && workgroup:
+		v.fail("WorkgroupName", "is set together with ClusterIdentifier; allowed: exactly one of them")
+	case !cluster && !workgroup:
+		v.fail("ClusterIdentifier", "is missing; allowed: exactly one of ClusterIdentifier and WorkgroupName")
+	}
+	if !isSet(props.Username) {
+		v.fail("Username", "is missing; allowed: the database user name")
+	}
+	if props.Password != nil && props.PasswordLength != nil {
+		v.fail("PasswordLength", "is set together with Password; allowed: only for a generated password")
+	}
+	v.intRange("PasswordLength", props.PasswordLength, 8, 64)
+	v.intRange("Port", props.Port, 1, 65535)
+	if days, ok := knownNumber(props.RecoveryWindowInDays); ok && days != 0 {
+		v.intRange("RecoveryWindowInDays", props.RecoveryWindowInDays, 7, 30)
+	}
+	if name, ok := known(props.Name); ok && !strings.HasPrefix(name, NamePrefix) {
+		v.fail("Name", "is %q; allowed: a name that starts with %s, the only names the provider may manage", name, NamePrefix)
+	}
+	return v.errs
+}
+
+// Resource returns the underlying CloudFormation custom resource, for
+// dependencies and removal policies.
+func (s *Secret) Resource() awscdk.CustomResource { return s.resource }
+
+// Arn returns the secret's ARN, which is also its physical ID.
+func (s *Secret) Arn() *string { return s.resource.GetAttString(jsii.String("Arn")) }
+
+// Name returns the secret's name.
+func (s *Secret) Name() *string { return s.resource.GetAttString(jsii.String("Name")) }
+
+// TagKey returns the key of the tag that the Data API policies look for,
+// RedshiftDataFullAccess.
+func (s *Secret) TagKey() *string { return s.resource.GetAttString(jsii.String("TagKey")) }

@@ -1,0 +1,61 @@
+package dataaccess
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// TokenSource supplies the ServiceToken, the ARN of the Lambda function,
+// that serves each function's resource types. *Provider and
+// ImportedProvider implement it.
+type TokenSource interface {
+	ServiceToken(fn Function) *string
+}
+
+var (
+	_ TokenSource = (*Provider)(nil)
+	_ TokenSource = ImportedProvider{}
+)
+
+// ImportedProvider imports the ServiceTokens that a provider stack exports,
+// so that a stack declares resources without deploying functions itself.
+//
+//	provider := dataaccess.ImportedProvider{ExportPrefix: "RedshiftDataApiProvider"}
+//	dataaccess.NewEndpoint(stack, "Endpoint", &dataaccess.EndpointProps{Provider: provider, ...})
+type ImportedProvider struct {
+	// ExportPrefix is the prefix of the export names: the provider stack's
+	// name, unless it was deployed with another prefix.
+	ExportPrefix string
+}
+
+// ServiceToken returns Fn::ImportValue of the export of function fn.
+func (p ImportedProvider) ServiceToken(fn Function) *string {
+	return awscdk.Fn_ImportValue(jsii.String(ExportName(p.ExportPrefix, fn)))
+}
+
+// ExportName is the name under which a provider stack exports the
+// ServiceToken of function fn: <prefix>-SecretServiceToken,
+// <prefix>-AccessServiceToken, <prefix>-EndpointServiceToken.
+func ExportName(prefix string, fn Function) string {
+	return fmt.Sprintf("%s-%sServiceToken", prefix, exportLabel(fn))
+}
+
+func exportLabel(fn Function) string {
+	for _, spec := range functionSpecs() {
+		if spec.function == fn {
+			return spec.id
+		}
+	}
+	return string(fn)
+}
+
+// tokenFor returns the ServiceToken of fn from source, or from the stack's
+// provider (created on first use) when source is nil.
+func tokenFor(scopeStack awscdk.Stack, source TokenSource, fn Function) *string {
+	if source == nil {
+		source = ProviderOf(scopeStack)
+	}
+	return source.ServiceToken(fn)
+}

@@ -1,0 +1,80 @@
+// Command infra is the CDK app of the Redshift Data API access kit. cdk.json
+// runs it: it always synthesizes the provider stack, which deploys the
+// custom resource functions and exports their ServiceTokens, and with the
+// context value example=true also the example stack. Every stack passes the
+// cdk-nag AwsSolutions checks; an unsuppressed finding fails cdk synth.
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/redshift-data-access/redshift-data-access/infra/dataaccess"
+)
+
+// Context keys the app reads (cdk.json or cdk -c key=value).
+const (
+	// contextExample adds the example stack when "true".
+	contextExample = "example"
+	// contextProviderStackName names the provider stack, and so prefixes
+	// its export names. Default: defaultProviderStackName.
+	contextProviderStackName = "providerStackName"
+)
+
+const (
+	defaultProviderStackName = "RedshiftDataApiProvider"
+	exampleStackName         = "RedshiftDataApiExample"
+)
+
+func main() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	addStacks(app)
+	app.Synth(nil)
+}
+
+// stacks are the stacks addStacks created; example is nil unless enabled.
+type stacks struct {
+	provider *ProviderStack
+	example  awscdk.Stack
+}
+
+// addStacks adds the app's stacks to app, as the context asks, and the
+// cdk-nag AwsSolutions checks to all of them.
+func addStacks(app awscdk.App) stacks {
+	name := defaultProviderStackName
+	if v, ok := app.Node().TryGetContext(jsii.String(contextProviderStackName)).(string); ok && v != "" {
+		name = v
+	}
+	var s stacks
+	s.provider = NewProviderStack(app, name, &ProviderStackProps{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Redshift Data API access kit: the custom resource functions and their exported ServiceTokens."),
+		},
+	})
+	if contextTrue(app, contextExample) {
+		s.example = NewExampleStack(app, exampleStackName, &ExampleStackProps{
+			StackProps: awscdk.StackProps{
+				Description: jsii.String("Redshift Data API access kit: an example of a workgroup secret, scoped access for a role, and a VPC endpoint."),
+			},
+			Provider: dataaccess.ImportedProvider{ExportPrefix: name},
+		})
+		s.example.AddStackDependency(s.provider.Stack, jsii.String("imports the provider's ServiceTokens"))
+	}
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	return s
+}
+
+// contextTrue reports whether a context value is true: a boolean from
+// cdk.json or the string "true" from cdk -c.
+func contextTrue(app awscdk.App, key string) bool {
+	switch v := app.Node().TryGetContext(jsii.String(key)).(type) {
+	case bool:
+		return v
+	case string:
+		return v == "true"
+	default:
+		return false
+	}
+}
