@@ -55,7 +55,7 @@ func (r *iamRole) view(full bool) roleXML {
 	if full {
 		x.Tags = r.tags
 		if r.boundary != "" {
-			x.PermissionsBoundary = &iamBoundaryXML{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.boundary}
+			x.PermissionsBoundary = &iamBoundaryXML{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: r.boundary}
 		}
 	}
 	return x
@@ -209,7 +209,9 @@ func iamUpdateRole(c *Call) (any, error) {
 	if q.Has("MaxSessionDuration") {
 		r.maxSession = maxSession
 	}
-	return nil, nil
+	// UpdateRole, unlike most IAM writes, has an (empty) result element
+	// that the SDK expects.
+	return struct{}{}, nil
 }
 
 func iamUpdateAssumeRolePolicy(c *Call) (any, error) {
