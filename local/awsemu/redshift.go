@@ -46,7 +46,7 @@ const (
 // clusters, workgroups and database users together.
 type rsState struct {
 	mu         sync.Mutex
-	clusters   map[string]*rsCluster   // account/identifier
+	clusters   map[string]*rsCluster    // account/identifier
 	namespaces map[string]*rssNamespace // account/name
 	workgroups map[string]*rssWorkgroup // account/name
 	statements map[string]*rsdStatement // statement ID

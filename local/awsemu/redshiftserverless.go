@@ -1,0 +1,408 @@
+package awsemu
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// This file emulates Amazon Redshift Serverless (awsJson1_1): namespaces
+// and workgroups, which become available at once, their tags, and the
+// temporary credentials of GetCredentials.
+
+func init() {
+	register("redshift-serverless", func(e *Emulator) *Service {
+		return &Service{
+			Name:     "redshift-serverless",
+			Protocol: ProtocolJSON11,
+			Operations: map[string]Handler{
+				"CreateNamespace":     rssCreateNamespace,
+				"GetNamespace":        rssGetNamespace,
+				"CreateWorkgroup":     rssCreateWorkgroup,
+				"GetWorkgroup":        rssGetWorkgroup,
+				"DeleteWorkgroup":     rssDeleteWorkgroup,
+				"TagResource":         rssTagResource,
+				"UntagResource":       rssUntagResource,
+				"ListTagsForResource": rssListTagsForResource,
+				"GetCredentials":      rssGetCredentials,
+			},
+		}
+	})
+}
+
+// Limits of Redshift Serverless that the emulator enforces.
+const (
+	rssMaxTags                = 50
+	rssDefaultBaseCapacity    = 128
+	rssDefaultCredentialsSecs = 3600
+)
+
+// rssNamePattern is the rule for namespace and workgroup names.
+var rssNamePattern = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
+
+type rssNamespace struct {
+	name      string
+	id        string
+	arn       string
+	adminUser string
+	dbName    string
+	created   time.Time
+	db        *rsDatabase
+}
+
+type rssWorkgroup struct {
+	name         string
+	id           string
+	arn          string
+	namespace    *rssNamespace
+	baseCapacity int
+	port         int
+	address      string
+	created      time.Time
+}
+
+type rssTag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+func rssKey(account, name string) string { return account + "/" + name }
+
+type rssNamespaceShape struct {
+	NamespaceArn  string `json:"namespaceArn"`
+	NamespaceID   string `json:"namespaceId"`
+	NamespaceName string `json:"namespaceName"`
+	AdminUsername string `json:"adminUsername,omitempty"`
+	DbName        string `json:"dbName"`
+	Status        string `json:"status"`
+	CreationDate  string `json:"creationDate"`
+}
+
+func (ns *rssNamespace) shape() rssNamespaceShape {
+	return rssNamespaceShape{
+		NamespaceArn: ns.arn, NamespaceID: ns.id, NamespaceName: ns.name, AdminUsername: ns.adminUser,
+		DbName: ns.dbName, Status: "AVAILABLE", CreationDate: ns.created.UTC().Format(time.RFC3339Nano),
+	}
+}
+
+type rssEndpointShape struct {
+	Address string `json:"address"`
+	Port    int    `json:"port"`
+}
+
+type rssWorkgroupShape struct {
+	WorkgroupArn  string           `json:"workgroupArn"`
+	WorkgroupID   string           `json:"workgroupId"`
+	WorkgroupName string           `json:"workgroupName"`
+	NamespaceName string           `json:"namespaceName"`
+	BaseCapacity  int              `json:"baseCapacity"`
+	Port          int              `json:"port"`
+	Status        string           `json:"status"`
+	Endpoint      rssEndpointShape `json:"endpoint"`
+	CreationDate  string           `json:"creationDate"`
+}
+
+func (wg *rssWorkgroup) shape(status string) rssWorkgroupShape {
+	return rssWorkgroupShape{
+		WorkgroupArn: wg.arn, WorkgroupID: wg.id, WorkgroupName: wg.name, NamespaceName: wg.namespace.name,
+		BaseCapacity: wg.baseCapacity, Port: wg.port, Status: status,
+		Endpoint:     rssEndpointShape{Address: wg.address, Port: wg.port},
+		CreationDate: wg.created.UTC().Format(time.RFC3339Nano),
+	}
+}
+
+func rssCheckTags(tags []rssTag) error {
+	if len(tags) > rssMaxTags {
+		return Errorf("TooManyTagsException", "A resource can have at most %d tags.", rssMaxTags)
+	}
+	for _, t := range tags {
+		if len(t.Key) == 0 || len(t.Key) > 128 || len(t.Value) > 256 {
+			return Errorf("ValidationException", "Tag keys must be 1 to 128 characters and values at most 256.")
+		}
+	}
+	return nil
+}
+
+// setTags adds or replaces tags on arn. The caller holds st.mu.
+func (st *rsState) setTags(arn string, tags []rssTag) error {
+	merged := append([]rssTag(nil), st.tags[arn]...)
+	for _, t := range tags {
+		replaced := false
+		for i := range merged {
+			if merged[i].Key == t.Key {
+				merged[i].Value, replaced = t.Value, true
+			}
+		}
+		if !replaced {
+			merged = append(merged, t)
+		}
+	}
+	if err := rssCheckTags(merged); err != nil {
+		return err
+	}
+	st.tags[arn] = merged
+	return nil
+}
+
+func rssCreateNamespace(c *Call) (any, error) {
+	var in struct {
+		NamespaceName       string   `json:"namespaceName"`
+		AdminUsername       string   `json:"adminUsername"`
+		AdminUserPassword   string   `json:"adminUserPassword"`
+		ManageAdminPassword bool     `json:"manageAdminPassword"`
+		DbName              string   `json:"dbName"`
+		Tags                []rssTag `json:"tags"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if !rssNamePattern.MatchString(in.NamespaceName) {
+		return nil, Errorf("ValidationException", "namespaceName must be 3 to 64 lowercase letters, digits or hyphens.")
+	}
+	if in.AdminUserPassword != "" && !rsValidPassword(in.AdminUserPassword) {
+		return nil, Errorf("ValidationException", "adminUserPassword does not meet the Redshift password rules.")
+	}
+	if err := rssCheckTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if in.DbName == "" {
+		in.DbName = rsDefaultDatabase
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	key := rssKey(c.Account(), in.NamespaceName)
+	if _, ok := st.namespaces[key]; ok {
+		return nil, Errorf("ConflictException", "Namespace %s already exists.", in.NamespaceName)
+	}
+	id := newRequestID()
+	ns := &rssNamespace{
+		name: in.NamespaceName, id: id, adminUser: in.AdminUsername, dbName: in.DbName, created: c.Emulator.Now(),
+		arn: "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":namespace/" + id,
+		db:  newRsDatabase(in.DbName, in.AdminUsername, in.AdminUserPassword, in.ManageAdminPassword),
+	}
+	st.namespaces[key] = ns
+	st.tags[ns.arn] = in.Tags
+	return map[string]any{"namespace": ns.shape()}, nil
+}
+
+func rssGetNamespace(c *Call) (any, error) {
+	var in struct {
+		NamespaceName string `json:"namespaceName"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ns, ok := st.namespaces[rssKey(c.Account(), in.NamespaceName)]
+	if !ok {
+		return nil, Errorf("ResourceNotFoundException", "Namespace %s not found.", in.NamespaceName)
+	}
+	return map[string]any{"namespace": ns.shape()}, nil
+}
+
+func rssCreateWorkgroup(c *Call) (any, error) {
+	var in struct {
+		WorkgroupName string   `json:"workgroupName"`
+		NamespaceName string   `json:"namespaceName"`
+		BaseCapacity  int      `json:"baseCapacity"`
+		Port          int      `json:"port"`
+		Tags          []rssTag `json:"tags"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if !rssNamePattern.MatchString(in.WorkgroupName) {
+		return nil, Errorf("ValidationException", "workgroupName must be 3 to 64 lowercase letters, digits or hyphens.")
+	}
+	if err := rssCheckTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if in.BaseCapacity == 0 {
+		in.BaseCapacity = rssDefaultBaseCapacity
+	}
+	if in.Port == 0 {
+		in.Port = rsDefaultPort
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ns, ok := st.namespaces[rssKey(c.Account(), in.NamespaceName)]
+	if !ok {
+		return nil, Errorf("ResourceNotFoundException", "Namespace %s not found.", in.NamespaceName)
+	}
+	key := rssKey(c.Account(), in.WorkgroupName)
+	if _, ok := st.workgroups[key]; ok {
+		return nil, Errorf("ConflictException", "Workgroup %s already exists.", in.WorkgroupName)
+	}
+	for _, wg := range st.workgroups {
+		if wg.namespace == ns {
+			return nil, Errorf("ConflictException", "Namespace %s already has workgroup %s.", ns.name, wg.name)
+		}
+	}
+	id := newRequestID()
+	wg := &rssWorkgroup{
+		name: in.WorkgroupName, id: id, namespace: ns, baseCapacity: in.BaseCapacity, port: in.Port,
+		arn:     "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":workgroup/" + id,
+		address: in.WorkgroupName + "." + c.Account() + "." + c.Region + ".redshift-serverless.amazonaws.com",
+		created: c.Emulator.Now(),
+	}
+	st.workgroups[key] = wg
+	st.tags[wg.arn] = in.Tags
+	return map[string]any{"workgroup": wg.shape("AVAILABLE")}, nil
+}
+
+func (st *rsState) workgroup(c *Call, name string) (*rssWorkgroup, error) {
+	wg, ok := st.workgroups[rssKey(c.Account(), name)]
+	if !ok {
+		return nil, Errorf("ResourceNotFoundException", "Workgroup %s not found.", name)
+	}
+	return wg, nil
+}
+
+type rssWorkgroupInput struct {
+	WorkgroupName string `json:"workgroupName"`
+}
+
+func rssGetWorkgroup(c *Call) (any, error) {
+	var in rssWorkgroupInput
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, in.WorkgroupName)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"workgroup": wg.shape("AVAILABLE")}, nil
+}
+
+func rssDeleteWorkgroup(c *Call) (any, error) {
+	var in rssWorkgroupInput
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, in.WorkgroupName)
+	if err != nil {
+		return nil, err
+	}
+	delete(st.workgroups, rssKey(c.Account(), wg.name))
+	delete(st.tags, wg.arn)
+	return map[string]any{"workgroup": wg.shape("DELETING")}, nil
+}
+
+// taggable checks that arn names a namespace or workgroup of the caller's
+// account. The caller holds st.mu.
+func (st *rsState) taggable(c *Call, arn string) error {
+	if !strings.HasPrefix(arn, "arn:") {
+		return Errorf("ValidationException", "resourceArn %q is not an ARN.", arn)
+	}
+	if _, ok := st.tags[arn]; !ok || strings.Split(arn, ":")[4] != c.Account() {
+		return Errorf("ResourceNotFoundException", "Resource %s not found.", arn)
+	}
+	return nil
+}
+
+func rssTagResource(c *Call) (any, error) {
+	var in struct {
+		ResourceArn string   `json:"resourceArn"`
+		Tags        []rssTag `json:"tags"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := st.taggable(c, in.ResourceArn); err != nil {
+		return nil, err
+	}
+	return struct{}{}, st.setTags(in.ResourceArn, in.Tags)
+}
+
+func rssUntagResource(c *Call) (any, error) {
+	var in struct {
+		ResourceArn string   `json:"resourceArn"`
+		TagKeys     []string `json:"tagKeys"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := st.taggable(c, in.ResourceArn); err != nil {
+		return nil, err
+	}
+	kept := []rssTag{}
+	for _, t := range st.tags[in.ResourceArn] {
+		removed := false
+		for _, k := range in.TagKeys {
+			removed = removed || k == t.Key
+		}
+		if !removed {
+			kept = append(kept, t)
+		}
+	}
+	st.tags[in.ResourceArn] = kept
+	return struct{}{}, nil
+}
+
+func rssListTagsForResource(c *Call) (any, error) {
+	var in struct {
+		ResourceArn string `json:"resourceArn"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := st.taggable(c, in.ResourceArn); err != nil {
+		return nil, err
+	}
+	tags := append([]rssTag{}, st.tags[in.ResourceArn]...)
+	return map[string]any{"tags": tags}, nil
+}
+
+func rssGetCredentials(c *Call) (any, error) {
+	var in struct {
+		WorkgroupName    string `json:"workgroupName"`
+		CustomDomainName string `json:"customDomainName"`
+		DbName           string `json:"dbName"`
+		DurationSeconds  int    `json:"durationSeconds"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if in.WorkgroupName == "" {
+		return nil, Errorf("ValidationException", "workgroupName is required; the local emulator does not support custom domain names.")
+	}
+	d, err := rsDuration(in.DurationSeconds, rssDefaultCredentialsSecs, "ValidationException")
+	if err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, in.WorkgroupName)
+	if err != nil {
+		return nil, err
+	}
+	user := rsIAMDbUser(c.Caller)
+	wg.namespace.db.ensureUser(user)
+	expires := c.Emulator.Now().Add(d)
+	return map[string]any{
+		"dbUser":          user,
+		"dbPassword":      rsTempPassword(),
+		"expiration":      rsdTime(expires),
+		"nextRefreshTime": rsdTime(expires),
+	}, nil
+}
