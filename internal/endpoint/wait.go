@@ -1,0 +1,194 @@
+package endpoint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+)
+
+// Polling of an endpoint's state: exponential backoff from
+// waitFirstInterval to waitMaxInterval. Interface endpoints usually take
+// one to three minutes to become available and about as long to delete.
+const (
+	waitFirstInterval = 2 * time.Second
+	waitMaxInterval   = 15 * time.Second
+	// waitReserve is how long before the context deadline a wait gives up.
+	// It is longer than the runtime's margin, so that the resource answers
+	// with its own reason and has time to delete an endpoint it will not
+	// wait for any more.
+	waitReserve = customresource.DefaultDeadlineMargin + 10*time.Second
+	// waitLimit bounds a wait when the context has no deadline.
+	waitLimit = 10 * time.Minute
+	// notFoundGrace is how long a new endpoint may still be unknown to
+	// DescribeVpcEndpoints, which is eventually consistent.
+	notFoundGrace = 30 * time.Second
+)
+
+// waitTiming holds the constants above; tests shorten them.
+type waitTiming struct {
+	first, max, reserve, limit, notFoundGrace time.Duration
+}
+
+var defaultWaitTiming = waitTiming{first: waitFirstInterval, max: waitMaxInterval, reserve: waitReserve, limit: waitLimit, notFoundGrace: notFoundGrace}
+
+// Endpoint states as EC2 sends them. They are lowercase on the wire, while
+// the SDK's types.State constants are capitalised, so states are compared
+// case-insensitively.
+const (
+	stateAvailable = "available"
+	statePending   = "pending"
+	stateFailed    = "failed"
+	stateRejected  = "rejected"
+	stateDeleting  = "deleting"
+	stateDeleted   = "deleted"
+)
+
+func stateOf(ep types.VpcEndpoint) string { return strings.ToLower(string(ep.State)) }
+
+// NotFoundError is returned when a VPC endpoint does not exist.
+type NotFoundError struct{ ID string }
+
+func (e *NotFoundError) Error() string { return "VPC endpoint " + e.ID + " does not exist" }
+
+// FailedError is returned when an endpoint ends in state failed or
+// rejected, with EC2's LastError.
+type FailedError struct {
+	ID, State, Code, Message string
+}
+
+func (e *FailedError) Error() string {
+	msg := fmt.Sprintf("VPC endpoint %s is %s", e.ID, e.State)
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	if e.Code != "" {
+		msg += " (" + e.Code + ")"
+	}
+	return msg
+}
+
+// TimeoutError is returned when an endpoint did not reach the wanted state
+// within the time the invocation has.
+type TimeoutError struct {
+	ID, State, Want string
+	Waited          time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("VPC endpoint %s still %s after %s, waiting to be %s", e.ID, e.State, e.Waited.Round(time.Second), e.Want)
+}
+
+// find returns the endpoint id, or a *NotFoundError.
+func (r *Resource) find(ctx context.Context, id string) (types.VpcEndpoint, error) {
+	out, err := r.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
+	if errorCode(err) == codeEndpointNotFound {
+		return types.VpcEndpoint{}, &NotFoundError{ID: id}
+	}
+	if err != nil {
+		return types.VpcEndpoint{}, fmt.Errorf("describing VPC endpoint %s: %w", id, err)
+	}
+	for _, ep := range out.VpcEndpoints {
+		if aws.ToString(ep.VpcEndpointId) == id {
+			return ep, nil
+		}
+	}
+	return types.VpcEndpoint{}, &NotFoundError{ID: id}
+}
+
+// waitAvailable polls endpoint id until it is available. It fails with a
+// *FailedError on failed or rejected, and with a *TimeoutError when the
+// context deadline (less the reserve) comes first.
+func (r *Resource) waitAvailable(ctx context.Context, id string) (types.VpcEndpoint, error) {
+	start := time.Now()
+	var ep types.VpcEndpoint
+	state := statePending
+	err := r.poll(ctx, func() (bool, error) {
+		var err error
+		ep, err = r.find(ctx, id)
+		var notFound *NotFoundError
+		if errors.As(err, &notFound) && time.Since(start) < r.timing.notFoundGrace {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		state = stateOf(ep)
+		switch state {
+		case stateAvailable:
+			return true, nil
+		case stateFailed, stateRejected:
+			f := &FailedError{ID: id, State: state}
+			if ep.LastError != nil {
+				f.Code, f.Message = aws.ToString(ep.LastError.Code), aws.ToString(ep.LastError.Message)
+			}
+			return false, f
+		case stateDeleting, stateDeleted:
+			return false, &FailedError{ID: id, State: state, Message: "it is being deleted"}
+		}
+		return false, nil
+	})
+	if errors.Is(err, errWaitTimedOut) {
+		return ep, &TimeoutError{ID: id, State: state, Want: stateAvailable, Waited: time.Since(start)}
+	}
+	return ep, err
+}
+
+// waitGone polls endpoint id until it is deleted or unknown.
+func (r *Resource) waitGone(ctx context.Context, id string) error {
+	start := time.Now()
+	state := stateDeleting
+	err := r.poll(ctx, func() (bool, error) {
+		ep, err := r.find(ctx, id)
+		var notFound *NotFoundError
+		if errors.As(err, &notFound) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		state = stateOf(ep)
+		return state == stateDeleted, nil
+	})
+	if errors.Is(err, errWaitTimedOut) {
+		return &TimeoutError{ID: id, State: state, Want: stateDeleted, Waited: time.Since(start)}
+	}
+	return err
+}
+
+var errWaitTimedOut = errors.New("wait timed out")
+
+// poll calls check with exponential backoff until it reports done or an
+// error, or until the next attempt would end after the wait's deadline:
+// the context deadline less the reserve, or waitLimit from now.
+func (r *Resource) poll(ctx context.Context, check func() (bool, error)) error {
+	deadline := time.Now().Add(r.timing.limit)
+	if d, ok := ctx.Deadline(); ok && d.Add(-r.timing.reserve).Before(deadline) {
+		deadline = d.Add(-r.timing.reserve)
+	}
+	interval := r.timing.first
+	for {
+		done, err := check()
+		if done || err != nil {
+			return err
+		}
+		if !time.Now().Add(interval).Before(deadline) {
+			return errWaitTimedOut
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("waiting for the VPC endpoint: %w", ctx.Err())
+		case <-t.C:
+		}
+		interval = min(2*interval, r.timing.max)
+	}
+}
