@@ -1,0 +1,60 @@
+package secret
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+)
+
+// Delete schedules the secret for deletion with the recovery window of
+// RecoveryWindowInDays, or deletes it at once when that is 0, unless
+// RetainOnDelete is set. A physical ID that is not a secret ARN was never
+// issued by this resource, and a secret that is gone or already scheduled
+// for deletion needs nothing: all are success without a mutating call.
+func (r *Resource) Delete(ctx context.Context, req customresource.Request) error {
+	arn := req.PhysicalResourceID
+	if _, ok := nameFromARN(arn); !ok {
+		return nil
+	}
+	retain, window := deleteSettings(req.Properties)
+	if retain {
+		return nil
+	}
+	in := &secretsmanager.DeleteSecretInput{SecretId: aws.String(arn)}
+	if window == 0 {
+		in.ForceDeleteWithoutRecovery = aws.Bool(true)
+	} else {
+		in.RecoveryWindowInDays = aws.Int64(int64(window))
+	}
+	_, err := r.sm.DeleteSecret(ctx, in)
+	if err == nil || isNotFound(err) {
+		return nil
+	}
+	var invalid *smtypes.InvalidRequestException
+	if errors.As(err, &invalid) {
+		// Secrets Manager refuses to schedule a deletion twice.
+		d, derr := describe(ctx, r.sm, arn)
+		if errors.Is(derr, ErrNotFound) || (derr == nil && d.DeletedDate != nil) {
+			return nil
+		}
+	}
+	return fmt.Errorf("deleting secret %s: %w", arn, err)
+}
+
+// deleteSettings reads RetainOnDelete and RecoveryWindowInDays. Delete must
+// not fail on properties that no longer validate; when they do not, each of
+// the two that is itself invalid takes its default: not retained, deleted
+// with the 30-day recoverable window.
+func deleteSettings(props map[string]any) (retain bool, window int) {
+	if p, err := ParseProperties(props); err == nil {
+		return p.RetainOnDelete, p.RecoveryWindowInDays
+	}
+	r := customresource.NewPropertyReader(props)
+	return r.Bool(propRetainOnDelete, false), recoveryWindow(r)
+}

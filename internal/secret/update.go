@@ -1,0 +1,188 @@
+package secret
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+)
+
+// defaultKmsKey is the key Secrets Manager uses when KmsKeyId is absent.
+const defaultKmsKey = "alias/aws/secretsmanager"
+
+// Update changes the secret in place, or creates a replacement when Name
+// changes. An absent Name keeps the current name. A generated password
+// survives the update unless PasswordLength changes or the template stops
+// giving a Password, which both ask for a new one.
+func (r *Resource) Update(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	p, err := ParseProperties(req.Properties)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	arn := req.PhysicalResourceID
+	currentName, ok := nameFromARN(arn)
+	if !ok {
+		return customresource.Result{}, fmt.Errorf("updating secret %q: the physical ID is not a secret ARN", arn)
+	}
+	// The old properties were valid when they were applied, except when
+	// this update rolls back a failed one: then nothing of them was
+	// applied, and there is nothing to undo.
+	old, oldErr := ParseProperties(req.OldProperties)
+	regenerate := oldErr == nil && p.GeneratesPassword() &&
+		(!old.GeneratesPassword() || old.PasswordLength != p.PasswordLength)
+
+	if p.Name != "" && p.Name != currentName {
+		keep := ""
+		if p.GeneratesPassword() && !regenerate {
+			v, err := currentValue(ctx, r.sm, arn)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return customresource.Result{}, fmt.Errorf("replacing secret %s: %w", arn, err)
+			}
+			keep = v.password()
+		}
+		newARN, err := r.create(ctx, req, p, p.Name, keep)
+		if err != nil {
+			return customresource.Result{}, err
+		}
+		return result(newARN, p.Name), nil
+	}
+
+	var removed []string
+	if oldErr == nil {
+		removed = removedKeys(old.Tags, p.Tags)
+	}
+	if err := r.apply(ctx, req, p, arn, currentName, regenerate, removed); err != nil {
+		return customresource.Result{}, err
+	}
+	return result(arn, currentName), nil
+}
+
+// apply brings the secret arn to p: its value, description, KMS key and
+// tags, calling a mutating API only for what differs. Tags in removed are
+// untagged unless p still wants them.
+func (r *Resource) apply(ctx context.Context, req customresource.Request, p Properties, arn, name string, regenerate bool, removed []string) error {
+	d, err := describe(ctx, r.sm, arn)
+	if err != nil {
+		return fmt.Errorf("updating secret %s: %w", arn, err)
+	}
+	if d.DeletedDate != nil {
+		return &ScheduledForDeletionError{Name: name}
+	}
+	if err := r.applyValue(ctx, req, p, d, regenerate); err != nil {
+		return err
+	}
+	in := &secretsmanager.UpdateSecretInput{SecretId: aws.String(arn)}
+	if aws.ToString(d.Description) != p.Description {
+		in.Description = aws.String(p.Description)
+	}
+	if kmsKey(aws.ToString(d.KmsKeyId)) != kmsKey(p.KmsKeyID) {
+		in.KmsKeyId = aws.String(kmsKey(p.KmsKeyID))
+	}
+	if in.Description != nil || in.KmsKeyId != nil {
+		if _, err := r.sm.UpdateSecret(ctx, in); err != nil {
+			return fmt.Errorf("updating the description and KMS key of secret %s: %w", arn, err)
+		}
+	}
+	return r.applyTags(ctx, req, p, d, removed)
+}
+
+// applyValue writes a new version when the stored value differs from p's.
+// The version ID comes from the request, so that a redelivery sees its
+// own version and does not generate a second password.
+func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p Properties, d *secretsmanager.DescribeSecretOutput, regenerate bool) error {
+	arn := aws.ToString(d.ARN)
+	token := customresource.IdempotencyToken(req, "value")
+	if hasVersion(d, token) {
+		return nil
+	}
+	current, err := currentValue(ctx, r.sm, arn)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	password := p.Password
+	if password == "" {
+		password = current.password()
+		if regenerate || checkRedshiftPassword(password) != "" {
+			if password, err = r.generatePassword(ctx, p.PasswordLength); err != nil {
+				return err
+			}
+		}
+	}
+	want := credentialsFor(p, password)
+	if current.equal(want) {
+		return nil
+	}
+	value, err := want.encode()
+	if err != nil {
+		return err
+	}
+	if _, err := r.sm.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
+		SecretId: aws.String(arn), ClientRequestToken: aws.String(token), SecretString: aws.String(value),
+	}); err != nil {
+		return fmt.Errorf("writing a new value to secret %s: %w", arn, err)
+	}
+	return nil
+}
+
+// applyTags sets the tags whose values differ and removes those in removed
+// that p no longer wants. Tags that someone else set are left alone.
+func (r *Resource) applyTags(ctx context.Context, req customresource.Request, p Properties, d *secretsmanager.DescribeSecretOutput, removed []string) error {
+	arn := aws.ToString(d.ARN)
+	want := desiredTags(req, p)
+	have := tagMap(d.Tags)
+	changed := map[string]string{}
+	for k, v := range want {
+		if cur, ok := have[k]; !ok || cur != v {
+			changed[k] = v
+		}
+	}
+	var drop []string
+	for _, k := range removed {
+		if _, wanted := want[k]; !wanted && k != TagKey {
+			if _, present := have[k]; present {
+				drop = append(drop, k)
+			}
+		}
+	}
+	if len(changed) > 0 {
+		if _, err := r.sm.TagResource(ctx, &secretsmanager.TagResourceInput{SecretId: aws.String(arn), Tags: sdkTags(changed)}); err != nil {
+			return fmt.Errorf("tagging secret %s with %v: %w", arn, sortedKeys(changed), err)
+		}
+	}
+	if len(drop) > 0 {
+		if _, err := r.sm.UntagResource(ctx, &secretsmanager.UntagResourceInput{SecretId: aws.String(arn), TagKeys: drop}); err != nil {
+			return fmt.Errorf("removing tags %v from secret %s: %w", drop, arn, err)
+		}
+	}
+	return nil
+}
+
+// kmsKey returns the key a KmsKeyId value means.
+func kmsKey(id string) string {
+	if id == "" {
+		return defaultKmsKey
+	}
+	return id
+}
+
+// removedKeys returns the keys of old that are not in new, sorted.
+func removedKeys(old, new map[string]string) []string {
+	var out []string
+	for k := range old {
+		if _, ok := new[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
+}
