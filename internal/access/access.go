@@ -1,0 +1,275 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+)
+
+// AccessType is the custom resource type Access serves.
+const AccessType = "Custom::RedshiftDataApiAccess"
+
+// Access implements Custom::RedshiftDataApiAccess.
+type Access struct {
+	c Clients
+}
+
+var _ customresource.Resource = (*Access)(nil)
+
+// NewAccess returns the resource, using c for every request.
+func NewAccess(c Clients) *Access { return &Access{c: c} }
+
+// accessProps are the validated properties of an Access resource.
+type accessProps struct {
+	Principals    []principal
+	Scope         scopeProps
+	PolicyName    string
+	PolicyPath    string
+	TagWorkgroups bool
+}
+
+// readAccess parses and validates the properties; every problem is a
+// PropertyError that names the property.
+func readAccess(props map[string]any) (accessProps, error) {
+	p := customresource.NewPropertyReader(props)
+	a := accessProps{
+		Principals:    readPrincipals(p),
+		Scope:         readScope(p, true),
+		PolicyName:    readName(p, "PolicyName", 128),
+		PolicyPath:    readPath(p, "PolicyPath"),
+		TagWorkgroups: p.Bool("TagWorkgroups", false),
+	}
+	if a.TagWorkgroups && len(a.Scope.Workgroups) == 0 {
+		p.Fail("TagWorkgroups", "is true but no workgroup is given", "Workgroups to tag, or TagWorkgroups false")
+	}
+	if a.Scope.Mode == ModeManaged {
+		for _, name := range []string{"PolicyName", "PolicyPath"} {
+			if p.Has(name) {
+				p.Fail(name, "is only used with PolicyMode Scoped; Managed mode attaches the AWS managed policy", "PolicyMode Scoped, or remove "+name)
+			}
+		}
+		for _, pr := range a.Principals {
+			if pr.Kind == kindGroup {
+				// Managed grants record in tags on the principal whether
+				// they attached the shared AWS managed policy; groups have
+				// no tags, so a grant could not tell its attachment from
+				// someone else's and might revoke access it did not give.
+				p.Fail("Groups", fmt.Sprintf("group %s cannot take a Managed grant: IAM groups have no tags to record which grant attached the AWS managed policy", pr.Name), "PolicyMode Scoped for groups (the grant owns its policy), or grant the group's roles or users")
+				break
+			}
+		}
+	}
+	return a, p.Err()
+}
+
+// plan is everything a Create or Update needs, found with read-only calls
+// before anything is changed.
+type plan struct {
+	props      accessProps
+	loc        location
+	workgroups []string
+	doc        policy.Document
+}
+
+func (r *Access) plan(ctx context.Context, props map[string]any) (plan, error) {
+	a, err := readAccess(props)
+	if err != nil {
+		return plan{}, err
+	}
+	loc, err := r.c.locate(ctx)
+	if err != nil {
+		return plan{}, err
+	}
+	if err := resolve(ctx, r.c.IAM, loc, a.Principals); err != nil {
+		return plan{}, err
+	}
+	pl := plan{props: a, loc: loc}
+	if a.Scope.Mode == ModeScoped || a.TagWorkgroups {
+		if pl.workgroups, err = resolveWorkgroups(ctx, r.c.Serverless, a.Scope.Workgroups); err != nil {
+			return plan{}, err
+		}
+	}
+	if a.Scope.Mode == ModeScoped {
+		if pl.doc, err = policy.Scoped(a.Scope.policyScope(loc, pl.workgroups)); err != nil {
+			return plan{}, fmt.Errorf("generating the scoped policy: %w", err)
+		}
+		if err := policy.Validate(pl.doc, policy.ManagedPolicySize); err != nil {
+			return plan{}, &customresource.PropertyError{Property: "Clusters", Problem: "the scoped policy is not valid: " + err.Error(), Allowed: "fewer Clusters, Workgroups, Databases or SecretArns, or several Access resources"}
+		}
+	}
+	return pl, nil
+}
+
+// Create grants the access.
+func (r *Access) Create(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	pl, err := r.plan(ctx, req.Properties)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	return r.create(ctx, req, pl)
+}
+
+func (r *Access) create(ctx context.Context, req customresource.Request, pl plan) (customresource.Result, error) {
+	if pl.props.Scope.Mode == ModeManaged {
+		id := grantID(req)
+		for _, p := range pl.props.Principals {
+			if err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
+				return customresource.Result{}, err
+			}
+		}
+		if err := r.tagWorkgroups(ctx, pl); err != nil {
+			return customresource.Result{}, err
+		}
+		return r.result(id, pl.loc.managedPolicyArn(), pl), nil
+	}
+	name := pl.props.PolicyName
+	if name == "" {
+		name = customresource.GeneratedName(req, 128, allowedInName)
+	}
+	arn, err := r.createPolicy(ctx, req, pl.loc, name, pl.props.PolicyPath, pl.doc)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	for _, p := range pl.props.Principals {
+		if err := attach(ctx, r.c.IAM, p, arn); err != nil {
+			return customresource.Result{}, err
+		}
+	}
+	if err := r.tagWorkgroups(ctx, pl); err != nil {
+		return customresource.Result{}, err
+	}
+	return r.result(arn, arn, pl), nil
+}
+
+// Update changes the grant in place, or replaces it when PolicyMode,
+// PolicyName or PolicyPath change. It never deletes the old policy: that
+// is CloudFormation's cleanup Delete.
+func (r *Access) Update(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	pl, err := r.plan(ctx, req.Properties)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	// The old properties were valid when they were applied; if they no
+	// longer parse (for example after a change of this handler), the
+	// principals they named are treated as unknown and none is removed.
+	old, oldErr := readAccess(req.OldProperties)
+	if r.replaces(req, pl.props, old, oldErr) {
+		return r.create(ctx, req, pl)
+	}
+	if oldErr != nil {
+		old = accessProps{}
+	}
+	added, removed := diffPrincipals(old.Principals, pl.props.Principals)
+	if pl.props.Scope.Mode == ModeManaged {
+		id := req.PhysicalResourceID
+		for _, p := range added {
+			if err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
+				return customresource.Result{}, err
+			}
+		}
+		for _, p := range removed {
+			if err := r.release(ctx, pl.loc, p, id); err != nil {
+				return customresource.Result{}, err
+			}
+		}
+		if err := r.tagWorkgroups(ctx, pl); err != nil {
+			return customresource.Result{}, err
+		}
+		return r.result(id, pl.loc.managedPolicyArn(), pl), nil
+	}
+	arn := req.PhysicalResourceID
+	if _, err := r.ensureDocument(ctx, arn, pl.doc); err != nil {
+		return customresource.Result{}, err
+	}
+	for _, p := range added {
+		if err := attach(ctx, r.c.IAM, p, arn); err != nil {
+			return customresource.Result{}, err
+		}
+	}
+	for _, p := range removed {
+		if err := detach(ctx, r.c.IAM, p, arn); err != nil {
+			return customresource.Result{}, err
+		}
+	}
+	if err := r.tagWorkgroups(ctx, pl); err != nil {
+		return customresource.Result{}, err
+	}
+	return r.result(arn, arn, pl), nil
+}
+
+// replaces reports whether an update needs a new physical resource: the
+// mode changed (the physical ID's shape differs), the physical ID does not
+// belong to the new mode, or a Scoped policy's name or path changed.
+func (r *Access) replaces(req customresource.Request, next, old accessProps, oldErr error) bool {
+	if next.Scope.Mode == ModeManaged {
+		return !isGrantID(req.PhysicalResourceID)
+	}
+	if !customerPolicyArn.MatchString(req.PhysicalResourceID) {
+		return true
+	}
+	if oldErr != nil {
+		return false
+	}
+	return old.Scope.Mode != next.Scope.Mode || old.PolicyName != next.PolicyName || old.PolicyPath != next.PolicyPath
+}
+
+// Delete revokes what the grant gave. A Scoped grant deletes its policy; a
+// Managed grant releases each principal (see release). An ID this resource
+// never issued is success and touches nothing.
+func (r *Access) Delete(ctx context.Context, req customresource.Request) error {
+	switch {
+	case customerPolicyArn.MatchString(req.PhysicalResourceID):
+		return r.deletePolicy(ctx, req, req.PhysicalResourceID)
+	case isGrantID(req.PhysicalResourceID):
+		// The principals come from the properties the grant was last
+		// applied with; those CloudFormation sends with the Delete.
+		a, err := readAccess(req.Properties)
+		if err != nil && len(a.Principals) == 0 {
+			return nil
+		}
+		loc, err := r.c.locate(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range a.Principals {
+			if p.Kind == kindGroup {
+				continue
+			}
+			if err := r.release(ctx, loc, p, req.PhysicalResourceID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func (r *Access) tagWorkgroups(ctx context.Context, pl plan) error {
+	if !pl.props.TagWorkgroups {
+		return nil
+	}
+	return tagWorkgroups(ctx, r.c.Serverless, pl.workgroups)
+}
+
+func (r *Access) result(id, policyArn string, pl plan) customresource.Result {
+	return customresource.Result{
+		PhysicalResourceID: id,
+		Data: map[string]string{
+			"PolicyArn":  policyArn,
+			"PolicyMode": pl.props.Scope.Mode,
+			"DbUsers":    dbUsers(pl.props.Principals),
+			"Principals": principalNames(pl.props.Principals),
+		},
+	}
+}
+
+func principalNames(ps []principal) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = string(p.Kind) + "/" + p.Name
+	}
+	return strings.Join(out, ",")
+}

@@ -1,0 +1,280 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+)
+
+// CrossAccountRoleType is the custom resource type CrossAccountRole serves.
+const CrossAccountRoleType = "Custom::RedshiftDataApiCrossAccountRole"
+
+// inlinePolicyName is the name of the Scoped inline policy on the role. An
+// inline policy lives and dies with the role: no versions to manage and no
+// second ARN to clean up.
+const inlinePolicyName = "RedshiftDataApiAccess"
+
+// trustPolicySize is IAM's default quota for a role trust policy, in
+// characters without white space.
+const trustPolicySize = 2048
+
+// invalidPrincipalTimeout bounds how long a trust policy that IAM rejects
+// with "Invalid principal in policy" is retried: a principal created moments
+// ago in another account takes a while to become visible to IAM.
+const invalidPrincipalTimeout = 2 * time.Minute
+
+// CrossAccountRole implements Custom::RedshiftDataApiCrossAccountRole.
+type CrossAccountRole struct {
+	c Clients
+	// principalWait is invalidPrincipalTimeout; tests shorten it.
+	principalWait time.Duration
+}
+
+var _ customresource.Resource = (*CrossAccountRole)(nil)
+
+// NewCrossAccountRole returns the resource, using c for every request.
+func NewCrossAccountRole(c Clients) *CrossAccountRole {
+	return &CrossAccountRole{c: c, principalWait: invalidPrincipalTimeout}
+}
+
+type roleProps struct {
+	Trusted            []string
+	ExternalID         string
+	RoleName           string
+	RolePath           string
+	Description        string
+	MaxSessionDuration int
+	BoundaryArn        string
+	Tags               map[string]string
+	Scope              scopeProps
+}
+
+var roleArnRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/`)
+
+func readRole(props map[string]any) (roleProps, error) {
+	p := customresource.NewPropertyReader(props)
+	r := roleProps{
+		Trusted:            p.StringList("TrustedPrincipalArns"),
+		ExternalID:         p.String("ExternalId"),
+		RoleName:           readName(p, "RoleName", 64),
+		RolePath:           readPath(p, "RolePath"),
+		Description:        p.String("Description"),
+		MaxSessionDuration: p.Int("MaxSessionDuration", 3600, 3600, 43200),
+		BoundaryArn:        p.String("PermissionsBoundaryArn"),
+		Tags:               p.Tags("Tags"),
+		Scope:              readScope(p, false),
+	}
+	if len(r.Trusted) == 0 && p.Has("TrustedPrincipalArns") {
+		p.Fail("TrustedPrincipalArns", "is empty", "role, user or account-root ARNs, or 12-digit account IDs")
+	} else if len(r.Trusted) == 0 {
+		p.Fail("TrustedPrincipalArns", "is required", "role, user or account-root ARNs, or 12-digit account IDs")
+	}
+	for _, t := range r.Trusted {
+		if policy.IsAccountID(t) {
+			continue
+		}
+		if a, err := policy.ParseARN(t); err != nil || a.Service != "iam" || !(a.Resource == "root" || strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "user/")) {
+			p.Fail("TrustedPrincipalArns", fmt.Sprintf("%q is not a principal IAM can trust", t), "role, user or account-root ARNs, or 12-digit account IDs")
+		}
+	}
+	if r.ExternalID != "" && (len(r.ExternalID) < 2 || len(r.ExternalID) > 1224 || !externalIDRE.MatchString(r.ExternalID)) {
+		p.Fail("ExternalId", "is not a valid external ID", "2 to 1224 letters, digits and +=,.@:/-_")
+	}
+	if len(r.Description) > 1000 {
+		p.Fail("Description", fmt.Sprintf("has %d characters", len(r.Description)), "at most 1000 characters")
+	}
+	if r.BoundaryArn != "" {
+		if a, err := policy.ParseARN(r.BoundaryArn); err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
+			p.Fail("PermissionsBoundaryArn", fmt.Sprintf("%q is not a managed policy ARN", r.BoundaryArn), "arn:<partition>:iam::<account or aws>:policy/<path><name>")
+		}
+	}
+	for k := range r.Tags {
+		if strings.HasPrefix(k, "redshift-data-access:") || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			p.Fail("Tags", fmt.Sprintf("tag key %q is reserved", k), "keys that start neither with redshift-data-access: nor aws:")
+		}
+	}
+	return r, p.Err()
+}
+
+type rolePlan struct {
+	props  roleProps
+	loc    location
+	trust  policy.Document
+	scoped policy.Document
+}
+
+func (r *CrossAccountRole) plan(ctx context.Context, props map[string]any) (rolePlan, error) {
+	rp, err := readRole(props)
+	if err != nil {
+		return rolePlan{}, err
+	}
+	loc, err := r.c.locate(ctx)
+	if err != nil {
+		return rolePlan{}, err
+	}
+	pl := rolePlan{props: rp, loc: loc, trust: policy.TrustPolicy(loc.Partition, rp.Trusted, rp.ExternalID)}
+	if err := policy.Validate(pl.trust, trustPolicySize); err != nil {
+		return rolePlan{}, &customresource.PropertyError{Property: "TrustedPrincipalArns", Problem: "the trust policy is not valid: " + err.Error(), Allowed: "fewer trusted principals"}
+	}
+	if rp.Scope.Mode == ModeScoped {
+		workgroups, err := resolveWorkgroups(ctx, r.c.Serverless, rp.Scope.Workgroups)
+		if err != nil {
+			return rolePlan{}, err
+		}
+		if pl.scoped, err = policy.Scoped(rp.Scope.policyScope(loc, workgroups)); err != nil {
+			return rolePlan{}, fmt.Errorf("generating the scoped policy: %w", err)
+		}
+		if err := policy.Validate(pl.scoped, policy.InlineRolePolicySize); err != nil {
+			return rolePlan{}, &customresource.PropertyError{Property: "Clusters", Problem: "the scoped policy is not valid: " + err.Error(), Allowed: "fewer Clusters, Workgroups, Databases or SecretArns"}
+		}
+	}
+	return pl, nil
+}
+
+// Create creates the role and gives it the Data API permissions.
+func (r *CrossAccountRole) Create(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	pl, err := r.plan(ctx, req.Properties)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	return r.create(ctx, req, pl)
+}
+
+func (r *CrossAccountRole) create(ctx context.Context, req customresource.Request, pl rolePlan) (customresource.Result, error) {
+	name := pl.props.RoleName
+	if name == "" {
+		name = customresource.GeneratedName(req, 64, allowedInName)
+	}
+	trust, err := pl.trust.JSON()
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	in := &iam.CreateRoleInput{
+		RoleName:                 aws.String(name),
+		Path:                     aws.String(pl.props.RolePath),
+		AssumeRolePolicyDocument: aws.String(trust),
+		MaxSessionDuration:       aws.Int32(int32(pl.props.MaxSessionDuration)),
+		Tags:                     append(ownerTags(req), userTags(pl.props.Tags)...),
+	}
+	if pl.props.Description != "" {
+		in.Description = aws.String(pl.props.Description)
+	}
+	if pl.props.BoundaryArn != "" {
+		in.PermissionsBoundary = aws.String(pl.props.BoundaryArn)
+	}
+	var arn string
+	err = r.retryInvalidPrincipal(ctx, func() error {
+		out, err := r.c.IAM.CreateRole(ctx, in)
+		if err == nil {
+			arn = deref(out.Role.Arn)
+		}
+		return err
+	})
+	if isEntityAlreadyExists(err) {
+		// A redelivered Create finds the role its first delivery made.
+		got, gerr := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+		if gerr != nil || !ownedBy(got.Role.Tags, req) {
+			return customresource.Result{}, fmt.Errorf("creating role %s: a role of that name %w; choose another RoleName", name, ErrNotOwned)
+		}
+		arn, err = deref(got.Role.Arn), nil
+	}
+	if err != nil {
+		return customresource.Result{}, fmt.Errorf("creating role %s: %w", name, err)
+	}
+	if err := r.applyPermissions(ctx, name, pl); err != nil {
+		return customresource.Result{}, err
+	}
+	return roleResult(arn, name), nil
+}
+
+// applyPermissions gives the role the Data API permissions of its mode and
+// removes those of the other mode, changing nothing that is right already.
+func (r *CrossAccountRole) applyPermissions(ctx context.Context, name string, pl rolePlan) error {
+	role := principal{Kind: kindRole, Name: name}
+	current, err := attached(ctx, r.c.IAM, role)
+	if err != nil {
+		return err
+	}
+	managed := pl.loc.managedPolicyArn()
+	hasManaged := false
+	for _, a := range current {
+		hasManaged = hasManaged || a == managed
+	}
+	inline, hasInline, err := r.inlinePolicy(ctx, name)
+	if err != nil {
+		return err
+	}
+	if pl.props.Scope.Mode == ModeManaged {
+		if !hasManaged {
+			if err := attach(ctx, r.c.IAM, role, managed); err != nil {
+				return err
+			}
+		}
+		if hasInline {
+			if _, err := r.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(inlinePolicyName)}); err != nil && !isNoSuchEntity(err) {
+				return fmt.Errorf("deleting policy %s of role %s: %w", inlinePolicyName, name, err)
+			}
+		}
+		return nil
+	}
+	if !hasInline || !policy.Equivalent(inline, pl.scoped) {
+		text, err := pl.scoped.JSON()
+		if err != nil {
+			return err
+		}
+		if _, err := r.c.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(inlinePolicyName), PolicyDocument: aws.String(text)}); err != nil {
+			return fmt.Errorf("putting policy %s on role %s: %w", inlinePolicyName, name, err)
+		}
+	}
+	if hasManaged {
+		return detach(ctx, r.c.IAM, role, managed)
+	}
+	return nil
+}
+
+// inlinePolicy returns the role's Scoped inline policy, and whether the
+// role has one: in Managed mode it has none, which is no error.
+func (r *CrossAccountRole) inlinePolicy(ctx context.Context, name string) (policy.Document, bool, error) {
+	out, err := r.c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(inlinePolicyName)})
+	if isNoSuchEntity(err) {
+		return policy.Document{}, false, nil
+	}
+	if err != nil {
+		return policy.Document{}, false, fmt.Errorf("getting policy %s of role %s: %w", inlinePolicyName, name, err)
+	}
+	doc, err := policy.Parse(deref(out.PolicyDocument))
+	if err != nil {
+		return policy.Document{}, false, fmt.Errorf("reading policy %s of role %s: %w", inlinePolicyName, name, err)
+	}
+	return doc, true, nil
+}
+
+func roleResult(arn, name string) customresource.Result {
+	return customresource.Result{PhysicalResourceID: arn, Data: map[string]string{"RoleArn": arn, "RoleName": name}}
+}
+
+func userTags(m map[string]string) []iamtypes.Tag {
+	out := make([]iamtypes.Tag, 0, len(m))
+	for k, v := range m {
+		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	return out
+}
+
+// roleName returns the name in a role ARN, and false for an ID that is not
+// a role ARN (which this resource never issued).
+func roleName(id string) (string, bool) {
+	if !roleArnRE.MatchString(id) {
+		return "", false
+	}
+	return id[strings.LastIndex(id, "/")+1:], true
+}

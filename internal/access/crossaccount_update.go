@@ -1,0 +1,192 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+)
+
+// Update changes the role in place, or creates a new role when RoleName or
+// RolePath change (IAM cannot rename a role or change its path). The old
+// role is left for CloudFormation's cleanup Delete.
+func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	pl, err := r.plan(ctx, req.Properties)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	name, ok := roleName(req.PhysicalResourceID)
+	old, oldErr := readRole(req.OldProperties)
+	if !ok || (oldErr == nil && (old.RoleName != pl.props.RoleName || old.RolePath != pl.props.RolePath)) {
+		return r.create(ctx, req, pl)
+	}
+	got, err := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		return customresource.Result{}, fmt.Errorf("getting role %s: %w", name, err)
+	}
+	role := got.Role
+
+	current, err := policy.Parse(deref(role.AssumeRolePolicyDocument))
+	if err != nil {
+		return customresource.Result{}, fmt.Errorf("reading the trust policy of role %s: %w", name, err)
+	}
+	if !policy.Equivalent(current, pl.trust) {
+		text, err := pl.trust.JSON()
+		if err != nil {
+			return customresource.Result{}, err
+		}
+		err = r.retryInvalidPrincipal(ctx, func() error {
+			_, err := r.c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(text)})
+			return err
+		})
+		if err != nil {
+			return customresource.Result{}, fmt.Errorf("updating the trust policy of role %s: %w", name, err)
+		}
+	}
+
+	if deref(role.Description) != pl.props.Description || int(aws.ToInt32(role.MaxSessionDuration)) != pl.props.MaxSessionDuration {
+		_, err := r.c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(name), Description: aws.String(pl.props.Description), MaxSessionDuration: aws.Int32(int32(pl.props.MaxSessionDuration))})
+		if err != nil {
+			return customresource.Result{}, fmt.Errorf("updating role %s: %w", name, err)
+		}
+	}
+
+	currentBoundary := ""
+	if role.PermissionsBoundary != nil {
+		currentBoundary = deref(role.PermissionsBoundary.PermissionsBoundaryArn)
+	}
+	switch {
+	case currentBoundary == pl.props.BoundaryArn:
+	case pl.props.BoundaryArn == "":
+		if _, err := r.c.IAM.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(name)}); err != nil {
+			return customresource.Result{}, fmt.Errorf("removing the permissions boundary of role %s: %w", name, err)
+		}
+	default:
+		if _, err := r.c.IAM.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(name), PermissionsBoundary: aws.String(pl.props.BoundaryArn)}); err != nil {
+			return customresource.Result{}, fmt.Errorf("setting the permissions boundary of role %s to %s: %w", name, pl.props.BoundaryArn, err)
+		}
+	}
+
+	if err := r.updateTags(ctx, name, old.Tags, pl.props.Tags); err != nil {
+		return customresource.Result{}, err
+	}
+	if err := r.applyPermissions(ctx, name, pl); err != nil {
+		return customresource.Result{}, err
+	}
+	return roleResult(req.PhysicalResourceID, name), nil
+}
+
+// updateTags applies the difference between the old and new user tags;
+// the owner tags are never touched (readRole reserves their prefix).
+func (r *CrossAccountRole) updateTags(ctx context.Context, name string, prev, next map[string]string) error {
+	role := principal{Kind: kindRole, Name: name}
+	add := map[string]string{}
+	for k, v := range next {
+		if old, ok := prev[k]; !ok || old != v {
+			add[k] = v
+		}
+	}
+	var remove []string
+	for k := range prev {
+		if _, ok := next[k]; !ok {
+			remove = append(remove, k)
+		}
+	}
+	if len(add) > 0 {
+		if err := tagPrincipal(ctx, r.c.IAM, role, add); err != nil {
+			return err
+		}
+	}
+	if len(remove) > 0 {
+		return untagPrincipal(ctx, r.c.IAM, role, remove...)
+	}
+	return nil
+}
+
+// Delete removes the role: its managed policies are detached and its
+// inline policies deleted first, as IAM requires. A role that is gone is
+// success; an ID that is not a role ARN, or a role without this resource's
+// owner tags, was not created here and is left alone.
+func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Request) error {
+	name, ok := roleName(req.PhysicalResourceID)
+	if !ok {
+		return nil
+	}
+	got, err := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if isNoSuchEntity(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("getting role %s: %w", name, err)
+	}
+	if deref(got.Role.Arn) != req.PhysicalResourceID || !ownedBy(got.Role.Tags, req) {
+		return nil
+	}
+	role := principal{Kind: kindRole, Name: name}
+	current, err := attached(ctx, r.c.IAM, role)
+	if err != nil {
+		return err
+	}
+	for _, arn := range current {
+		if err := detach(ctx, r.c.IAM, role, arn); err != nil {
+			return err
+		}
+	}
+	var marker *string
+	for {
+		out, err := r.c.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name), Marker: marker})
+		if err != nil {
+			return fmt.Errorf("listing the inline policies of role %s: %w", name, err)
+		}
+		for _, p := range out.PolicyNames {
+			if _, err := r.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(p)}); err != nil && !isNoSuchEntity(err) {
+				return fmt.Errorf("deleting policy %s of role %s: %w", p, name, err)
+			}
+		}
+		if !out.IsTruncated || out.Marker == nil {
+			break
+		}
+		marker = out.Marker
+	}
+	if _, err := r.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil && !isNoSuchEntity(err) {
+		return fmt.Errorf("deleting role %s: %w", name, err)
+	}
+	return nil
+}
+
+// Backoff of retryInvalidPrincipal.
+const (
+	invalidPrincipalFirstDelay = time.Second
+	invalidPrincipalMaxDelay   = 10 * time.Second
+)
+
+// retryInvalidPrincipal calls f until it no longer fails with IAM's
+// "Invalid principal in policy", for at most r.principalWait and never past
+// ctx. Any other error, and the last one at the bound, is returned.
+func (r *CrossAccountRole) retryInvalidPrincipal(ctx context.Context, f func() error) error {
+	deadline := time.Now().Add(r.principalWait)
+	delay := invalidPrincipalFirstDelay
+	for {
+		err := f()
+		if !isInvalidPrincipal(err) {
+			return err
+		}
+		wait := min(delay, time.Until(deadline))
+		if wait <= 0 {
+			return fmt.Errorf("a trusted principal stayed invalid for IAM for %s (it may not exist, or not be visible yet): %w", r.principalWait, err)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("waiting for a trusted principal to become valid: %w (last error: %w)", ctx.Err(), err)
+		case <-t.C:
+		}
+		delay = min(2*delay, invalidPrincipalMaxDelay)
+	}
+}

@@ -1,0 +1,17 @@
+// Package access implements the custom resources that give IAM identities
+// access to Amazon Redshift through the Data API:
+//
+//   - Custom::RedshiftDataApiAccess grants roles, users and groups of this
+//     account either the AWS managed policy AmazonRedshiftDataFullAccess
+//     (Managed mode) or a customer managed policy scoped to the given
+//     clusters, workgroups, databases and secrets (Scoped mode), and
+//     optionally sts:AssumeRole on roles of other accounts.
+//   - Custom::RedshiftDataApiCrossAccountRole creates, in the account that
+//     owns the cluster, a role that principals of another account may
+//     assume, carrying the same Data API permissions.
+//
+// A Managed grant never revokes what it did not grant: it records, in tags
+// on the principal, which grants hold the managed policy and whether a grant
+// attached it, and detaches it only when the last grant that attached it is
+// deleted. See docs/access.md.
+package access

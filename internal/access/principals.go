@@ -1,0 +1,311 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+)
+
+// kind is the kind of IAM identity a policy is attached to.
+type kind string
+
+const (
+	kindRole  kind = "role"
+	kindUser  kind = "user"
+	kindGroup kind = "group"
+)
+
+// property is the resource property that lists principals of kind k.
+func (k kind) property() string {
+	switch k {
+	case kindRole:
+		return "Roles"
+	case kindUser:
+		return "Users"
+	}
+	return "Groups"
+}
+
+// principal is a role, user or group named in the properties, by name or
+// by ARN.
+type principal struct {
+	Kind kind
+	Name string
+	// Arn is the ARN as given, or "" when the principal was named.
+	Arn string
+}
+
+// key identifies a principal for comparisons: IAM names are
+// case-insensitive.
+func (p principal) key() string { return string(p.Kind) + "/" + strings.ToLower(p.Name) }
+
+func (p principal) String() string { return string(p.Kind) + " " + p.Name }
+
+// readPrincipals reads Roles, Users and Groups.
+func readPrincipals(p *customresource.PropertyReader) []principal {
+	var out []principal
+	seen := map[string]bool{}
+	for _, k := range []kind{kindRole, kindUser, kindGroup} {
+		for _, ref := range p.StringList(k.property()) {
+			pr, ok := parsePrincipal(k, ref)
+			if !ok {
+				p.Fail(k.property(), fmt.Sprintf("%q is neither a %s name nor a %s ARN", ref, k, k), fmt.Sprintf("names or arn:<partition>:iam::<account>:%s/<path><name>", k))
+				continue
+			}
+			if !seen[pr.key()] {
+				seen[pr.key()] = true
+				out = append(out, pr)
+			}
+		}
+	}
+	if len(out) == 0 && p.Err() == nil {
+		p.Fail("Roles", "no principal is given", "at least one of Roles, Users or Groups")
+	}
+	return out
+}
+
+func parsePrincipal(k kind, ref string) (principal, bool) {
+	if !strings.HasPrefix(ref, "arn:") {
+		return principal{Kind: k, Name: ref}, len(ref) <= 128 && iamNameRE.MatchString(ref)
+	}
+	a, err := policy.ParseARN(ref)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, string(k)+"/") {
+		return principal{}, false
+	}
+	name := a.Resource[strings.LastIndex(a.Resource, "/")+1:]
+	return principal{Kind: k, Name: name, Arn: ref}, iamNameRE.MatchString(name)
+}
+
+// resolve checks, before anything is changed, that every principal exists
+// in this account (and, when given by ARN, that the ARN is the one IAM
+// knows, path included). It returns one PropertyError per problem.
+func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error {
+	var errs []error
+	for _, p := range ps {
+		if p.Arn != "" {
+			if a, _ := policy.ParseARN(p.Arn); a.Account != loc.Account {
+				errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s is in account %s, not in this account %s", p.Arn, a.Account, loc.Account), Allowed: "principals of this account; for another account's roles use AssumeRoleArns"})
+				continue
+			}
+		}
+		arn, err := principalArn(ctx, c, p)
+		switch {
+		case isNoSuchEntity(err):
+			errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s does not exist in account %s", p, loc.Account), Allowed: fmt.Sprintf("names or ARNs of existing %ss", p.Kind)})
+		case err != nil:
+			return fmt.Errorf("looking up %s: %w", p, err)
+		case p.Arn != "" && p.Arn != arn:
+			errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s is not the ARN of %s, which is %s", p.Arn, p, arn), Allowed: "the ARN with the principal's path"})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
+	switch p.Kind {
+	case kindRole:
+		out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &p.Name})
+		if err != nil {
+			return "", err
+		}
+		return deref(out.Role.Arn), nil
+	case kindUser:
+		out, err := c.GetUser(ctx, &iam.GetUserInput{UserName: &p.Name})
+		if err != nil {
+			return "", err
+		}
+		return deref(out.User.Arn), nil
+	}
+	out, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: &p.Name, MaxItems: aws.Int32(1)})
+	if err != nil {
+		return "", err
+	}
+	return deref(out.Group.Arn), nil
+}
+
+// attach attaches a managed policy; attaching one that is attached
+// already succeeds in IAM, so a redelivered request converges.
+func attach(ctx context.Context, c IAMAPI, p principal, policyArn string) error {
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: &p.Name, PolicyArn: &policyArn})
+	case kindUser:
+		_, err = c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: &p.Name, PolicyArn: &policyArn})
+	case kindGroup:
+		_, err = c.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: &p.Name, PolicyArn: &policyArn})
+	}
+	if err != nil {
+		return fmt.Errorf("attaching policy %s to %s: %w", policyArn, p, err)
+	}
+	return nil
+}
+
+// detach detaches a managed policy. A principal that is gone, or a policy
+// that is not attached, is what detach wants: success.
+func detach(ctx context.Context, c IAMAPI, p principal, policyArn string) error {
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = c.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: &p.Name, PolicyArn: &policyArn})
+	case kindUser:
+		_, err = c.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: &p.Name, PolicyArn: &policyArn})
+	case kindGroup:
+		_, err = c.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: &p.Name, PolicyArn: &policyArn})
+	}
+	if err != nil && !isNoSuchEntity(err) {
+		return fmt.Errorf("detaching policy %s from %s: %w", policyArn, p, err)
+	}
+	return nil
+}
+
+// attached lists the managed policies attached to a role or user.
+func attached(ctx context.Context, c IAMAPI, p principal) ([]string, error) {
+	var arns []string
+	var marker *string
+	for {
+		var list []iamtypes.AttachedPolicy
+		var next *string
+		var truncated bool
+		switch p.Kind {
+		case kindRole:
+			out, err := c.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+			}
+			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
+		case kindUser:
+			out, err := c.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+			}
+			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
+		default:
+			return nil, fmt.Errorf("listing the policies attached to %s: only roles and users are listed", p)
+		}
+		for _, a := range list {
+			arns = append(arns, deref(a.PolicyArn))
+		}
+		if !truncated || next == nil {
+			return arns, nil
+		}
+		marker = next
+	}
+}
+
+// tags returns the tags of a role or user.
+func tags(ctx context.Context, c IAMAPI, p principal) (map[string]string, error) {
+	out := map[string]string{}
+	var marker *string
+	for {
+		var list []iamtypes.Tag
+		var next *string
+		var truncated bool
+		switch p.Kind {
+		case kindRole:
+			res, err := c.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
+			}
+			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
+		case kindUser:
+			res, err := c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
+			}
+			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
+		default:
+			return nil, fmt.Errorf("listing the tags of %s: IAM groups have no tags", p)
+		}
+		for _, t := range list {
+			out[deref(t.Key)] = deref(t.Value)
+		}
+		if !truncated || next == nil {
+			return out, nil
+		}
+		marker = next
+	}
+}
+
+func tagPrincipal(ctx context.Context, c IAMAPI, p principal, add map[string]string) error {
+	list := make([]iamtypes.Tag, 0, len(add))
+	for k, v := range add {
+		list = append(list, iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = c.TagRole(ctx, &iam.TagRoleInput{RoleName: &p.Name, Tags: list})
+	case kindUser:
+		_, err = c.TagUser(ctx, &iam.TagUserInput{UserName: &p.Name, Tags: list})
+	default:
+		err = errors.New("IAM groups have no tags")
+	}
+	if err != nil {
+		return fmt.Errorf("tagging %s: %w", p, err)
+	}
+	return nil
+}
+
+func untagPrincipal(ctx context.Context, c IAMAPI, p principal, keys ...string) error {
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = c.UntagRole(ctx, &iam.UntagRoleInput{RoleName: &p.Name, TagKeys: keys})
+	case kindUser:
+		_, err = c.UntagUser(ctx, &iam.UntagUserInput{UserName: &p.Name, TagKeys: keys})
+	default:
+		err = errors.New("IAM groups have no tags")
+	}
+	if err != nil {
+		return fmt.Errorf("untagging %s: %w", p, err)
+	}
+	return nil
+}
+
+// diffPrincipals returns the principals of next that are not in prev, and
+// those of prev that are not in next.
+func diffPrincipals(prev, next []principal) (added, removed []principal) {
+	in := func(list []principal, p principal) bool {
+		for _, q := range list {
+			if q.key() == p.key() {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range next {
+		if !in(prev, p) {
+			added = append(added, p)
+		}
+	}
+	for _, p := range prev {
+		if !in(next, p) {
+			removed = append(removed, p)
+		}
+	}
+	return added, removed
+}
+
+// dbUsers are the database users that the Data API maps IAM identities to
+// for IAM-identity temporary credentials: IAM:<user> and IAMR:<role>.
+func dbUsers(ps []principal) string {
+	var out []string
+	for _, p := range ps {
+		switch p.Kind {
+		case kindUser:
+			out = append(out, "IAM:"+p.Name)
+		case kindRole:
+			out = append(out, "IAMR:"+p.Name)
+		}
+	}
+	return strings.Join(out, ",")
+}

@@ -1,0 +1,195 @@
+package access
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+)
+
+// Policy modes.
+const (
+	ModeScoped  = "Scoped"
+	ModeManaged = "Managed"
+)
+
+// DefaultPath is the IAM path of the policies and roles these resources
+// create; the provider's own permissions are limited to it.
+const DefaultPath = "/redshift-data-api/"
+
+var (
+	clusterIDRE   = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,62}$`)
+	workgroupRE   = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
+	databaseRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,126}$`)
+	iamNameRE     = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	iamPathRE     = regexp.MustCompile(`^/([\x21-\x7E]+/)?$`)
+	externalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+	allowedInName = regexp.MustCompile(`[\w+=,.@-]`)
+)
+
+// scopeProps are the Data API permission properties both resources share
+// (DESIGN 3.2, "Scoped" properties, and PolicyMode).
+type scopeProps struct {
+	Mode               string
+	Clusters           []string // identifiers or cluster ARNs
+	Workgroups         []string // names or workgroup ARNs
+	Databases          []string
+	AuthMethods        []policy.AuthMethod
+	SecretArns         []string
+	DbUser             string
+	StatementOwnerOnly bool
+	AssumeRoleArns     []string
+}
+
+// scopedOnly are the properties that only make sense for a Scoped policy.
+var scopedOnly = []string{"Clusters", "Databases", "AuthMethods", "SecretArns", "DbUser", "StatementOwnerOnly", "AssumeRoleArns"}
+
+// readScope reads the shared properties. workgroupsInManaged says whether
+// Workgroups is meaningful in Managed mode (for TagWorkgroups).
+func readScope(p *customresource.PropertyReader, workgroupsInManaged bool) scopeProps {
+	s := scopeProps{
+		Mode:               p.Enum("PolicyMode", ModeScoped, ModeScoped, ModeManaged),
+		Clusters:           p.StringList("Clusters"),
+		Workgroups:         p.StringList("Workgroups"),
+		Databases:          p.StringList("Databases"),
+		SecretArns:         p.StringList("SecretArns"),
+		DbUser:             p.String("DbUser"),
+		StatementOwnerOnly: p.Bool("StatementOwnerOnly", true),
+		AssumeRoleArns:     p.StringList("AssumeRoleArns"),
+	}
+	for _, m := range p.StringList("AuthMethods") {
+		method, ok := authMethod(m)
+		if !ok {
+			p.Fail("AuthMethods", fmt.Sprintf("%q is not an authentication method", m), joinMethods(policy.AuthMethods))
+			continue
+		}
+		s.AuthMethods = append(s.AuthMethods, method)
+	}
+	if s.Mode == ModeManaged {
+		for _, name := range scopedOnly {
+			if p.Has(name) {
+				p.Fail(name, "is only used with PolicyMode Scoped; the managed policy AmazonRedshiftDataFullAccess cannot be narrowed", "PolicyMode Scoped, or remove "+name)
+			}
+		}
+		if !workgroupsInManaged && len(s.Workgroups) > 0 {
+			p.Fail("Workgroups", "is only used with PolicyMode Scoped", "PolicyMode Scoped, or remove Workgroups")
+		}
+	}
+	for _, c := range s.Clusters {
+		if a, err := policy.ParseARN(c); err == nil {
+			if a.Service != "redshift" || !strings.HasPrefix(a.Resource, "cluster:") {
+				p.Fail("Clusters", fmt.Sprintf("%q is not a cluster ARN", c), "cluster identifiers or arn:<partition>:redshift:<region>:<account>:cluster:<id>")
+			}
+		} else if !clusterIDRE.MatchString(c) {
+			p.Fail("Clusters", fmt.Sprintf("%q is not a cluster identifier", c), "1 to 63 lower-case letters, digits and single hyphens, starting with a letter; or a cluster ARN")
+		}
+	}
+	for _, w := range s.Workgroups {
+		if a, err := policy.ParseARN(w); err == nil {
+			if a.Service != "redshift-serverless" || !strings.HasPrefix(a.Resource, "workgroup/") {
+				p.Fail("Workgroups", fmt.Sprintf("%q is not a workgroup ARN", w), "workgroup names or arn:<partition>:redshift-serverless:<region>:<account>:workgroup/<id>")
+			}
+		} else if !workgroupRE.MatchString(w) {
+			p.Fail("Workgroups", fmt.Sprintf("%q is not a workgroup name", w), "3 to 64 lower-case letters, digits and hyphens; or a workgroup ARN")
+		}
+	}
+	for _, db := range s.Databases {
+		if !databaseRE.MatchString(db) {
+			p.Fail("Databases", fmt.Sprintf("%q is not a database name", db), "names of letters, digits, _ and $, starting with a letter or _")
+		}
+	}
+	if s.DbUser != "" && !databaseRE.MatchString(s.DbUser) {
+		p.Fail("DbUser", fmt.Sprintf("%q is not a database user name", s.DbUser), "letters, digits, _ and $, starting with a letter or _")
+	}
+	for _, a := range s.SecretArns {
+		if parsed, err := policy.ParseARN(a); err != nil || parsed.Service != "secretsmanager" || !strings.HasPrefix(parsed.Resource, "secret:") {
+			p.Fail("SecretArns", fmt.Sprintf("%q is not a secret ARN", a), "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>")
+		}
+	}
+	for _, a := range s.AssumeRoleArns {
+		if parsed, err := policy.ParseARN(a); err != nil || parsed.Service != "iam" || !strings.HasPrefix(parsed.Resource, "role/") {
+			p.Fail("AssumeRoleArns", fmt.Sprintf("%q is not a role ARN", a), "arn:<partition>:iam::<account>:role/<path><name>")
+		}
+	}
+	if s.Mode == ModeScoped {
+		hasClusters, hasWorkgroups := len(s.Clusters) > 0, len(s.Workgroups) > 0
+		if !hasClusters && !hasWorkgroups && len(s.AssumeRoleArns) == 0 {
+			p.Fail("Clusters", "a Scoped policy needs at least one target", "one or more Clusters or Workgroups, or AssumeRoleArns only")
+		}
+		for _, m := range s.AuthMethods {
+			switch {
+			case (m == policy.AuthClusterTemporaryCredentials || m == policy.AuthClusterIAMIdentity) && !hasClusters:
+				p.Fail("AuthMethods", fmt.Sprintf("%s needs Clusters", m), "methods that fit the targets")
+			case m == policy.AuthServerlessTemporaryCredentials && !hasWorkgroups:
+				p.Fail("AuthMethods", fmt.Sprintf("%s needs Workgroups", m), "methods that fit the targets")
+			case m == policy.AuthSecretsManager && !hasClusters && !hasWorkgroups:
+				p.Fail("AuthMethods", fmt.Sprintf("%s needs Clusters or Workgroups", m), "methods that fit the targets")
+			}
+		}
+	}
+	return s
+}
+
+func authMethod(s string) (policy.AuthMethod, bool) {
+	for _, m := range policy.AuthMethods {
+		if strings.EqualFold(string(m), s) {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+func joinMethods(ms []policy.AuthMethod) string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = string(m)
+	}
+	return strings.Join(out, ", ")
+}
+
+// policyScope turns the properties into the generator's input, with
+// workgroups resolved to their ARNs.
+func (s scopeProps) policyScope(loc location, workgroupArns []string) policy.Scope {
+	clusters := make([]string, len(s.Clusters))
+	for i, c := range s.Clusters {
+		if strings.HasPrefix(c, "arn:") {
+			clusters[i] = c
+			continue
+		}
+		clusters[i] = fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", loc.Partition, loc.Region, loc.Account, c)
+	}
+	return policy.Scope{
+		Partition: loc.Partition, Region: loc.Region, Account: loc.Account,
+		ClusterArns:        clusters,
+		WorkgroupArns:      workgroupArns,
+		Databases:          s.Databases,
+		AuthMethods:        s.AuthMethods,
+		SecretArns:         s.SecretArns,
+		DbUser:             s.DbUser,
+		StatementOwnerOnly: s.StatementOwnerOnly,
+		AssumeRoleArns:     s.AssumeRoleArns,
+	}
+}
+
+// readPath reads an IAM path property with DefaultPath as default.
+func readPath(p *customresource.PropertyReader, name string) string {
+	path := p.String(name)
+	if path == "" {
+		return DefaultPath
+	}
+	if len(path) > 512 || !iamPathRE.MatchString(path) {
+		p.Fail(name, fmt.Sprintf("%q is not an IAM path", path), "/ or /<segments>/ of printable ASCII, at most 512 characters")
+	}
+	return path
+}
+
+// readName reads an optional IAM name property of at most maxLen characters.
+func readName(p *customresource.PropertyReader, name string, maxLen int) string {
+	v := p.String(name)
+	if v != "" && (len(v) > maxLen || !iamNameRE.MatchString(v)) {
+		p.Fail(name, fmt.Sprintf("%q is not a valid IAM name", v), fmt.Sprintf("1 to %d letters, digits and +=,.@_-", maxLen))
+	}
+	return v
+}
