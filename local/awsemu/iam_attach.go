@@ -104,9 +104,11 @@ func iamListAttached(kind iamEntityKind) Handler {
 		}
 		var views []attachedPolicyXML
 		for _, arn := range ent.attached {
+			// DeletePolicy refuses attached policies, so every ARN here
+			// resolves.
 			p, err := a.policy(arn)
 			if err != nil || !strings.HasPrefix(p.path, prefix) {
-				continue // deleted since; IAM refuses that, but be safe
+				continue
 			}
 			views = append(views, attachedPolicyXML{PolicyName: p.name, PolicyArn: arn})
 		}

@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,14 +23,7 @@ var (
 	iamEmulatedAccounts   = []string{AccountA, AccountB}
 )
 
-func iamEmulatedAccount(id string) bool {
-	for _, a := range iamEmulatedAccounts {
-		if a == id {
-			return true
-		}
-	}
-	return false
-}
+func iamEmulatedAccount(id string) bool { return slices.Contains(iamEmulatedAccounts, id) }
 
 // propagated reports whether an entity created at created is visible to
 // IAM's principal checks at now. The caller holds s.mu.
@@ -148,11 +142,4 @@ func iamExternalIDHolds(cond map[string]map[string]policyStrings, externalID str
 	return true
 }
 
-func iamMatchExact(values []string, v string) bool {
-	for _, x := range values {
-		if x == v && v != "" {
-			return true
-		}
-	}
-	return false
-}
+func iamMatchExact(values []string, v string) bool { return v != "" && slices.Contains(values, v) }
