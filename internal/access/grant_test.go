@@ -1,0 +1,166 @@
+package access
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+)
+
+const managedArn = "arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess"
+
+func TestManagedGrantsOnOnePrincipalDeletedInEitherOrder(t *testing.T) {
+	tests := map[string]struct {
+		deleteFirst, deleteSecond string
+	}{
+		"first grant deleted first":  {deleteFirst: "GrantA", deleteSecond: "GrantB"},
+		"second grant deleted first": {deleteFirst: "GrantB", deleteSecond: "GrantA"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "analyst", "/")
+			e.createUser(t, "etl")
+			r := NewAccess(e.clients)
+			props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Users": []any{"etl"}}
+			ids := map[string]string{}
+			for _, logical := range []string{"GrantA", "GrantB"} {
+				res, err := r.Create(t.Context(), request(customresource.ActionCreate, logical, "", props, nil))
+				if err != nil {
+					t.Fatalf("Create %s: %v", logical, err)
+				}
+				if !isGrantID(res.PhysicalResourceID) {
+					t.Fatalf("physical ID %q is not a grant ID", res.PhysicalResourceID)
+				}
+				if res.Data["PolicyArn"] != managedArn {
+					t.Errorf("PolicyArn = %q", res.Data["PolicyArn"])
+				}
+				ids[logical] = res.PhysicalResourceID
+			}
+			if ids["GrantA"] == ids["GrantB"] {
+				t.Fatal("two grants share a physical ID")
+			}
+
+			if err := r.Delete(t.Context(), request(customresource.ActionDelete, tc.deleteFirst, ids[tc.deleteFirst], props, nil)); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []principal{{Kind: kindRole, Name: "analyst"}, {Kind: kindUser, Name: "etl"}} {
+				if !slices.Contains(e.attachedTo(t, p.Kind, p.Name), managedArn) {
+					t.Errorf("%s lost the managed policy while %s still holds it", p, tc.deleteSecond)
+				}
+			}
+			if err := r.Delete(t.Context(), request(customresource.ActionDelete, tc.deleteSecond, ids[tc.deleteSecond], props, nil)); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []principal{{Kind: kindRole, Name: "analyst"}, {Kind: kindUser, Name: "etl"}} {
+				if slices.Contains(e.attachedTo(t, p.Kind, p.Name), managedArn) {
+					t.Errorf("%s keeps the managed policy after both grants are deleted", p)
+				}
+				left, err := tags(t.Context(), e.clients.IAM, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(left) > 0 {
+					t.Errorf("%s keeps grant tags %v", p, left)
+				}
+			}
+		})
+	}
+}
+
+func TestManagedGrantNeverRevokesAnAttachmentMadeByHand(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	if _, err := e.iam.AttachRolePolicy(t.Context(), &iam.AttachRolePolicyInput{RoleName: aws.String("analyst"), PolicyArn: aws.String(managedArn)}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewAccess(e.clients)
+	props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}}
+	a, err := r.Create(t.Context(), request(customresource.ActionCreate, "GrantA", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.Create(t.Context(), request(customresource.ActionCreate, "GrantB", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []struct{ logical, id string }{{"GrantA", a.PhysicalResourceID}, {"GrantB", b.PhysicalResourceID}} {
+		if err := r.Delete(t.Context(), request(customresource.ActionDelete, g.logical, g.id, props, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Contains(e.attachedTo(t, kindRole, "analyst"), managedArn) {
+		t.Error("the attachment made by hand before the grants was revoked")
+	}
+}
+
+func TestManagedUpdateMovesGrantBetweenPrincipals(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	e.createRole(t, "loader", "/")
+	r := NewAccess(e.clients)
+	v1 := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}}
+	res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", v1, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.calls.reset()
+	if _, err := r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", res.PhysicalResourceID, v1, v1)); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.calls.mutating(); len(m) > 0 {
+		t.Errorf("no-op update made mutating calls: %v", m)
+	}
+	v2 := map[string]any{"PolicyMode": "Managed", "Roles": []any{"loader"}}
+	got, err := r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", res.PhysicalResourceID, v2, v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PhysicalResourceID != res.PhysicalResourceID {
+		t.Errorf("physical ID changed from %s to %s", res.PhysicalResourceID, got.PhysicalResourceID)
+	}
+	if slices.Contains(e.attachedTo(t, kindRole, "analyst"), managedArn) {
+		t.Error("analyst keeps the managed policy after it was removed from the grant")
+	}
+	if !slices.Contains(e.attachedTo(t, kindRole, "loader"), managedArn) {
+		t.Error("loader lacks the managed policy")
+	}
+}
+
+func TestManagedRedeliveredCreateIsIdempotent(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	r := NewAccess(e.clients)
+	req := request(customresource.ActionCreate, "Grant", "", map[string]any{"PolicyMode": "Managed", "Roles": "analyst"}, nil)
+	first, err := r.Create(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.calls.reset()
+	second, err := r.Create(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.PhysicalResourceID != second.PhysicalResourceID {
+		t.Errorf("redelivery returned %s, first %s", second.PhysicalResourceID, first.PhysicalResourceID)
+	}
+	if m := e.calls.mutating(); len(m) > 0 {
+		t.Errorf("redelivered Create made mutating calls: %v", m)
+	}
+}
+
+func TestManagedModeRefusesGroups(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	_, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Grant", "", map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}}, nil))
+	if !customresource.IsInvalidInput(err) {
+		t.Errorf("error = %v, want invalid input", err)
+	}
+	if got := e.attachedTo(t, kindGroup, "analysts"); len(got) > 0 {
+		t.Errorf("group got %v", got)
+	}
+}
