@@ -210,6 +210,16 @@ func TestIAMDeletePolicyWhileAttached(t *testing.T) {
 	if _, err := client.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String("app"), PolicyArn: arn}); err != nil {
 		t.Fatalf("DetachRolePolicy: %v", err)
 	}
+	if _, err := client.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("bounded"), AssumeRolePolicyDocument: aws.String(testTrustLambda), PermissionsBoundary: arn}); err != nil {
+		t.Fatalf("CreateRole with the policy as boundary: %v", err)
+	}
+	_, err = client.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
+	if !errors.As(err, &conflict) {
+		t.Fatalf("DeletePolicy while a permissions boundary: err = %v, want DeleteConflictException", err)
+	}
+	if _, err := client.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("bounded")}); err != nil {
+		t.Fatalf("DeleteRole: %v", err)
+	}
 	if _, err := client.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn}); err != nil {
 		t.Fatalf("DeletePolicy after detach: %v", err)
 	}

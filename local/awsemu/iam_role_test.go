@@ -317,4 +317,18 @@ func TestIAMPropagationDelay(t *testing.T) {
 	if _, err := clientB.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("target"), PolicyDocument: trust}); err != nil {
 		t.Fatalf("UpdateAssumeRolePolicy after the delay: %v", err)
 	}
+
+	user, err := clientA.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("person")})
+	if err != nil {
+		t.Fatalf("CreateUser: %v", err)
+	}
+	userTrust := aws.String(trustFor(aws.ToString(user.User.Arn)))
+	_, err = clientB.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("target"), PolicyDocument: userTrust})
+	if !errors.As(err, &malformed) {
+		t.Fatalf("trust naming a new user: err = %v, want MalformedPolicyDocumentException", err)
+	}
+	clock.Advance(10 * time.Second)
+	if _, err := clientB.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("target"), PolicyDocument: userTrust}); err != nil {
+		t.Fatalf("trust naming the user after the delay: %v", err)
+	}
 }
