@@ -1,0 +1,26 @@
+// Command secret is the Lambda function behind
+// Custom::RedshiftDataApiSecret: a Secrets Manager secret with Redshift
+// credentials for the Data API. It only wires the Secrets Manager client to
+// the resource; the logic is in internal/secret.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/secret"
+)
+
+func main() {
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		log.Fatalf("loading AWS configuration: %v", err)
+	}
+	customresource.Start(map[string]customresource.Resource{
+		secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg)),
+	})
+}
