@@ -159,7 +159,7 @@ func TestUpdateInPlace(t *testing.T) {
 	f.srv.SetVPCEndpointDelays(50*time.Millisecond, 0)
 	policy := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"redshift-data:ExecuteStatement","Resource":"*"}]}`
 	props := map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetB}, "SecurityGroupIds": []any{app},
-		"PolicyDocument": policy, "Tags": map[string]any{"team": "analytics"}}
+		"PolicyDocument": policy, "Tags": map[string]any{"team": "analytics"}, "IpAddressType": "dualstack"}
 	req := request(customresource.ActionUpdate, "req-update", id, props)
 	req.OldProperties = old
 	res, err := f.res.Update(context.Background(), req)
@@ -175,9 +175,11 @@ func TestUpdateInPlace(t *testing.T) {
 		tags[*tag.Key] = *tag.Value
 	}
 	got := map[string]any{"subnets": ep.SubnetIds, "groups": []string{*ep.Groups[0].GroupId}, "group count": len(ep.Groups),
-		"policy as given": samePolicy(policy, *ep.PolicyDocument), "state": stateOf(ep), "team tag": tags["team"], "has drop tag": tags["drop"] != ""}
+		"policy as given": samePolicy(policy, *ep.PolicyDocument), "state": stateOf(ep), "team tag": tags["team"], "has drop tag": tags["drop"] != "",
+		"IP address type": string(ep.IpAddressType)}
 	want := map[string]any{"subnets": []string{f.subnetB}, "groups": []string{app}, "group count": 1,
-		"policy as given": true, "state": stateAvailable, "team tag": "analytics", "has drop tag": false}
+		"policy as given": true, "state": stateAvailable, "team tag": "analytics", "has drop tag": false,
+		"IP address type": "dualstack"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("endpoint after update (-want +got):\n%s", diff)
 	}

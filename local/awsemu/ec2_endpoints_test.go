@@ -245,6 +245,21 @@ func TestEC2ModifyVpcEndpoint(t *testing.T) {
 		t.Errorf("policy %s, private DNS %v after reset; want the default policy and no private DNS", *ep.PolicyDocument, *ep.PrivateDnsEnabled)
 	}
 
+	if _, err := f.client.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: id, IpAddressType: ec2types.IpAddressTypeDualstack}); err != nil {
+		t.Fatalf("ModifyVpcEndpoint IpAddressType: %v", err)
+	}
+	if got := f.describeEndpoint(t, *id).IpAddressType; got != ec2types.IpAddressTypeDualstack {
+		t.Errorf("IP address type after modify = %s, want dualstack", got)
+	}
+
+	f.srv.SetVPCEndpointDelays(0, time.Minute)
+	second := f.endpointInput(f.subnetB)
+	second.PrivateDnsEnabled = aws.Bool(false)
+	deleting := f.createEndpoint(t, second).VpcEndpointId
+	if _, err := f.client.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{*deleting}}); err != nil {
+		t.Fatalf("DeleteVpcEndpoints: %v", err)
+	}
+
 	tests := map[string]struct {
 		in   *ec2.ModifyVpcEndpointInput
 		code string
@@ -253,6 +268,9 @@ func TestEC2ModifyVpcEndpoint(t *testing.T) {
 		"unknown endpoint":        {&ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String("vpce-00000000000000000"), ResetPolicy: aws.Bool(true)}, "InvalidVpcEndpointId.NotFound"},
 		"unknown group":           {&ec2.ModifyVpcEndpointInput{VpcEndpointId: id, AddSecurityGroupIds: []string{"sg-00000000000000000"}}, "InvalidGroup.NotFound"},
 		"no group left":           {&ec2.ModifyVpcEndpointInput{VpcEndpointId: id, RemoveSecurityGroupIds: []string{*sg.GroupId}}, "InvalidParameter"},
+		"policy and reset":        {&ec2.ModifyVpcEndpointInput{VpcEndpointId: id, ResetPolicy: aws.Bool(true), PolicyDocument: aws.String("{}")}, "InvalidParameterCombination"},
+		"unknown IP address type": {&ec2.ModifyVpcEndpointInput{VpcEndpointId: id, IpAddressType: ec2types.IpAddressType("ipv5")}, "InvalidParameterValue"},
+		"deleting endpoint":       {&ec2.ModifyVpcEndpointInput{VpcEndpointId: deleting, ResetPolicy: aws.Bool(true)}, "IncorrectState"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -197,6 +197,11 @@ func TestEC2Errors(t *testing.T) {
 			_, err := f.client.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: &f.vpc, CidrBlock: aws.String("10.0.9.0/24"), AvailabilityZone: aws.String("eu-west-1a")})
 			return err
 		}, "InvalidParameterValue"},
+		"two VPC attributes at once": {func() error {
+			_, err := f.client.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: &f.vpc,
+				EnableDnsSupport: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}, EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}})
+			return err
+		}, "InvalidParameterCombination"},
 		"hostnames without DNS support": {func() error {
 			if _, err := f.client.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: &f.vpc, EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(false)}}); err != nil {
 				return err
