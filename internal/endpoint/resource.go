@@ -74,6 +74,9 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("creating VPC endpoint for %s in %s: %w", p.ServiceName, p.VpcID, err)
 	}
+	if out.VpcEndpoint == nil {
+		return customresource.Result{}, fmt.Errorf("creating VPC endpoint for %s in %s: the response holds no endpoint", p.ServiceName, p.VpcID)
+	}
 	id := aws.ToString(out.VpcEndpoint.VpcEndpointId)
 	ep, err := r.waitAvailable(ctx, id)
 	if err != nil {
