@@ -79,7 +79,7 @@ func isNotFound(err error) bool {
 func describe(ctx context.Context, sm Client, id string) (*secretsmanager.DescribeSecretOutput, error) {
 	out, err := sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(id)})
 	if isNotFound(err) {
-		return nil, fmt.Errorf("describing secret %s: %w", id, errors.Join(ErrNotFound, err))
+		return nil, fmt.Errorf("describing secret %s: %w: %w", id, ErrNotFound, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("describing secret %s: %w", id, err)
@@ -93,7 +93,7 @@ func describe(ctx context.Context, sm Client, id string) (*secretsmanager.Descri
 func currentValue(ctx context.Context, sm Client, id string) (storedValue, error) {
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
 	if isNotFound(err) {
-		return nil, fmt.Errorf("reading the value of secret %s: %w", id, errors.Join(ErrNotFound, err))
+		return nil, fmt.Errorf("reading the value of secret %s: %w: %w", id, ErrNotFound, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the value of secret %s: %w", id, err)

@@ -1,0 +1,152 @@
+package awsemu
+
+import (
+	"bytes"
+	"slices"
+)
+
+type smCreateSecretInput struct {
+	Name               string
+	ClientRequestToken string
+	Description        string
+	KmsKeyId           string
+	SecretString       *string
+	SecretBinary       []byte
+	Tags               []smTag
+}
+
+type smSecretRef struct {
+	ARN       string  `json:"ARN"`
+	Name      string  `json:"Name"`
+	VersionId *string `json:"VersionId,omitempty"`
+}
+
+func smCreateSecret(c *Call) (any, error) {
+	var in smCreateSecretInput
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if !smNamePattern.MatchString(in.Name) {
+		return nil, Errorf("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
+	}
+	token, err := smToken(in.ClientRequestToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := smCheckValue(in.SecretString, in.SecretBinary, false); err != nil {
+		return nil, err
+	}
+	if err := smCheckTags(in.Tags); err != nil {
+		return nil, err
+	}
+	st := smStore(c)
+	defer st.mu.Unlock()
+	now := c.Emulator.Now()
+	if s := st.byName(c, in.Name); s != nil {
+		if s.scheduledForDeletion() {
+			return nil, Errorf("InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.")
+		}
+		// The same ClientRequestToken with the same value is a retry of
+		// the request that created the secret.
+		if v := s.versions[token]; v != nil {
+			if !v.sameValue(in.SecretString, in.SecretBinary) {
+				return nil, Errorf("ResourceExistsException", "You can't modify an existing version, you can only create new versions.")
+			}
+			return smSecretRef{ARN: s.arn, Name: s.name, VersionId: &v.id}, nil
+		}
+		return nil, Errorf("ResourceExistsException", "The operation failed because the secret %s already exists.", in.Name)
+	}
+	s := &smSecret{
+		arn: smNewARN(c, in.Name), name: in.Name, account: c.Account(), region: c.Region,
+		description: in.Description, kmsKeyID: in.KmsKeyId,
+		versions: map[string]*smVersion{}, created: now, lastChanged: now,
+	}
+	s.setTags(in.Tags)
+	st.secrets[s.arn] = s
+	out := smSecretRef{ARN: s.arn, Name: s.name}
+	if in.SecretString != nil || in.SecretBinary != nil {
+		s.addVersion(&smVersion{id: token, secretString: in.SecretString, secretBinary: in.SecretBinary, stages: []string{stageCurrent}, created: now}, now)
+		out.VersionId = &token
+	}
+	return out, nil
+}
+
+func (v *smVersion) sameValue(str *string, bin []byte) bool {
+	if (v.secretString == nil) != (str == nil) {
+		return false
+	}
+	if str != nil && *v.secretString != *str {
+		return false
+	}
+	return bytes.Equal(v.secretBinary, bin)
+}
+
+// smToken returns the ClientRequestToken, or a new one when the caller sent
+// none (the SDK always sends one).
+func smToken(token string) (string, error) {
+	if token == "" {
+		return newRequestID(), nil
+	}
+	if len(token) < 32 || len(token) > 64 {
+		return "", Errorf("InvalidParameterException", "ClientRequestToken must be 32 to 64 characters long.")
+	}
+	return token, nil
+}
+
+func smCheckValue(str *string, bin []byte, required bool) error {
+	switch {
+	case str != nil && bin != nil:
+		return Errorf("InvalidParameterException", "You can't specify both a binary secret value and a string secret value in the same secret.")
+	case required && str == nil && bin == nil:
+		return Errorf("InvalidParameterException", "You must provide either SecretString or SecretBinary.")
+	}
+	return nil
+}
+
+func smCheckTags(tags []smTag) error {
+	for _, t := range tags {
+		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
+			return Errorf("InvalidParameterException", "Invalid tag: keys must be 1 to 128 characters and values at most 256.")
+		}
+	}
+	return nil
+}
+
+type smSecretID struct {
+	SecretId string
+}
+
+type smDescribeSecretOutput struct {
+	ARN                string              `json:"ARN"`
+	Name               string              `json:"Name"`
+	Description        string              `json:"Description,omitempty"`
+	KmsKeyId           string              `json:"KmsKeyId,omitempty"`
+	Tags               []smTag             `json:"Tags,omitempty"`
+	VersionIdsToStages map[string][]string `json:"VersionIdsToStages,omitempty"`
+	CreatedDate        *smTime             `json:"CreatedDate,omitempty"`
+	LastChangedDate    *smTime             `json:"LastChangedDate,omitempty"`
+	DeletedDate        *smTime             `json:"DeletedDate,omitempty"`
+}
+
+func (s *smSecret) describe() smDescribeSecretOutput {
+	return smDescribeSecretOutput{
+		ARN: s.arn, Name: s.name, Description: s.description, KmsKeyId: s.kmsKeyID,
+		Tags: slices.Clone(s.tags), VersionIdsToStages: s.stagesMap(),
+		CreatedDate: smTimestamp(s.created), LastChangedDate: smTimestamp(s.lastChanged),
+		DeletedDate: smTimestamp(s.deletedDate),
+	}
+}
+
+func smDescribeSecret(c *Call) (any, error) {
+	var in smSecretID
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := smStore(c)
+	defer st.mu.Unlock()
+	s, err := st.find(c, in.SecretId)
+	if err != nil {
+		return nil, err
+	}
+	return s.describe(), nil
+}
