@@ -53,8 +53,10 @@ func (p principal) String() string { return string(p.Kind) + " " + p.Name }
 func readPrincipals(p *customresource.PropertyReader) []principal {
 	var out []principal
 	seen := map[string]bool{}
+	given := 0
 	for _, k := range []kind{kindRole, kindUser, kindGroup} {
 		for _, ref := range p.StringList(k.property()) {
+			given++
 			pr, ok := parsePrincipal(k, ref)
 			if !ok {
 				p.Fail(k.property(), fmt.Sprintf("%q is neither a %s name nor a %s ARN", ref, k, k), fmt.Sprintf("names or arn:<partition>:iam::<account>:%s/<path><name>", k))
@@ -66,7 +68,7 @@ func readPrincipals(p *customresource.PropertyReader) []principal {
 			}
 		}
 	}
-	if len(out) == 0 && p.Err() == nil {
+	if given == 0 {
 		p.Fail("Roles", "no principal is given", "at least one of Roles, Users or Groups")
 	}
 	return out
