@@ -251,6 +251,13 @@ func TestCreateRestoresSecretScheduledForDeletionWhenAsked(t *testing.T) {
 	if res.PhysicalResourceID != oldARN {
 		t.Errorf("physical ID %q, want the restored secret %q", res.PhysicalResourceID, oldARN)
 	}
+	again, err := e.res.Create(context.Background(), request(customresource.ActionCreate, "r1", "", nil, props))
+	if err != nil {
+		t.Fatalf("redelivered Create: %v", err)
+	}
+	if diff := cmp.Diff(res, again); diff != "" {
+		t.Errorf("redelivered Create (-want +got):\n%s", diff)
+	}
 	d := e.describe(t, oldARN)
 	if d.DeletedDate != nil {
 		t.Error("the secret is still scheduled for deletion")

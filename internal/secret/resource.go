@@ -115,7 +115,7 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 	case err == nil:
 		return aws.ToString(out.ARN), nil
 	case errors.As(err, &exists):
-		return r.adopt(ctx, req, name, token)
+		return r.adopt(ctx, req, p, name, token)
 	case errors.As(err, &invalid):
 		return r.restoreScheduled(ctx, req, p, name, err)
 	}
@@ -123,14 +123,17 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 }
 
 // adopt returns the ARN of the existing secret name when a previous
-// delivery of req created it, and a *NameTakenError otherwise.
-func (r *Resource) adopt(ctx context.Context, req customresource.Request, name, token string) (string, error) {
+// delivery of req created it, and a *NameTakenError otherwise. A secret
+// that a previous delivery restored (RestoreIfScheduledForDeletion) has
+// this resource's tags but not necessarily the token's version.
+func (r *Resource) adopt(ctx context.Context, req customresource.Request, p Properties, name, token string) (string, error) {
 	d, err := describe(ctx, r.sm, name)
 	if err != nil {
 		return "", fmt.Errorf("checking the existing secret %s: %w", name, err)
 	}
 	tags := tagMap(d.Tags)
-	if d.DeletedDate == nil && tags[TagStackID] == req.StackID && tags[TagLogicalID] == req.LogicalResourceID && hasVersion(d, token) {
+	if d.DeletedDate == nil && tags[TagStackID] == req.StackID && tags[TagLogicalID] == req.LogicalResourceID &&
+		(hasVersion(d, token) || p.RestoreIfScheduledForDeletion) {
 		return aws.ToString(d.ARN), nil
 	}
 	return "", &NameTakenError{Name: name}
