@@ -136,7 +136,7 @@ func ParseProperties(props map[string]any) (Properties, error) {
 	if p.Name != "" && !namePattern.MatchString(p.Name) {
 		r.Fail(propName, fmt.Sprintf("%q is not a valid secret name", p.Name), "1 to 512 letters, digits and the characters /_+=.@-")
 	}
-	for k := range p.Tags {
+	for _, k := range sortedKeys(p.Tags) {
 		if k == TagKey || strings.HasPrefix(k, "redshift-data-access:") || strings.HasPrefix(strings.ToLower(k), "aws:") {
 			r.Fail(propTags, fmt.Sprintf("tag key %q is reserved", k), "keys other than RedshiftDataFullAccess (set its value with TagValue) and the prefixes redshift-data-access: and aws:")
 		}
