@@ -294,13 +294,16 @@ func rsGetClusterCredentials(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Redshift prefixes the user to tell the login that the password is a
+	// temporary IAM credential: IAMA: when the login may create the user,
+	// IAM: otherwise.
+	prefix := "IAM:"
 	if q.Bool("AutoCreate", false) {
 		cl.db.ensureUser(user)
+		prefix = "IAMA:"
 	}
-	// Redshift prefixes the user with IAM: to tell the login that the
-	// password is a temporary IAM credential.
 	return rsCredentials{
-		DbUser:     "IAM:" + user,
+		DbUser:     prefix + user,
 		DbPassword: rsTempPassword(),
 		Expiration: c.Emulator.Now().Add(d).UTC().Format(time.RFC3339),
 	}, nil

@@ -214,7 +214,7 @@ func TestRedshiftGetClusterCredentials(t *testing.T) {
 		},
 		"an hour with auto-create": {
 			in:       redshift.GetClusterCredentialsInput{ClusterIdentifier: aws.String("analytics"), DbUser: aws.String("reporter"), AutoCreate: aws.Bool(true), DurationSeconds: aws.Int32(3600)},
-			wantUser: "IAM:reporter", wantExpires: time.Hour,
+			wantUser: "IAMA:reporter", wantExpires: time.Hour,
 		},
 		"duration too long": {
 			in:       redshift.GetClusterCredentialsInput{ClusterIdentifier: aws.String("analytics"), DbUser: aws.String("reporter"), DurationSeconds: aws.Int32(3601)},

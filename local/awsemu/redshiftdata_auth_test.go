@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata/types"
 )
@@ -144,5 +145,27 @@ func TestRedshiftDataUnknownStatement(t *testing.T) {
 				t.Errorf("CancelStatement: code = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRedshiftDataDbUserAutoCreatedByGetClusterCredentials(t *testing.T) {
+	f := newRsdFixture(t, 0)
+	// A new input each time: the SDK stores its generated ClientToken in
+	// the input, and a repeated token returns the first statement.
+	input := func() *redshiftdata.ExecuteStatementInput {
+		return &redshiftdata.ExecuteStatementInput{
+			ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), DbUser: aws.String("reporter"), Sql: aws.String("SELECT 1"),
+		}
+	}
+	if got := f.runInput(t, input()).Status; got != types.StatusStringFailed {
+		t.Fatalf("status before the user exists = %s, want FAILED", got)
+	}
+	if _, err := redshift.NewFromConfig(f.srv.Config(AccountA)).GetClusterCredentials(context.Background(), &redshift.GetClusterCredentialsInput{
+		ClusterIdentifier: aws.String("analytics"), DbUser: aws.String("reporter"), AutoCreate: aws.Bool(true),
+	}); err != nil {
+		t.Fatalf("GetClusterCredentials: %v", err)
+	}
+	if got := f.runInput(t, input()).Status; got != types.StatusStringFinished {
+		t.Errorf("status after AutoCreate = %s, want FINISHED", got)
 	}
 }
