@@ -114,7 +114,7 @@ func NewProvider(scope constructs.Construct, id string, props *ProviderProps) *P
 
 // ProviderOf returns the provider of the stack that contains scope, creating
 // it with default ProviderProps on first use.
-func ProviderOf(scope constructs.Construct) *Provider {
+func ProviderOf(scope constructs.IConstruct) *Provider {
 	stack := awscdk.Stack_Of(scope)
 	if child := stack.Node().TryFindChild(jsii.String(providerID)); child != nil {
 		providersMu.Lock()

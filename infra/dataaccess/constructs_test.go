@@ -1,0 +1,149 @@
+package dataaccess
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+)
+
+// customResource is what the tests read of a custom resource: its type, the
+// function its ServiceToken names, and its other properties as text.
+type customResource struct {
+	Type       string
+	Function   Function
+	Properties map[string]string
+}
+
+// customResources returns the custom resources of tpl by the construct ID
+// that starts their logical ID, and the logical IDs.
+func customResources(tpl cfnTemplate, ids ...string) (map[string]customResource, map[string]string) {
+	got := map[string]customResource{}
+	logical := map[string]string{}
+	for id, r := range tpl.Resources {
+		if !strings.HasPrefix(r.Type, "Custom::") {
+			continue
+		}
+		for _, want := range ids {
+			if !strings.HasPrefix(id, want) {
+				continue
+			}
+			cr := customResource{Type: r.Type, Properties: map[string]string{}}
+			for k, v := range r.Properties {
+				if k == "ServiceToken" {
+					token := flatten(v)
+					for _, spec := range functionSpecs() {
+						if strings.Contains(token, spec.id+"Function") {
+							cr.Function = spec.function
+						}
+					}
+					continue
+				}
+				cr.Properties[k] = flatten(v)
+			}
+			got[want] = cr
+			logical[want] = id
+		}
+	}
+	return got, logical
+}
+
+func TestCustomResourceProperties(t *testing.T) {
+	f := getFixture(t)
+	got, logical := customResources(f.templates[f.constructs],
+		"WorkgroupSecret", "ClusterSecret", "AppAccess", "PartnerRole", "DataApiEndpoint")
+	want := map[string]customResource{
+		"WorkgroupSecret": {Type: SecretResourceType, Function: FunctionSecret, Properties: map[string]string{
+			"WorkgroupName": "analytics", "Username": "myusername", "Database": "dev", "PasswordLength": "32",
+			"RetainOnDelete": "false", "ServiceTimeout": "600",
+			"Tags": `{"Key":"env","Value":"test"},{"Key":"team","Value":"data"}`,
+		}},
+		"ClusterSecret": {Type: SecretResourceType, Function: FunctionSecret, Properties: map[string]string{
+			"ClusterIdentifier": "examplecluster", "Username": "awsuser", "Port": "5439", "ServiceTimeout": "600",
+		}},
+		"AppAccess": {Type: AccessResourceType, Function: FunctionAccess, Properties: map[string]string{
+			"Roles": "app-role", "Workgroups": "analytics", "AuthMethods": "SecretsManager,ServerlessTemporaryCredentials",
+			"SecretArns":    fmt.Sprintf("${%s.Arn}", logical["WorkgroupSecret"]),
+			"TagWorkgroups": "true", "ServiceTimeout": "600",
+		}},
+		"PartnerRole": {Type: CrossAccountRoleResourceType, Function: FunctionAccess, Properties: map[string]string{
+			"TrustedPrincipalArns": "arn:aws:iam::111111111111:role/someRoleA", "ExternalId": "partner-42",
+			"MaxSessionDuration": "7200", "PolicyMode": "Managed", "ServiceTimeout": "600",
+		}},
+		"DataApiEndpoint": {Type: EndpointResourceType, Function: FunctionEndpoint, Properties: map[string]string{
+			"VpcId": "vpc-0123456789abcdef0", "SubnetIds": "subnet-a,subnet-b", "PrivateDnsEnabled": "true",
+			"PolicyDocument": `{"Statement":[{"Action":"redshift-data:*","Effect":"Allow","Principal":{"AWS":"*"},"Resource":"*"}],"Version":"2012-10-17"}`,
+			"ServiceTimeout": "1200",
+		}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("custom resources (-want +got):\n%s", diff)
+	}
+}
+
+func TestImportedProviderImportsServiceTokens(t *testing.T) {
+	f := getFixture(t)
+	want := map[string]string{
+		SecretResourceType:           importPrefix + "-SecretServiceToken",
+		AccessResourceType:           importPrefix + "-AccessServiceToken",
+		CrossAccountRoleResourceType: importPrefix + "-AccessServiceToken",
+		EndpointResourceType:         importPrefix + "-EndpointServiceToken",
+	}
+	got := map[string]string{}
+	for _, r := range f.templates[f.imported].Resources {
+		if strings.HasPrefix(r.Type, "Custom::") {
+			token, _ := r.Properties["ServiceToken"].(map[string]any)
+			got[r.Type] = flatten(token["Fn::ImportValue"])
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("imported ServiceTokens by resource type (-want +got):\n%s", diff)
+	}
+}
+
+func TestInvalidPropsAreSynthErrors(t *testing.T) {
+	f := getFixture(t)
+	annotations := assertions.Annotations_FromStack(f.invalid)
+	tests := map[string]struct {
+		path    string
+		pattern string
+		want    int
+	}{
+		"secret without username":       {path: "/Invalid/NoUser", pattern: `SecretProps\.Username:`, want: 1},
+		"endpoint without VPC, subnets": {path: "/Invalid/NoNetwork", pattern: `EndpointProps\.(VpcId|SubnetIds):`, want: 2},
+		"nothing else":                  {path: "*", pattern: `^dataaccess\.`, want: 3},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			found := annotations.FindError(jsii.String(tc.path), assertions.Match_StringLikeRegexp(jsii.String(tc.pattern)))
+			if got := len(*found); got != tc.want {
+				t.Errorf("%d errors at %s matching %s, want %d", got, tc.path, tc.pattern, tc.want)
+			}
+		})
+	}
+}
+
+func TestNoUnsuppressedNagFindings(t *testing.T) {
+	f := getFixture(t)
+	stacks := map[string]awscdk.Stack{
+		"constructs": f.constructs, "imported": f.imported, "invalid": f.invalid, "custom": f.custom,
+	}
+	nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+	for name, stack := range stacks {
+		t.Run(name, func(t *testing.T) {
+			annotations := assertions.Annotations_FromStack(stack)
+			findings := append(*annotations.FindError(jsii.String("*"), nag), *annotations.FindWarning(jsii.String("*"), nag)...)
+			for _, m := range findings {
+				// Printed whole: the fields of cxapi.SynthesisMessage are
+				// deprecated in favour of a package jsii does not offer Go.
+				raw, _ := json.Marshal(m)
+				t.Errorf("unsuppressed cdk-nag finding: %s", raw)
+			}
+		})
+	}
+}

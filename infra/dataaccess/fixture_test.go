@@ -1,0 +1,129 @@
+package dataaccess
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// fixture is one app, synthesized once, with a stack per situation.
+type fixture struct {
+	// constructs uses every construct with the stack's own provider.
+	constructs awscdk.Stack
+	// imported uses constructs with ImportedProvider.
+	imported awscdk.Stack
+	// invalid holds constructs with invalid props.
+	invalid awscdk.Stack
+	// custom holds a provider with non-default props.
+	custom    awscdk.Stack
+	templates map[awscdk.Stack]cfnTemplate
+	err       error
+}
+
+// The export prefix of the imported stack.
+const importPrefix = "SharedProvider"
+
+var loadFixture = synthOnce(func() *fixture {
+	app := newTestApp()
+	f := &fixture{templates: map[awscdk.Stack]cfnTemplate{}}
+
+	f.constructs = awscdk.NewStack(app, jsii.String("Constructs"), nil)
+	secret := NewSecret(f.constructs, "WorkgroupSecret", &SecretProps{
+		WorkgroupName:  jsii.String("analytics"),
+		Username:       jsii.String("myusername"),
+		Database:       jsii.String("dev"),
+		PasswordLength: jsii.Number(32),
+		Tags:           &map[string]*string{"team": jsii.String("data"), "env": jsii.String("test")},
+		RetainOnDelete: jsii.Bool(false),
+	})
+	NewSecret(f.constructs, "ClusterSecret", &SecretProps{
+		ClusterIdentifier: jsii.String("examplecluster"),
+		Username:          jsii.String("awsuser"),
+		Port:              jsii.Number(5439),
+	})
+	NewAccess(f.constructs, "AppAccess", &AccessProps{
+		Roles: jsii.Strings("app-role"),
+		Permissions: Permissions{
+			Workgroups:  jsii.Strings("analytics"),
+			AuthMethods: []AuthMethod{AuthSecretsManager, AuthServerlessTemporaryCredentials},
+			SecretArns:  &[]*string{secret.Arn()},
+		},
+		TagWorkgroups: jsii.Bool(true),
+	})
+	NewCrossAccountRole(f.constructs, "PartnerRole", &CrossAccountRoleProps{
+		TrustedPrincipalArns: jsii.Strings("arn:aws:iam::111111111111:role/someRoleA"),
+		ExternalId:           jsii.String("partner-42"),
+		MaxSessionDuration:   awscdk.Duration_Hours(jsii.Number(2)),
+		Permissions:          Permissions{PolicyMode: PolicyModeManaged},
+	})
+	NewEndpoint(f.constructs, "DataApiEndpoint", &EndpointProps{
+		VpcId:             jsii.String("vpc-0123456789abcdef0"),
+		SubnetIds:         jsii.Strings("subnet-a", "subnet-b"),
+		PrivateDnsEnabled: jsii.Bool(true),
+		PolicyDocument: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:    jsii.Strings("redshift-data:*"),
+				Resources:  jsii.Strings("*"),
+				Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+			}),
+		}}),
+	})
+
+	f.imported = awscdk.NewStack(app, jsii.String("Imported"), nil)
+	shared := ImportedProvider{ExportPrefix: importPrefix}
+	NewSecret(f.imported, "Secret", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w"), Username: jsii.String("u")})
+	NewAccess(f.imported, "Access", &AccessProps{Provider: shared, Users: jsii.Strings("analyst"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
+	NewCrossAccountRole(f.imported, "Role", &CrossAccountRoleProps{Provider: shared, TrustedPrincipalArns: jsii.Strings("111111111111"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
+	NewEndpoint(f.imported, "Endpoint", &EndpointProps{Provider: shared, VpcId: jsii.String("vpc-1"), SubnetIds: jsii.Strings("subnet-a")})
+
+	f.invalid = awscdk.NewStack(app, jsii.String("Invalid"), nil)
+	NewSecret(f.invalid, "NoUser", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w")})
+	NewEndpoint(f.invalid, "NoNetwork", &EndpointProps{Provider: shared})
+
+	f.custom = awscdk.NewStack(app, jsii.String("Custom"), nil)
+	NewProvider(f.custom, "Provider", &ProviderProps{
+		LogRetention:     awslogs.RetentionDays_ONE_YEAR,
+		LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		SecretKmsKeyArns: jsii.Strings("arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+	})
+
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	for _, stack := range []awscdk.Stack{f.constructs, f.imported, f.invalid, f.custom} {
+		tpl, err := decodeTemplate(stack)
+		if err != nil {
+			f.err = err
+			return f
+		}
+		f.templates[stack] = tpl
+	}
+	return f
+})
+
+func decodeTemplate(stack awscdk.Stack) (cfnTemplate, error) {
+	var tpl cfnTemplate
+	raw, err := json.Marshal(assertions.Template_FromStack(stack, nil).ToJSON())
+	if err != nil {
+		return tpl, fmt.Errorf("encoding the template of %s: %w", *stack.StackName(), err)
+	}
+	if err := json.Unmarshal(raw, &tpl); err != nil {
+		return tpl, fmt.Errorf("decoding the template of %s: %w", *stack.StackName(), err)
+	}
+	return tpl, nil
+}
+
+// getFixture returns the synthesized fixture.
+func getFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := loadFixture()
+	if f.err != nil {
+		t.Fatal(f.err)
+	}
+	return f
+}

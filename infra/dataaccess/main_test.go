@@ -1,0 +1,137 @@
+package dataaccess
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// assetDir holds dummy bootstrap files, so that no test needs make build.
+var assetDir string
+
+func TestMain(m *testing.M) {
+	// The Node.js version warnings cannot be silenced from here: jsii starts
+	// its Node.js process while the packages initialize, before TestMain, so
+	// JSII_SILENCE_WARNING_* must be in the environment of go test.
+	dir, err := os.MkdirTemp("", "dataaccess-assets-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	assetDir = dir
+	for _, fn := range Functions() {
+		if err := writeDummyBootstrap(filepath.Join(dir, string(fn))); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	jsii.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func writeDummyBootstrap(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("not a real binary"), 0o755)
+}
+
+// newTestApp returns an app whose functions come from the dummy assets.
+func newTestApp() awscdk.App {
+	return awscdk.NewApp(&awscdk.AppProps{
+		Context: &map[string]any{AssetDirContextKey: assetDir},
+	})
+}
+
+// cfnTemplate is the part of a synthesized template that the tests read.
+type cfnTemplate struct {
+	Resources map[string]cfnResource
+	Outputs   map[string]map[string]any
+}
+
+type cfnResource struct {
+	Type           string
+	Properties     map[string]any
+	DeletionPolicy string
+}
+
+// ofType returns the resources of one type by logical ID.
+func (c cfnTemplate) ofType(typ string) map[string]cfnResource {
+	out := map[string]cfnResource{}
+	for id, r := range c.Resources {
+		if r.Type == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// flatten renders a template value as text: Fn::Join is joined, Ref and
+// Fn::GetAtt become ${Name} and ${Name.Attr}, lists become comma-joined.
+func flatten(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, item := range x {
+			parts = append(parts, flatten(item))
+		}
+		return strings.Join(parts, ",")
+	case map[string]any:
+		if ref, ok := x["Ref"]; ok {
+			return "${" + flatten(ref) + "}"
+		}
+		if att, ok := x["Fn::GetAtt"].([]any); ok {
+			return "${" + flatten(att[0]) + "." + flatten(att[1]) + "}"
+		}
+		if join, ok := x["Fn::Join"].([]any); ok {
+			items, _ := join[1].([]any)
+			parts := make([]string, 0, len(items))
+			for _, item := range items {
+				parts = append(parts, flatten(item))
+			}
+			return strings.Join(parts, flatten(join[0]))
+		}
+		raw, _ := json.Marshal(x)
+		return string(raw)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// invalidProps returns the props named by errs, which must all be
+// *InvalidPropError.
+func invalidProps(t *testing.T, errs []error) []string {
+	t.Helper()
+	var out []string
+	for _, err := range errs {
+		var invalid *InvalidPropError
+		if !errors.As(err, &invalid) {
+			t.Fatalf("error %v is %T, want *InvalidPropError", err, err)
+		}
+		out = append(out, invalid.Prop)
+	}
+	return out
+}
+
+// synthOnce builds a fixture once per test binary: starting jsii and
+// synthesizing are the slow part of these tests.
+func synthOnce[T any](build func() T) func() T {
+	var once sync.Once
+	var v T
+	return func() T {
+		once.Do(func() { v = build() })
+		return v
+	}
+}
