@@ -210,10 +210,18 @@ func (r *Access) replaces(req customresource.Request, next, old accessProps, old
 	if !customerPolicyArn.MatchString(req.PhysicalResourceID) {
 		return true
 	}
+	// The ARN says the current path and name, whatever the old
+	// properties were.
+	rest := req.PhysicalResourceID[strings.Index(req.PhysicalResourceID, ":policy/")+len(":policy"):]
+	cut := strings.LastIndex(rest, "/") + 1
+	path, name := rest[:cut], rest[cut:]
+	if path != next.PolicyPath || (next.PolicyName != "" && name != next.PolicyName) {
+		return true
+	}
 	if oldErr != nil {
 		return false
 	}
-	return old.Scope.Mode != next.Scope.Mode || old.PolicyName != next.PolicyName || old.PolicyPath != next.PolicyPath
+	return old.Scope.Mode != next.Scope.Mode || old.PolicyName != next.PolicyName
 }
 
 // Delete revokes what the grant gave. A Scoped grant deletes its policy; a
