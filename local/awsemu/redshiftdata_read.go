@@ -33,9 +33,9 @@ type rsdField struct {
 	IsNull      *bool   `json:"isNull,omitempty"`
 }
 
-// rsdPasswordLiteral finds password literals, which the Data API never
-// echoes back in a query string.
-var rsdPasswordLiteral = regexp.MustCompile(`(?i)(\bpassword\s+)'(?:[^']|'')*'`)
+// rsdPasswordLiteral finds password literals, also unterminated ones,
+// which the Data API never echoes back in a query string.
+var rsdPasswordLiteral = regexp.MustCompile(`(?i)(\bpassword\s+)'(?:[^']|'')*(?:'|$)`)
 
 func rsdMask(sql string) string { return rsdPasswordLiteral.ReplaceAllString(sql, "${1}'***'") }
 

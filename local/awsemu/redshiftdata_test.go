@@ -3,6 +3,7 @@ package awsemu
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,6 +139,11 @@ func TestRedshiftDataSQL(t *testing.T) {
 		"revoke from a user":                 {`REVOKE ALL ON SCHEMA public FROM existing`, types.StatusStringFinished, []string{"admin", "existing"}},
 		"unrecognised statement":             {`VACUUM`, types.StatusStringFailed, []string{"admin", "existing"}},
 		"two statements":                     {`DROP USER existing; SELECT 1`, types.StatusStringFailed, []string{"admin", "existing"}},
+		"quoted name with a doubled quote":   {`CREATE USER "Odd""Name" PASSWORD DISABLE`, types.StatusStringFinished, []string{`Odd"Name`, "admin", "existing"}},
+		"unquoted name folds to lower case":  {`CREATE USER Reporter PASSWORD DISABLE`, types.StatusStringFinished, []string{"admin", "existing", "reporter"}},
+		"comment before the statement":       {"-- provisioning\nDROP USER existing;", types.StatusStringFinished, []string{"admin"}},
+		"parameter without a value":          {`SELECT usename FROM pg_user WHERE usename = :missing`, types.StatusStringFailed, []string{"admin", "existing"}},
+		"unterminated string":                {`CREATE USER app PASSWORD 'App-Passw0rd`, types.StatusStringFailed, []string{"admin", "existing"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -151,6 +157,11 @@ func TestRedshiftDataSQL(t *testing.T) {
 			}
 			if (d.Status == types.StatusStringFailed) != (aws.ToString(d.Error) != "") {
 				t.Errorf("status %s with error %q: want an error exactly when FAILED", d.Status, aws.ToString(d.Error))
+			}
+			for _, shown := range []string{aws.ToString(d.QueryString), aws.ToString(d.Error)} {
+				if strings.Contains(shown, "Passw0rd") || strings.Contains(shown, "weak") {
+					t.Errorf("the statement's QueryString or Error shows a password")
+				}
 			}
 			if diff := cmp.Diff(tc.wantUsers, f.users(t)); diff != "" {
 				t.Errorf("users (-want +got):\n%s", diff)
