@@ -236,3 +236,43 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 		})
 	}
 }
+
+func TestRedshiftServerlessCreateValidation(t *testing.T) {
+	srv := Start()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	client := redshiftserverless.NewFromConfig(srv.Config(AccountA))
+	rssCreateTestWorkgroup(t, client, "taken")
+	tests := map[string]struct {
+		call     func() error
+		wantCode string
+	}{
+		"namespace name with capitals": {func() error {
+			_, err := client.CreateNamespace(ctx, &redshiftserverless.CreateNamespaceInput{NamespaceName: aws.String("Analytics")})
+			return err
+		}, "ValidationException"},
+		"weak admin password": {func() error {
+			_, err := client.CreateNamespace(ctx, &redshiftserverless.CreateNamespaceInput{NamespaceName: aws.String("weak"), AdminUsername: aws.String("admin"), AdminUserPassword: aws.String("password")})
+			return err
+		}, "ValidationException"},
+		"existing namespace": {func() error {
+			_, err := client.CreateNamespace(ctx, &redshiftserverless.CreateNamespaceInput{NamespaceName: aws.String("taken-ns")})
+			return err
+		}, "ConflictException"},
+		"second workgroup in a namespace": {func() error {
+			_, err := client.CreateWorkgroup(ctx, &redshiftserverless.CreateWorkgroupInput{WorkgroupName: aws.String("second"), NamespaceName: aws.String("taken-ns")})
+			return err
+		}, "ConflictException"},
+		"workgroup name too short": {func() error {
+			_, err := client.CreateWorkgroup(ctx, &redshiftserverless.CreateWorkgroupInput{WorkgroupName: aws.String("wg"), NamespaceName: aws.String("taken-ns")})
+			return err
+		}, "ValidationException"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := rsErrorCode(tc.call()); got != tc.wantCode {
+				t.Errorf("code = %q, want %q", got, tc.wantCode)
+			}
+		})
+	}
+}
