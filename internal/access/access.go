@@ -115,13 +115,26 @@ func (r *Access) Create(ctx context.Context, req customresource.Request) (custom
 func (r *Access) create(ctx context.Context, req customresource.Request, pl plan) (customresource.Result, error) {
 	if pl.props.Scope.Mode == ModeManaged {
 		id := grantID(req)
+		var held []principal // newly held by this request, to undo on failure
+		release := func(ctx context.Context) error {
+			for _, p := range held {
+				if err := r.release(ctx, pl.loc, p, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		for _, p := range pl.props.Principals {
-			if err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
-				return customresource.Result{}, err
+			added, err := r.hold(ctx, pl.loc, p, id, grantLabel(req))
+			if added {
+				held = append(held, p)
+			}
+			if err != nil {
+				return customresource.Result{}, undo(ctx, err, "the grants made so far", release)
 			}
 		}
 		if err := r.tagWorkgroups(ctx, pl); err != nil {
-			return customresource.Result{}, err
+			return customresource.Result{}, undo(ctx, err, "the grants made so far", release)
 		}
 		return r.result(id, pl.loc.managedPolicyArn(), pl), nil
 	}
@@ -129,17 +142,23 @@ func (r *Access) create(ctx context.Context, req customresource.Request, pl plan
 	if name == "" {
 		name = customresource.GeneratedName(req, 128, allowedInName)
 	}
-	arn, err := r.createPolicy(ctx, req, pl.loc, name, pl.props.PolicyPath, pl.doc)
+	arn, created, err := r.createPolicy(ctx, req, pl.loc, name, pl.props.PolicyPath, pl.doc)
 	if err != nil {
 		return customresource.Result{}, err
 	}
+	remove := func(ctx context.Context) error {
+		if !created {
+			return nil // an earlier delivery made it and answered for it
+		}
+		return r.deletePolicy(ctx, req, arn)
+	}
 	for _, p := range pl.props.Principals {
 		if err := attach(ctx, r.c.IAM, p, arn); err != nil {
-			return customresource.Result{}, err
+			return customresource.Result{}, undo(ctx, err, "policy "+arn, remove)
 		}
 	}
 	if err := r.tagWorkgroups(ctx, pl); err != nil {
-		return customresource.Result{}, err
+		return customresource.Result{}, undo(ctx, err, "policy "+arn, remove)
 	}
 	return r.result(arn, arn, pl), nil
 }
@@ -166,7 +185,7 @@ func (r *Access) Update(ctx context.Context, req customresource.Request) (custom
 	if pl.props.Scope.Mode == ModeManaged {
 		id := req.PhysicalResourceID
 		for _, p := range added {
-			if err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
+			if _, err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
 				return customresource.Result{}, err
 			}
 		}

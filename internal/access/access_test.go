@@ -282,7 +282,7 @@ func TestDuplicateCreateConvergesOnOnePolicy(t *testing.T) {
 	}
 	other := req
 	other.LogicalResourceID = "Other"
-	_, err = r.createPolicy(t.Context(), other, location{Partition: "aws", Region: "us-east-1", Account: awsemu.AccountA}, strings.TrimPrefix(first.PhysicalResourceID, "arn:aws:iam::111111111111:policy/redshift-data-api/"), DefaultPath, assumeOnly)
+	_, _, err = r.createPolicy(t.Context(), other, location{Partition: "aws", Region: "us-east-1", Account: awsemu.AccountA}, strings.TrimPrefix(first.PhysicalResourceID, "arn:aws:iam::111111111111:policy/redshift-data-api/"), DefaultPath, assumeOnly)
 	if !errors.Is(err, ErrNotOwned) {
 		t.Errorf("createPolicy over another resource's policy: error %v, want ErrNotOwned", err)
 	}

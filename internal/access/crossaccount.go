@@ -179,6 +179,7 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 		}
 		return err
 	})
+	created := err == nil
 	if isEntityAlreadyExists(err) {
 		// A redelivered Create finds the role its first delivery made.
 		got, gerr := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
@@ -191,7 +192,14 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 		return customresource.Result{}, fmt.Errorf("creating role %s: %w", name, err)
 	}
 	if err := r.applyPermissions(ctx, name, pl); err != nil {
-		return customresource.Result{}, err
+		if !created {
+			return customresource.Result{}, err // an earlier delivery made the role
+		}
+		return customresource.Result{}, undo(ctx, err, "role "+name, func(ctx context.Context) error {
+			owned := req
+			owned.PhysicalResourceID = arn
+			return r.Delete(ctx, owned)
+		})
 	}
 	return roleResult(arn, name), nil
 }

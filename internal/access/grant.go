@@ -54,17 +54,20 @@ func grantLabel(req customresource.Request) string {
 	return label
 }
 
-// hold makes principal p hold the managed policy for the grant id.
-func (r *Access) hold(ctx context.Context, loc location, p principal, id, label string) error {
+// hold makes principal p hold the managed policy for the grant id. added
+// says whether this call recorded the grant (it was not recorded before),
+// so that a failing Create undoes only its own work.
+func (r *Access) hold(ctx context.Context, loc location, p principal, id, label string) (added bool, err error) {
 	managed := loc.managedPolicyArn()
 	current, err := attached(ctx, r.c.IAM, p)
 	if err != nil {
-		return err
+		return false, err
 	}
 	held, err := tags(ctx, r.c.IAM, p)
 	if err != nil {
-		return err
+		return false, err
 	}
+	_, recorded := held[id]
 	isAttached := slices.Contains(current, managed)
 	_, byGrant := held[attachedByGrantTag]
 	add := map[string]string{}
@@ -80,13 +83,13 @@ func (r *Access) hold(ctx context.Context, loc location, p principal, id, label 
 		// Tags first: if the attach below fails, a retry or the Delete
 		// still knows the grant and who attached.
 		if err := tagPrincipal(ctx, r.c.IAM, p, add); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if !isAttached {
-		return attach(ctx, r.c.IAM, p, managed)
+		return !recorded, attach(ctx, r.c.IAM, p, managed)
 	}
-	return nil
+	return !recorded, nil
 }
 
 // release ends the grant id on principal p, detaching the managed policy

@@ -56,13 +56,13 @@ func ownedBy(list []iamtypes.Tag, req customresource.Request) bool {
 }
 
 // createPolicy creates the scoped policy, or adopts it when a redelivered
-// Create finds the one the first delivery made.
-func (r *Access) createPolicy(ctx context.Context, req customresource.Request, loc location, name, path string, doc policy.Document) (string, error) {
+// Create finds the one the first delivery made. created says which.
+func (r *Access) createPolicy(ctx context.Context, req customresource.Request, loc location, name, path string, doc policy.Document) (arn string, created bool, err error) {
 	text, err := doc.JSON()
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", loc.Partition, loc.Account, path, name)
+	arn = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", loc.Partition, loc.Account, path, name)
 	out, err := r.c.IAM.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(name),
 		Path:           aws.String(path),
@@ -71,19 +71,19 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 		Tags:           ownerTags(req),
 	})
 	if err == nil {
-		return deref(out.Policy.Arn), nil
+		return deref(out.Policy.Arn), true, nil
 	}
 	if !isEntityAlreadyExists(err) {
-		return "", fmt.Errorf("creating policy %s: %w", arn, err)
+		return "", false, fmt.Errorf("creating policy %s: %w", arn, err)
 	}
 	got, gerr := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	if gerr != nil || !ownedBy(got.Policy.Tags, req) {
-		return "", fmt.Errorf("creating policy %s: a policy named %s %w; choose another PolicyName", arn, name, ErrNotOwned)
+		return "", false, fmt.Errorf("creating policy %s: a policy named %s %w; choose another PolicyName", arn, name, ErrNotOwned)
 	}
 	if _, err := r.ensureDocument(ctx, arn, doc); err != nil {
-		return "", err
+		return "", false, err
 	}
-	return arn, nil
+	return arn, false, nil
 }
 
 // ensureDocument makes doc the default version of the policy unless the
