@@ -225,3 +225,19 @@ func TestCrossAccountRoleDeleteLeavesRolesItDidNotCreate(t *testing.T) {
 		t.Errorf("hand-made role deleted: %v, %v", ok, err)
 	}
 }
+
+func TestCrossAccountRoleCreateWithPermissionsBoundary(t *testing.T) {
+	e := newEnv(t, awsemu.AccountB)
+	props := map[string]any{"TrustedPrincipalArns": []any{"111111111111"}, "PolicyMode": "Managed", "PermissionsBoundaryArn": managedArn}
+	res, err := NewCrossAccountRole(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Bounded", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String(res.Data["RoleName"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Role.PermissionsBoundary == nil || aws.ToString(got.Role.PermissionsBoundary.PermissionsBoundaryArn) != managedArn {
+		t.Errorf("permissions boundary %+v, want %s", got.Role.PermissionsBoundary, managedArn)
+	}
+}
