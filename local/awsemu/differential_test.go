@@ -609,7 +609,9 @@ func valueLabel(v *string) string {
 	return "unexpected"
 }
 
-func createSecret(ctx context.Context, b backend, tr *transcript, label, name, token, value string) {
+// createSecret creates a secret with one tag and returns its ARN, or ""
+// when the create fails.
+func createSecret(ctx context.Context, b backend, tr *transcript, label, name, token, value string) string {
 	in := &secretsmanager.CreateSecretInput{
 		Name: aws.String(name), SecretString: aws.String(value),
 		Description: aws.String("differential"), Tags: []smtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}},
@@ -623,6 +625,15 @@ func createSecret(ctx context.Context, b backend, tr *transcript, label, name, t
 	tr.record(label, err, func() []string {
 		return []string{field("Name", aws.ToString(out.Name)), secretArn(aws.ToString(out.ARN)), field("VersionId", versionLabel(aws.ToString(out.VersionId)))}
 	})
+	if err != nil {
+		return ""
+	}
+	return aws.ToString(out.ARN)
+}
+
+func updateSecret(ctx context.Context, b backend, tr *transcript, label string, in *secretsmanager.UpdateSecretInput) {
+	out, err := b.sm.UpdateSecret(ctx, in)
+	tr.record(label, err, func() []string { return []string{field("VersionId", versionLabel(aws.ToString(out.VersionId)))} })
 }
 
 func describeSecret(ctx context.Context, b backend, tr *transcript, label, name string) {
@@ -667,16 +678,17 @@ func secretScenarios() map[string]scenario {
 	return map[string]scenario{
 		"secret lifecycle": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
-				createSecret(ctx, b, tr, "create secret", id, "", "fixture-value-one")
+				arn := createSecret(ctx, b, tr, "create secret", id, "", "fixture-value-one")
 				describeSecret(ctx, b, tr, "describe secret", id)
+				describeSecret(ctx, b, tr, "describe secret by ARN", arn)
 				getSecretValue(ctx, b, tr, "get value", id, "")
 				putSecretValue(ctx, b, tr, "put value", id, diffTokenB, "fixture-value-two")
 				getSecretValue(ctx, b, tr, "get current value", id, "AWSCURRENT")
 				getSecretValue(ctx, b, tr, "get previous value", id, "AWSPREVIOUS")
-				up, err := b.sm.UpdateSecret(ctx, &secretsmanager.UpdateSecretInput{
+				updateSecret(ctx, b, tr, "update description only", &secretsmanager.UpdateSecretInput{SecretId: aws.String(id), Description: aws.String("described")})
+				updateSecret(ctx, b, tr, "update description and value", &secretsmanager.UpdateSecretInput{
 					SecretId: aws.String(id), Description: aws.String("updated"), ClientRequestToken: aws.String(diffTokenC), SecretString: aws.String("fixture-value-three"),
 				})
-				tr.record("update secret", err, func() []string { return []string{field("VersionId", versionLabel(aws.ToString(up.VersionId)))} })
 				describeSecret(ctx, b, tr, "describe updated secret", id)
 				getSecretValue(ctx, b, tr, "get updated value", id, "")
 			},
@@ -705,6 +717,8 @@ func secretScenarios() map[string]scenario {
 				deleteSecret(ctx, b, tr, "delete with 7 day recovery window", &secretsmanager.DeleteSecretInput{SecretId: aws.String(id), RecoveryWindowInDays: aws.Int64(7)})
 				describeSecret(ctx, b, tr, "describe deleted secret", id)
 				getSecretValue(ctx, b, tr, "get value of deleted secret", id, "")
+				putSecretValue(ctx, b, tr, "put value to deleted secret", id, diffTokenB, "fixture-value-two")
+				updateSecret(ctx, b, tr, "update deleted secret", &secretsmanager.UpdateSecretInput{SecretId: aws.String(id), Description: aws.String("updated")})
 				createSecret(ctx, b, tr, "create name scheduled for deletion", id, "", "fixture-value-two")
 				_, err := b.sm.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: aws.String(id)})
 				tr.record("restore secret", err, nil)
@@ -748,12 +762,19 @@ func secretScenarios() map[string]scenario {
 				putSecretValue(ctx, b, tr, "put value", id, diffTokenB, "fixture-value-two")
 				putSecretValue(ctx, b, tr, "retry put value", id, diffTokenB, "fixture-value-two")
 				putSecretValue(ctx, b, tr, "put another value with same token", id, diffTokenB, "fixture-value-three")
+				update := &secretsmanager.UpdateSecretInput{SecretId: aws.String(id), ClientRequestToken: aws.String(diffTokenC), SecretString: aws.String("fixture-value-three")}
+				updateSecret(ctx, b, tr, "update value", update)
+				updateSecret(ctx, b, tr, "retry update value", update)
+				update.SecretString = aws.String("fixture-value-one")
+				updateSecret(ctx, b, tr, "update another value with same token", update)
 				describeSecret(ctx, b, tr, "describe secret", id)
+				getSecretValue(ctx, b, tr, "get value", id, "")
 			},
 			kumo: "kumo ignores CreateSecret's ClientRequestToken, so the first version's ID is random and a retried create is " +
-				"ResourceExistsException, and PutSecretValue with a known token and another value overwrites that version; Secrets Manager " +
-				"uses the token as the version ID, ignores a retry with the same value and refuses another value with ResourceExistsException " +
-				"(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html, API_PutSecretValue.html, ClientRequestToken)",
+				"ResourceExistsException; PutSecretValue and UpdateSecret with a known token and another value overwrite that version, " +
+				"and a retried UpdateSecret moves the staging labels again. Secrets Manager uses the token as the version ID, ignores a " +
+				"retry with the same value and refuses another value with ResourceExistsException (https://docs.aws.amazon.com/secretsmanager/" +
+				"latest/apireference/API_CreateSecret.html, API_PutSecretValue.html, API_UpdateSecret.html, ClientRequestToken)",
 		},
 		"secret random password": {run: func(ctx context.Context, b backend, id string, tr *transcript) {
 			password := func(label string, in *secretsmanager.GetRandomPasswordInput) {
