@@ -565,10 +565,10 @@ func assumedRoleID(got, roleID string) string {
 
 // Secrets Manager.
 
-// secretArn describes a secret ARN: the secret's name followed by a hyphen
-// and six random characters, as Secrets Manager documents.
 var secretArnPattern = regexp.MustCompile(`^(arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:)(.+)-[A-Za-z0-9]{6}$`)
 
+// secretArn describes a secret ARN, which Secrets Manager documents as the
+// secret's name followed by a hyphen and six random characters.
 func secretArn(arn string) string {
 	m := secretArnPattern.FindStringSubmatch(arn)
 	if m == nil {
