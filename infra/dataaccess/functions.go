@@ -117,16 +117,10 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 			actions: []string{
 				"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy",
 				"iam:DeletePolicyVersion", "iam:GetPolicy", "iam:GetPolicyVersion",
-				"iam:ListEntitiesForPolicy", "iam:ListPolicyTags", "iam:ListPolicyVersions",
-				"iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
+				"iam:ListEntitiesForPolicy", "iam:ListPolicyVersions", "iam:TagPolicy",
 			},
 			resources: []resource{ownPolicies},
 			why:       "policy names are generated per grant; the wildcard stays within the path /" + NamePrefix + " of every policy this function creates",
-		},
-		{
-			sid:       "ReadManagedDataApiPolicy",
-			actions:   []string{"iam:GetPolicy", "iam:ListEntitiesForPolicy"},
-			resources: []resource{managedPolicy},
 		},
 		{
 			sid: "AttachOnlyDataApiPolicies",
@@ -145,7 +139,7 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 			sid: "ReadGrantedPrincipals",
 			actions: []string{
 				"iam:GetGroup", "iam:GetRole", "iam:GetUser",
-				"iam:ListAttachedGroupPolicies", "iam:ListAttachedRolePolicies", "iam:ListAttachedUserPolicies",
+				"iam:ListAttachedRolePolicies", "iam:ListAttachedUserPolicies",
 				"iam:ListRoleTags", "iam:ListUserTags",
 			},
 			resources: principals,
@@ -169,7 +163,7 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 				"iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy",
 				"iam:ListRolePolicies", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
 				"iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
-				"iam:UpdateRole", "iam:UpdateRoleDescription",
+				"iam:UpdateRole",
 			},
 			resources: []resource{arnPattern("arn:<partition>:iam::<account>:role/" + NamePrefix + "*")},
 			why:       "role names are generated per cross-account role; the wildcard stays within the path /" + NamePrefix + " of every role this function creates",
@@ -200,9 +194,8 @@ func endpointPermissions(awscdk.Stack, *ProviderProps) []permission {
 		{
 			sid: "DescribeNetwork",
 			actions: []string{
-				"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
-				"ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcEndpoints",
-				"ec2:DescribeVpcs",
+				"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+				"ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints",
 			},
 			resources: []resource{anyResource},
 			why:       "EC2 Describe actions support no resource-level permissions; they only read",

@@ -1,0 +1,65 @@
+package dataaccess
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/secret"
+)
+
+// TestRolesGrantWhatTheHandlersCall keeps each role equal to the AWS calls
+// its handler can make: the methods of the narrow client interfaces that
+// the handler packages declare. A method added there without its permission,
+// or a permission no handler uses, fails here.
+func TestRolesGrantWhatTheHandlersCall(t *testing.T) {
+	f := getFixture(t)
+	// needsNoPermission are calls that IAM authorizes for every principal.
+	needsNoPermission := map[string]bool{"sts:GetCallerIdentity": true}
+	// alsoNeeded are permissions that IAM checks for a call besides the
+	// call's own: CreatePolicy with Tags needs iam:TagPolicy.
+	alsoNeeded := map[Function][]string{FunctionAccess: {"iam:TagPolicy"}}
+	tests := map[Function]map[string]reflect.Type{
+		FunctionSecret: {"secretsmanager": reflect.TypeFor[secret.Client]()},
+		FunctionAccess: {
+			"iam":                 reflect.TypeFor[access.IAMAPI](),
+			"sts":                 reflect.TypeFor[access.STSAPI](),
+			"redshift-serverless": reflect.TypeFor[access.ServerlessAPI](),
+		},
+		FunctionEndpoint: {"ec2": reflect.TypeFor[endpoint.EC2API]()},
+	}
+	granted := roleStatements(f.templates[f.constructs])
+	for fn, apis := range tests {
+		t.Run(string(fn), func(t *testing.T) {
+			want := append([]string(nil), alsoNeeded[fn]...)
+			for service, api := range apis {
+				for i := range api.NumMethod() {
+					action := service + ":" + api.Method(i).Name
+					if !needsNoPermission[action] {
+						want = append(want, action)
+					}
+				}
+			}
+			sort.Strings(want)
+			seen := map[string]bool{}
+			var got []string
+			for _, s := range granted[fn] {
+				for _, a := range s.Actions {
+					if !strings.HasPrefix(a, "logs:") && !seen[a] {
+						seen[a] = true
+						got = append(got, a)
+					}
+				}
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("actions granted to the %s function (-calls +granted):\n%s", fn, diff)
+			}
+		})
+	}
+}
