@@ -1,0 +1,23 @@
+// Package bench measures the performance budgets of DESIGN.md section 8:
+// the cold start, zipped size and peak memory of each Lambda function, and
+// the number of AWS API calls each resource makes per action, side by side
+// with the Node.js handler of the CDK provider framework on the same
+// machine.
+//
+// The package holds the measuring instruments; the benchmarks that use
+// them are in its _test.go files and run with make bench:
+//
+//   - Counter wraps the local AWS emulator and records every request's
+//     service and operation, so that a test can count the calls of an
+//     action and tell mutating calls from reads.
+//   - Build compiles a function the way the Makefile does, and ZipSize
+//     packages it the way a Lambda deployment does.
+//   - ColdStart runs a built bootstrap against RuntimeAPI, a fake of the
+//     Lambda Runtime API on loopback, and measures the time from exec to
+//     the function's first poll for work and its peak resident memory after
+//     one invocation.
+//   - FindProviderFramework and NodeStart measure the Node.js handler of
+//     the CDK provider framework the same way, as far as it can run here.
+//
+// See docs/bench.md for the method and the numbers measured.
+package bench

@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ErrNoProviderFramework is returned when no copy of aws-cdk-lib with the
+// provider framework's handler is on this machine.
+var ErrNoProviderFramework = errors.New("the CDK provider framework handler (aws-cdk-lib) is not on this machine")
+
+// frameworkDir is where aws-cdk-lib keeps the provider framework's Lambda
+// code; the Provider construct deploys this directory, without *.ts files,
+// with the handler framework.onEvent.
+const frameworkDir = "custom-resources/lib/provider-framework/runtime"
+
+// FindProviderFramework returns the directory of the provider framework's
+// handler: in the repository's node_modules, or in the jsii package cache
+// that the Go CDK bindings unpack aws-cdk-lib into (the same version the
+// CDK app uses). It returns an error wrapping ErrNoProviderFramework when
+// neither has it.
+func FindProviderFramework(root string) (string, error) {
+	candidates := []string{filepath.Join(root, "node_modules", "aws-cdk-lib", frameworkDir)}
+	cache := os.Getenv("JSII_RUNTIME_PACKAGE_CACHE_ROOT")
+	if cache == "" {
+		if dir, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(dir, "aws", "jsii", "package-cache")
+		}
+	}
+	if cache != "" {
+		// package-cache/aws-cdk-lib/<version>/<hash>/...; newest version last.
+		matches, _ := filepath.Glob(filepath.Join(cache, "aws-cdk-lib", "*", "*", frameworkDir))
+		sort.Strings(matches)
+		for i := len(matches) - 1; i >= 0; i-- {
+			candidates = append(candidates, matches[i])
+		}
+	}
+	for _, dir := range candidates {
+		if _, err := os.Stat(filepath.Join(dir, "framework.js")); err == nil {
+			return dir, nil
+		}
+	}
+	return "", fmt.Errorf("looking in node_modules and the jsii package cache: %w", ErrNoProviderFramework)
+}
+
+// ProviderFrameworkFiles lists the files the Provider construct packages
+// from dir (everything but *.ts), keyed by their name in the archive.
+func ProviderFrameworkFiles(dir string) (map[string]string, error) {
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".ts") {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = path
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing the provider framework files in %s: %w", dir, err)
+	}
+	return files, nil
+}
+
+// readyLine is what the Node.js scripts print when they are ready.
+const readyLine = "ready"
+
+// NodeMinimalScript does nothing but say it is ready: the start of any
+// Node.js handler costs at least this.
+const NodeMinimalScript = `process.stdout.write("` + readyLine + `\n")`
+
+// NodeProviderFrameworkScript returns a script that loads the provider
+// framework's handler from dir and says it is ready. Its AWS SDK v3
+// clients (@aws-sdk/client-lambda and client-sfn), which the Lambda
+// Node.js runtime provides and which are not installed here, are replaced
+// by empty modules: the time and memory measured are a lower bound for the
+// real handler.
+func NodeProviderFrameworkScript(dir string) string {
+	path, _ := json.Marshal(filepath.Join(dir, "framework.js"))
+	return `const Module = require("module");
+const load = Module._load;
+Module._load = function (request) {
+  if (request.startsWith("@aws-sdk/")) return {};
+  return load.apply(this, arguments);
+};
+const handler = require(` + string(path) + `);
+if (typeof handler.onEvent !== "function") throw new Error("framework.js has no onEvent");
+process.stdout.write("` + readyLine + `\n");`
+}
+
+// NodeStart runs node with script and measures the time from exec to the
+// script's ready line, and the process's peak resident memory once it has
+// exited.
+func NodeStart(ctx context.Context, node, script string) (Measurement, error) {
+	cmd := exec.CommandContext(ctx, node, "-e", script)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return Measurement{}, fmt.Errorf("running node: %w", err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return Measurement{}, fmt.Errorf("starting %s: %w", node, err)
+	}
+	line, readErr := bufio.NewReader(stdout).ReadString('\n')
+	ready := time.Now()
+	waitErr := cmd.Wait()
+	if readErr != nil || strings.TrimSpace(line) != readyLine {
+		return Measurement{}, fmt.Errorf("%w: node did not print %q: %w: %s", ErrColdStart, readyLine, errors.Join(readErr, waitErr), tail(stderr.Bytes()))
+	}
+	if waitErr != nil {
+		return Measurement{}, fmt.Errorf("%w: node: %w: %s", ErrColdStart, waitErr, tail(stderr.Bytes()))
+	}
+	return Measurement{ColdStart: ready.Sub(start), MaxRSS: maxRSS(cmd.ProcessState)}, nil
+}
