@@ -63,3 +63,8 @@ require (
 )
 
 tool honnef.co/go/tools/cmd/staticcheck
+
+ignore (
+	./cdk.out
+	./node_modules
+)
