@@ -19,7 +19,9 @@ type AccessProps struct {
 	Provider TokenSource
 
 	// Roles, Users and Groups are the principals, by name or ARN, in the
-	// stack's account.
+	// stack's account. Groups need PolicyModeScoped: IAM groups take no
+	// tags, so a Managed grant could not record that it attached the
+	// managed policy.
 	Roles  *[]*string
 	Users  *[]*string
 	Groups *[]*string
@@ -29,7 +31,15 @@ type AccessProps struct {
 	Permissions Permissions
 	// AssumeRoleArns are roles in other accounts that the principals may
 	// assume (sts:AssumeRole): the caller side of cross-account access.
+	// Scoped only.
 	AssumeRoleArns *[]*string
+	// PolicyName is the name of the scoped policy. Default: generated.
+	// Scoped only.
+	PolicyName *string
+	// PolicyPath is the path of the scoped policy; it must start with
+	// /redshift-data-api/, the only path the provider may manage. Default:
+	// /redshift-data-api/. Scoped only.
+	PolicyPath *string
 	// TagWorkgroups tags the Permissions.Workgroups with
 	// RedshiftDataFullAccess, which serverless temporary credentials need.
 	// Default: false.
@@ -74,14 +84,19 @@ func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Acces
 	p.list("Groups", props.Groups)
 	props.Permissions.write(p)
 	p.list("AssumeRoleArns", props.AssumeRoleArns)
+	p.str("PolicyName", props.PolicyName)
+	p.str("PolicyPath", props.PolicyPath)
 	p.boolean("TagWorkgroups", props.TagWorkgroups)
 	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionAccess)
-	a.resource = newCustomResource(a.Construct, AccessResourceType, token, p, 10)
+	a.resource = newCustomResource(a.Construct, AccessResourceType, token, p)
 	return a
 }
 
-// roleArnPattern matches an IAM role ARN in any partition and account.
-var roleArnPattern = regexp.MustCompile(`^arn:aws[\w-]*:iam::\d{12}:role/.+$`)
+var (
+	// roleArnPattern matches an IAM role ARN in any partition and account.
+	roleArnPattern    = regexp.MustCompile(`^arn:aws[\w-]*:iam::\d{12}:role/.+$`)
+	policyNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+)
 
 // validate returns every problem of the props that synth can see.
 func (props *AccessProps) validate() []error {
@@ -90,7 +105,27 @@ func (props *AccessProps) validate() []error {
 		v.fail("Roles", "and Users and Groups are all empty; allowed: at least one principal")
 	}
 	assumeOnly := stateOf(props.AssumeRoleArns) != listEmpty
-	props.Permissions.validate(v, !assumeOnly)
+	props.Permissions.validate(v, !assumeOnly, true)
+	if props.Permissions.PolicyMode == PolicyModeManaged {
+		scopedOnly := []struct {
+			prop string
+			set  bool
+		}{
+			{"Groups", stateOf(props.Groups) != listEmpty},
+			{"AssumeRoleArns", assumeOnly},
+			{"PolicyName", isSet(props.PolicyName)},
+			{"PolicyPath", isSet(props.PolicyPath)},
+		}
+		for _, s := range scopedOnly {
+			if s.set {
+				v.fail(s.prop, "is set with PolicyMode Managed; allowed: only with PolicyMode Scoped")
+			}
+		}
+	}
+	if name, ok := known(props.PolicyName); ok && !policyNamePattern.MatchString(name) {
+		v.fail("PolicyName", "is %q; allowed: 1 to 128 letters, digits and +=,.@_-", name)
+	}
+	v.providerPath("PolicyPath", props.PolicyPath)
 	for _, arn := range knownItems(props.AssumeRoleArns) {
 		if !roleArnPattern.MatchString(arn) {
 			v.fail("AssumeRoleArns", "holds %q; allowed: IAM role ARNs", arn)

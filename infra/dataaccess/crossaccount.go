@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -34,7 +33,10 @@ type CrossAccountRoleProps struct {
 	// MaxSessionDuration is from one to twelve hours. Default: one hour.
 	MaxSessionDuration     awscdk.Duration
 	PermissionsBoundaryArn *string
-	// Permissions are the Data API permissions the role carries.
+	// Tags are added to the role's own tags.
+	Tags *map[string]*string
+	// Permissions are the Data API permissions the role carries: the
+	// managed policy, or a scoped inline policy.
 	Permissions Permissions
 }
 
@@ -71,9 +73,10 @@ func NewCrossAccountRole(scope constructs.Construct, id string, props *CrossAcco
 		p.number("MaxSessionDuration", props.MaxSessionDuration.ToSeconds(nil))
 	}
 	p.str("PermissionsBoundaryArn", props.PermissionsBoundaryArn)
+	p.tags("Tags", props.Tags)
 	props.Permissions.write(p)
 	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionAccess)
-	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, token, p, 10)
+	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, token, p)
 	return r
 }
 
@@ -96,13 +99,11 @@ func (props *CrossAccountRoleProps) validate() []error {
 	if name, ok := known(props.RoleName); ok && !roleNamePattern.MatchString(name) {
 		v.fail("RoleName", "is %q; allowed: 1 to 64 letters, digits and +=,.@_-", name)
 	}
-	if path, ok := known(props.RolePath); ok && (!iamPathPattern.MatchString(path) || !strings.HasPrefix(path, "/"+NamePrefix)) {
-		v.fail("RolePath", "is %q; allowed: an IAM path that starts with /%s and ends with /", path, NamePrefix)
-	}
+	v.providerPath("RolePath", props.RolePath)
 	if props.MaxSessionDuration != nil {
 		v.intRange("MaxSessionDuration", props.MaxSessionDuration.ToSeconds(nil), 3600, 43200)
 	}
-	props.Permissions.validate(v, true)
+	props.Permissions.validate(v, true, false)
 	return v.errs
 }
 

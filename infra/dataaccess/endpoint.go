@@ -1,7 +1,7 @@
 package dataaccess
 
 import (
-	"strings"
+	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -70,18 +70,23 @@ func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *E
 	p.str("ServiceName", props.ServiceName)
 	p.tags("Tags", props.Tags)
 	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionEndpoint)
-	// The endpoint function waits up to its 15-minute timeout for the
-	// endpoint to become available.
-	e.resource = newCustomResource(e.Construct, EndpointResourceType, token, p, 20)
+	e.resource = newCustomResource(e.Construct, EndpointResourceType, token, p)
 	return e
 }
+
+// The EC2 ID formats: a prefix and 8 or 17 hexadecimal digits.
+var (
+	vpcIDPattern    = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+	subnetIDPattern = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	groupIDPattern  = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+)
 
 // validate returns every problem of the props that synth can see.
 func (props *EndpointProps) validate() []error {
 	v := &validator{resource: "Endpoint"}
 	if !isSet(props.VpcId) {
 		v.fail("VpcId", "is missing; allowed: the ID of the VPC that calls the Data API")
-	} else if id, ok := known(props.VpcId); ok && !strings.HasPrefix(id, "vpc-") {
+	} else if id, ok := known(props.VpcId); ok && !vpcIDPattern.MatchString(id) {
 		v.fail("VpcId", "is %q; allowed: a VPC ID (vpc-...)", id)
 	}
 	if stateOf(props.SubnetIds) == listEmpty {
@@ -90,7 +95,7 @@ func (props *EndpointProps) validate() []error {
 	seen := map[string]bool{}
 	for _, id := range knownItems(props.SubnetIds) {
 		switch {
-		case !strings.HasPrefix(id, "subnet-"):
+		case !subnetIDPattern.MatchString(id):
 			v.fail("SubnetIds", "holds %q; allowed: subnet IDs (subnet-...)", id)
 		case seen[id]:
 			v.fail("SubnetIds", "holds %q twice; allowed: each subnet once", id)
@@ -98,7 +103,7 @@ func (props *EndpointProps) validate() []error {
 		seen[id] = true
 	}
 	for _, id := range knownItems(props.SecurityGroupIds) {
-		if !strings.HasPrefix(id, "sg-") {
+		if !groupIDPattern.MatchString(id) {
 			v.fail("SecurityGroupIds", "holds %q; allowed: security group IDs (sg-...)", id)
 		}
 	}

@@ -65,7 +65,7 @@ var loadFixture = synthOnce(func() *fixture {
 	})
 	NewEndpoint(f.constructs, "DataApiEndpoint", &EndpointProps{
 		VpcId:             jsii.String("vpc-0123456789abcdef0"),
-		SubnetIds:         jsii.Strings("subnet-a", "subnet-b"),
+		SubnetIds:         jsii.Strings("subnet-0a1b2c3d", "subnet-0e1f2a3b"),
 		PrivateDnsEnabled: jsii.Bool(true),
 		PolicyDocument: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &[]awsiam.PolicyStatement{
 			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -76,12 +76,27 @@ var loadFixture = synthOnce(func() *fixture {
 		}}),
 	})
 
+	// Every prop set, for the handlers' parsers.
+	NewSecret(f.constructs, "FullSecret", &SecretProps{
+		ClusterIdentifier: jsii.String("examplecluster"), Username: jsii.String("awsuser"),
+		Password: awscdk.SecretValue_SecretsManager(jsii.String("admin-password"), nil),
+		Database: jsii.String("dev"), Host: jsii.String("examplecluster.abc.eu-west-1.redshift.amazonaws.com"), Port: jsii.Number(5439),
+		Name: jsii.String("redshift-data-api/examplecluster/awsuser"), Description: jsii.String("awsuser on examplecluster"),
+		KmsKeyId: jsii.String("alias/secrets"), Tags: &map[string]*string{"team": jsii.String("data")}, TagValue: jsii.String("examplecluster"),
+		RecoveryWindowInDays: jsii.Number(7), RetainOnDelete: jsii.Bool(true), RestoreIfScheduledForDeletion: jsii.Bool(true),
+	})
+	NewEndpoint(f.constructs, "FullEndpoint", &EndpointProps{
+		VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: jsii.Strings("subnet-0a1b2c3d"), SecurityGroupIds: jsii.Strings("sg-0a1b2c3d"),
+		PrivateDnsEnabled: jsii.Bool(false), IpAddressType: jsii.String("ipv4"),
+		ServiceName: jsii.String("com.amazonaws.eu-west-1.redshift-data-fips"), Tags: &map[string]*string{"team": jsii.String("data")},
+	})
+
 	f.imported = awscdk.NewStack(app, jsii.String("Imported"), nil)
 	shared := ImportedProvider{ExportPrefix: importPrefix}
 	NewSecret(f.imported, "Secret", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w"), Username: jsii.String("u")})
 	NewAccess(f.imported, "Access", &AccessProps{Provider: shared, Users: jsii.Strings("analyst"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
 	NewCrossAccountRole(f.imported, "Role", &CrossAccountRoleProps{Provider: shared, TrustedPrincipalArns: jsii.Strings("111111111111"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
-	NewEndpoint(f.imported, "Endpoint", &EndpointProps{Provider: shared, VpcId: jsii.String("vpc-1"), SubnetIds: jsii.Strings("subnet-a")})
+	NewEndpoint(f.imported, "Endpoint", &EndpointProps{Provider: shared, VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: jsii.Strings("subnet-0a1b2c3d")})
 
 	f.invalid = awscdk.NewStack(app, jsii.String("Invalid"), nil)
 	NewSecret(f.invalid, "NoUser", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w")})

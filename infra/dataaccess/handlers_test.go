@@ -63,3 +63,47 @@ func TestRolesGrantWhatTheHandlersCall(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlersAcceptConstructProperties parses the properties that the
+// constructs synthesize with the handlers' own parsers, as the functions
+// will receive them (without ServiceToken).
+func TestHandlersAcceptConstructProperties(t *testing.T) {
+	f := getFixture(t)
+	parse := map[string]func(map[string]any) error{
+		SecretResourceType: func(p map[string]any) error {
+			_, err := secret.ParseProperties(p)
+			return err
+		},
+		EndpointResourceType: func(p map[string]any) error {
+			_, err := endpoint.ParseProperties(p, "eu-west-1")
+			return err
+		},
+	}
+	tested := 0
+	for id, r := range f.templates[f.constructs].Resources {
+		fn, ok := parse[r.Type]
+		if !ok {
+			continue
+		}
+		tested++
+		t.Run(id, func(t *testing.T) {
+			props := map[string]any{}
+			for k, v := range r.Properties {
+				switch k {
+				case "ServiceToken":
+				case "Password":
+					// CloudFormation resolves the dynamic reference first.
+					props[k] = "Resolved-by-CloudFormation-1"
+				default:
+					props[k] = v
+				}
+			}
+			if err := fn(props); err != nil {
+				t.Errorf("the %s handler rejects the properties of %s: %v", r.Type, id, err)
+			}
+		})
+	}
+	if tested < 4 {
+		t.Errorf("parsed %d resources, want the fixture's two secrets and two endpoints at least", tested)
+	}
+}

@@ -32,9 +32,9 @@ const (
 )
 
 // Permissions are the Data API permissions of an Access grant or a
-// CrossAccountRole. Apart from PolicyMode and Workgroups (which
-// AccessProps.TagWorkgroups also reads), every field applies only to
-// PolicyModeScoped.
+// CrossAccountRole. Apart from PolicyMode, every field applies only to
+// PolicyModeScoped; an Access grant also reads Workgroups with
+// PolicyModeManaged, for TagWorkgroups.
 type Permissions struct {
 	// PolicyMode is Scoped or Managed. Default: Scoped.
 	PolicyMode PolicyMode
@@ -57,22 +57,15 @@ type Permissions struct {
 	// StatementOwnerOnly limits describing, reading, cancelling and listing
 	// statements to the caller's own. Default: true.
 	StatementOwnerOnly *bool
-	// PolicyName is the name of the scoped policy. Default: generated.
-	PolicyName *string
-	// PolicyPath is the path of the scoped policy; it must start with
-	// /redshift-data-api/, the only path the provider may manage. Default:
-	// /redshift-data-api/.
-	PolicyPath *string
 }
 
-var (
-	policyNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
-	iamPathPattern    = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
-)
+// iamPathPattern matches an IAM path: / or /<segments>/.
+var iamPathPattern = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
 
-// validate checks the permissions; needTargets says whether a scoped
-// policy must name at least one cluster or workgroup.
-func (p *Permissions) validate(v *validator, needTargets bool) {
+// validate checks the permissions. needTargets says whether a scoped
+// policy must name at least one cluster or workgroup; workgroupsInManaged
+// whether Workgroups means something with PolicyModeManaged.
+func (p *Permissions) validate(v *validator, needTargets, workgroupsInManaged bool) {
 	switch p.PolicyMode {
 	case "", PolicyModeScoped:
 	case PolicyModeManaged:
@@ -86,8 +79,7 @@ func (p *Permissions) validate(v *validator, needTargets bool) {
 			{"SecretArns", stateOf(p.SecretArns) != listEmpty},
 			{"DbUser", isSet(p.DbUser)},
 			{"StatementOwnerOnly", p.StatementOwnerOnly != nil},
-			{"PolicyName", isSet(p.PolicyName)},
-			{"PolicyPath", isSet(p.PolicyPath)},
+			{"Workgroups", !workgroupsInManaged && stateOf(p.Workgroups) != listEmpty},
 		}
 		for _, s := range scopedOnly {
 			if s.set {
@@ -110,11 +102,13 @@ func (p *Permissions) validate(v *validator, needTargets bool) {
 				AuthSecretsManager, AuthClusterTemporaryCredentials, AuthClusterIamIdentity, AuthServerlessTemporaryCredentials)
 		}
 	}
-	if name, ok := known(p.PolicyName); ok && !policyNamePattern.MatchString(name) {
-		v.fail("Permissions.PolicyName", "is %q; allowed: 1 to 128 letters, digits and +=,.@_-", name)
-	}
-	if path, ok := known(p.PolicyPath); ok && (!iamPathPattern.MatchString(path) || !strings.HasPrefix(path, "/"+NamePrefix)) {
-		v.fail("Permissions.PolicyPath", "is %q; allowed: an IAM path that starts with /%s and ends with /", path, NamePrefix)
+}
+
+// providerPath checks an IAM path prop: the provider may manage only
+// policies and roles under /redshift-data-api/.
+func (v *validator) providerPath(prop string, path *string) {
+	if p, ok := known(path); ok && (len(p) > 512 || !iamPathPattern.MatchString(p) || !strings.HasPrefix(p, "/"+NamePrefix)) {
+		v.fail(prop, "is %q; allowed: an IAM path that starts with /%s and ends with /", p, NamePrefix)
 	}
 }
 
@@ -136,6 +130,4 @@ func (p *Permissions) write(props properties) {
 	props.list("SecretArns", p.SecretArns)
 	props.str("DbUser", p.DbUser)
 	props.boolean("StatementOwnerOnly", p.StatementOwnerOnly)
-	props.str("PolicyName", p.PolicyName)
-	props.str("PolicyPath", p.PolicyPath)
 }

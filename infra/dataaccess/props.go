@@ -174,13 +174,16 @@ func (p properties) tags(name string, v *map[string]*string) {
 }
 
 // newCustomResource creates the CloudFormation resource of a construct.
-func newCustomResource(scope constructs.Construct, resourceType string, token *string, props properties, timeoutMinutes float64) awscdk.CustomResource {
+//
+// It sets no ServiceTimeout: CloudFormation passes that property on to the
+// function among the resource properties, where the handlers reject it as
+// unknown. The functions answer before their own timeout in any case.
+func newCustomResource(scope constructs.Construct, resourceType string, token *string, props properties) awscdk.CustomResource {
 	m := map[string]any(props)
 	return awscdk.NewCustomResource(scope, jsii.String("Resource"), &awscdk.CustomResourceProps{
-		ServiceToken:   token,
-		ResourceType:   jsii.String(resourceType),
-		Properties:     &m,
-		RemovalPolicy:  awscdk.RemovalPolicy_DESTROY,
-		ServiceTimeout: awscdk.Duration_Minutes(jsii.Number(timeoutMinutes)),
+		ServiceToken:  token,
+		ResourceType:  jsii.String(resourceType),
+		Properties:    &m,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 }

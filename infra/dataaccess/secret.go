@@ -56,6 +56,10 @@ type SecretProps struct {
 	// RetainOnDelete keeps the secret when the resource is deleted.
 	// Default: false.
 	RetainOnDelete *bool
+	// RestoreIfScheduledForDeletion makes Create restore a secret of the
+	// same name that is scheduled for deletion, instead of failing.
+	// Default: false.
+	RestoreIfScheduledForDeletion *bool
 }
 
 // Secret is a Secrets Manager secret with credentials for a Redshift
@@ -99,8 +103,9 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 	p.str("TagValue", props.TagValue)
 	p.number("RecoveryWindowInDays", props.RecoveryWindowInDays)
 	p.boolean("RetainOnDelete", props.RetainOnDelete)
+	p.boolean("RestoreIfScheduledForDeletion", props.RestoreIfScheduledForDeletion)
 	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionSecret)
-	s.resource = newCustomResource(s.Construct, SecretResourceType, token, p, 10)
+	s.resource = newCustomResource(s.Construct, SecretResourceType, token, p)
 	return s
 }
 

@@ -65,8 +65,8 @@ func TestAccessPropsValidate(t *testing.T) {
 				PolicyMode: PolicyModeScoped, Clusters: s("c1"), Databases: s("dev"),
 				AuthMethods: []AuthMethod{AuthSecretsManager, AuthClusterTemporaryCredentials, AuthClusterIamIdentity},
 				DbUser:      jsii.String("reporting"), StatementOwnerOnly: jsii.Bool(false),
-				PolicyName: jsii.String("analysts-data-api"), PolicyPath: jsii.String("/redshift-data-api/team/"),
 			},
+			PolicyName: jsii.String("analysts-data-api"), PolicyPath: jsii.String("/redshift-data-api/team/"),
 		}},
 		"managed":                    {props: AccessProps{Users: s("analyst"), Permissions: Permissions{PolicyMode: PolicyModeManaged}}},
 		"managed tagging workgroups": {props: AccessProps{Roles: s("app"), Permissions: Permissions{PolicyMode: PolicyModeManaged, Workgroups: s("w")}, TagWorkgroups: jsii.Bool(true)}},
@@ -75,21 +75,25 @@ func TestAccessPropsValidate(t *testing.T) {
 		"scoped without targets":     {props: AccessProps{Roles: s("app")}, want: []string{"Permissions.Clusters"}},
 		"unknown policy mode":        {props: AccessProps{Roles: s("app"), Permissions: Permissions{PolicyMode: "Full", Workgroups: s("w")}}, want: []string{"Permissions.PolicyMode"}},
 		"scoped props with managed": {
-			props: AccessProps{Roles: s("app"), Permissions: Permissions{PolicyMode: PolicyModeManaged, Clusters: s("c"), DbUser: jsii.String("u"), PolicyPath: jsii.String("/redshift-data-api/")}},
-			want:  []string{"Permissions.Clusters", "Permissions.DbUser", "Permissions.PolicyPath"},
+			props: AccessProps{
+				Roles: s("app"), Groups: s("analysts"), AssumeRoleArns: s("arn:aws:iam::222222222222:role/someRoleB"),
+				Permissions: Permissions{PolicyMode: PolicyModeManaged, Clusters: s("c"), DbUser: jsii.String("u")},
+				PolicyPath:  jsii.String("/redshift-data-api/"),
+			},
+			want: []string{"Permissions.Clusters", "Permissions.DbUser", "Groups", "AssumeRoleArns", "PolicyPath"},
 		},
 		"unknown auth method": {props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w"), AuthMethods: []AuthMethod{"Password"}}}, want: []string{"Permissions.AuthMethods"}},
 		"policy path outside the provider's": {
-			props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w"), PolicyPath: jsii.String("/team/")}},
-			want:  []string{"Permissions.PolicyPath"},
+			props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w")}, PolicyPath: jsii.String("/team/")},
+			want:  []string{"PolicyPath"},
 		},
 		"policy path without a trailing slash": {
-			props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w"), PolicyPath: jsii.String("/redshift-data-api/team")}},
-			want:  []string{"Permissions.PolicyPath"},
+			props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w")}, PolicyPath: jsii.String("/redshift-data-api/team")},
+			want:  []string{"PolicyPath"},
 		},
 		"policy name with a space": {
-			props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w"), PolicyName: jsii.String("my policy")}},
-			want:  []string{"Permissions.PolicyName"},
+			props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w")}, PolicyName: jsii.String("my policy")},
+			want:  []string{"PolicyName"},
 		},
 		"assume role that is not a role ARN": {props: AccessProps{Roles: s("app"), AssumeRoleArns: s("someRoleB")}, want: []string{"AssumeRoleArns"}},
 		"tag workgroups without workgroups": {
@@ -97,7 +101,7 @@ func TestAccessPropsValidate(t *testing.T) {
 			want:  []string{"TagWorkgroups"},
 		},
 		"token lists are left to the handler": {props: AccessProps{
-			Roles: refList("Roles"), Permissions: Permissions{Workgroups: refList("Workgroups"), PolicyPath: ref("Path")}, AssumeRoleArns: &[]*string{ref("Arn")},
+			Roles: refList("Roles"), Permissions: Permissions{Workgroups: refList("Workgroups")}, PolicyPath: ref("Path"), AssumeRoleArns: &[]*string{ref("Arn")},
 		}},
 	}
 	for name, tc := range tests {
@@ -138,6 +142,10 @@ func TestCrossAccountRolePropsValidate(t *testing.T) {
 			want:  []string{"MaxSessionDuration"},
 		},
 		"scoped without targets": {props: CrossAccountRoleProps{TrustedPrincipalArns: s("111111111111")}, want: []string{"Permissions.Clusters"}},
+		"workgroups with managed": {
+			props: CrossAccountRoleProps{TrustedPrincipalArns: s("111111111111"), Permissions: Permissions{PolicyMode: PolicyModeManaged, Workgroups: s("w")}},
+			want:  []string{"Permissions.Workgroups"},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -155,23 +163,24 @@ func TestEndpointPropsValidate(t *testing.T) {
 		props EndpointProps
 		want  []string
 	}{
-		"two subnets": {props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: s("subnet-a", "subnet-b")}},
+		"two subnets": {props: EndpointProps{VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: s("subnet-0a1b2c3d", "subnet-0e1f2a3b")}},
 		"every option": {props: EndpointProps{
-			VpcId: jsii.String("vpc-1"), SubnetIds: s("subnet-a"), SecurityGroupIds: s("sg-1"),
+			VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: s("subnet-0a1b2c3d"), SecurityGroupIds: s("sg-0a1b2c3d"),
 			PrivateDnsEnabled: jsii.Bool(false), IpAddressType: jsii.String("dualstack"),
 		}},
 		"parameters":        {props: EndpointProps{VpcId: ref("VpcId"), SubnetIds: refList("SubnetIds")}},
 		"nothing":           {props: EndpointProps{}, want: []string{"VpcId", "SubnetIds"}},
-		"not a VPC ID":      {props: EndpointProps{VpcId: jsii.String("my-vpc"), SubnetIds: s("subnet-a")}, want: []string{"VpcId"}},
-		"empty subnet list": {props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: &[]*string{}}, want: []string{"SubnetIds"}},
-		"subnet twice":      {props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: s("subnet-a", "subnet-a")}, want: []string{"SubnetIds"}},
-		"not a subnet ID":   {props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: s("private-a")}, want: []string{"SubnetIds"}},
+		"not a VPC ID":      {props: EndpointProps{VpcId: jsii.String("my-vpc"), SubnetIds: s("subnet-0a1b2c3d")}, want: []string{"VpcId"}},
+		"VPC ID too short":  {props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: s("subnet-0a1b2c3d")}, want: []string{"VpcId"}},
+		"empty subnet list": {props: EndpointProps{VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: &[]*string{}}, want: []string{"SubnetIds"}},
+		"subnet twice":      {props: EndpointProps{VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: s("subnet-0a1b2c3d", "subnet-0a1b2c3d")}, want: []string{"SubnetIds"}},
+		"not a subnet ID":   {props: EndpointProps{VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: s("private-a")}, want: []string{"SubnetIds"}},
 		"not a group ID": {
-			props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: s("subnet-a"), SecurityGroupIds: s("default")},
+			props: EndpointProps{VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: s("subnet-0a1b2c3d"), SecurityGroupIds: s("default")},
 			want:  []string{"SecurityGroupIds"},
 		},
 		"unknown address type": {
-			props: EndpointProps{VpcId: jsii.String("vpc-1"), SubnetIds: s("subnet-a"), IpAddressType: jsii.String("ipv5")},
+			props: EndpointProps{VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: s("subnet-0a1b2c3d"), IpAddressType: jsii.String("ipv5")},
 			want:  []string{"IpAddressType"},
 		},
 	}
