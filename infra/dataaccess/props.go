@@ -175,9 +175,10 @@ func (p properties) tags(name string, v *map[string]*string) {
 
 // newCustomResource creates the CloudFormation resource of a construct.
 //
-// It sets no ServiceTimeout: CloudFormation passes that property on to the
-// function among the resource properties, where the handlers reject it as
-// unknown. The functions answer before their own timeout in any case.
+// It sets no ServiceTimeout: CloudFormation sends that property to the
+// function in ResourceProperties, where the handlers would reject it as
+// unknown (the runtime removes only ServiceToken). The functions answer
+// before their own timeout in any case.
 func newCustomResource(scope constructs.Construct, resourceType string, token *string, props properties) awscdk.CustomResource {
 	m := map[string]any(props)
 	return awscdk.NewCustomResource(scope, jsii.String("Resource"), &awscdk.CustomResourceProps{
