@@ -45,6 +45,11 @@ func readAccess(props map[string]any) (accessProps, error) {
 	if a.TagWorkgroups && len(a.Scope.Workgroups) == 0 {
 		p.Fail("TagWorkgroups", "is true but no workgroup is given", "Workgroups to tag, or TagWorkgroups false")
 	}
+	if a.Scope.Mode == ModeManaged && len(a.Scope.Workgroups) > 0 && !a.TagWorkgroups {
+		// The managed policy cannot be narrowed to workgroups; without
+		// TagWorkgroups they would be ignored without a word.
+		p.Fail("Workgroups", "in Managed mode only names the workgroups to tag, but TagWorkgroups is false", "TagWorkgroups true, PolicyMode Scoped, or no Workgroups")
+	}
 	if a.Scope.Mode == ModeManaged {
 		for _, name := range []string{"PolicyName", "PolicyPath"} {
 			if p.Has(name) {
