@@ -179,12 +179,16 @@ func (r *Access) Update(ctx context.Context, req customresource.Request) (custom
 	// The old properties were valid when they were applied; if they no
 	// longer parse (for example after a change of this handler), the
 	// principals they named are treated as unknown and none is removed.
-	old, oldErr := readAccess(req.OldProperties)
-	if r.replaces(req, pl.props, old, oldErr) {
-		return r.create(ctx, req, pl)
-	}
-	if oldErr != nil {
+	old, err := readAccess(req.OldProperties)
+	if err != nil {
 		old = accessProps{}
+	}
+	replace, err := r.replaces(req, pl.props, old)
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	if replace {
+		return r.create(ctx, req, pl)
 	}
 	added, removed := diffPrincipals(old.Principals, pl.props.Principals)
 	if pl.props.Scope.Mode == ModeManaged {
@@ -225,27 +229,20 @@ func (r *Access) Update(ctx context.Context, req customresource.Request) (custom
 }
 
 // replaces reports whether an update needs a new physical resource: the
-// mode changed (the physical ID's shape differs), the physical ID does not
-// belong to the new mode, or a Scoped policy's name or path changed.
-func (r *Access) replaces(req customresource.Request, next, old accessProps, oldErr error) bool {
+// physical ID does not belong to the new mode (a mode change), or a Scoped
+// policy's path or name changes.
+func (r *Access) replaces(req customresource.Request, next, old accessProps) (bool, error) {
 	if next.Scope.Mode == ModeManaged {
-		return !isGrantID(req.PhysicalResourceID)
+		return !isGrantID(req.PhysicalResourceID), nil
 	}
 	if !customerPolicyArn.MatchString(req.PhysicalResourceID) {
-		return true
+		return true, nil
 	}
-	// The ARN says the current path and name, whatever the old
-	// properties were.
-	rest := req.PhysicalResourceID[strings.Index(req.PhysicalResourceID, ":policy/")+len(":policy"):]
-	cut := strings.LastIndex(rest, "/") + 1
-	path, name := rest[:cut], rest[cut:]
-	if path != next.PolicyPath || (next.PolicyName != "" && name != next.PolicyName) {
-		return true
-	}
-	if oldErr != nil {
-		return false
-	}
-	return old.Scope.Mode != next.Scope.Mode || old.PolicyName != next.PolicyName
+	return renamed{
+		CurrentArn: req.PhysicalResourceID,
+		Path:       next.PolicyPath, Name: next.PolicyName, OldName: old.PolicyName,
+		PathProperty: "PolicyPath", NameProperty: "PolicyName",
+	}.needsNew()
 }
 
 // Delete revokes what the grant gave. A Scoped grant deletes its policy; a

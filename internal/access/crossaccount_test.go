@@ -241,3 +241,81 @@ func TestCrossAccountRoleCreateWithPermissionsBoundary(t *testing.T) {
 		t.Errorf("permissions boundary %+v, want %s", got.Role.PermissionsBoundary, managedArn)
 	}
 }
+
+// IAM names are unique in an account whatever the path, so a replacement
+// that keeps an explicit name cannot be created: the update fails on the
+// property before anything changes, and the old entity stays as it was.
+func TestUpdateThatKeepsAnExplicitNameCannotReplace(t *testing.T) {
+	tests := map[string]struct {
+		resourceType string
+		v1, v2       map[string]any
+		wantProperty string
+	}{
+		"policy path": {
+			resourceType: AccessType,
+			v1:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "fixed"},
+			v2:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "fixed", "PolicyPath": "/data/"},
+			wantProperty: "PolicyPath",
+		},
+		"policy name case": {
+			resourceType: AccessType,
+			v1:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "fixed"},
+			v2:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "Fixed"},
+			wantProperty: "PolicyName",
+		},
+		"role path": {
+			resourceType: CrossAccountRoleType,
+			v1:           map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RoleName": "fixed"},
+			v2:           map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RoleName": "fixed", "RolePath": "/data/"},
+			wantProperty: "RolePath",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "analyst", "/")
+			var r customresource.Resource = NewAccess(e.clients)
+			exists := e.policyExists
+			if tc.resourceType == CrossAccountRoleType {
+				r, exists = NewCrossAccountRole(e.clients), e.roleExists
+			}
+			res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Named", "", tc.v1, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.calls.reset()
+			_, err = r.Update(t.Context(), request(customresource.ActionUpdate, "Named", res.PhysicalResourceID, tc.v2, tc.v1))
+			var pe *customresource.PropertyError
+			if !errors.As(err, &pe) || pe.Property != tc.wantProperty {
+				t.Fatalf("Update error = %v, want a PropertyError on %s", err, tc.wantProperty)
+			}
+			if m := e.calls.mutating(); len(m) > 0 {
+				t.Errorf("mutating calls before the failure: %v", m)
+			}
+			if ok, err := exists(t.Context(), res.PhysicalResourceID); err != nil || !ok {
+				t.Errorf("%s gone after the failed update: %v, %v", res.PhysicalResourceID, ok, err)
+			}
+		})
+	}
+}
+
+func TestCrossAccountRolePathChangeReplaces(t *testing.T) {
+	e := newEnv(t, awsemu.AccountB)
+	r := NewCrossAccountRole(e.clients)
+	v1 := map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed"}
+	res, err := r.Create(t.Context(), request(customresource.ActionCreate, "CrossRole", "", v1, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RolePath": "/data/"}
+	got, err := r.Update(t.Context(), request(customresource.ActionUpdate, "CrossRole", res.PhysicalResourceID, v2, v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path, _ := iamPathName(got.PhysicalResourceID); path != "/data/" {
+		t.Errorf("replacement %s is not under /data/", got.PhysicalResourceID)
+	}
+	if ok, err := e.roleExists(t.Context(), res.PhysicalResourceID); err != nil || !ok {
+		t.Errorf("old role gone after the replacing update: %v, %v", ok, err)
+	}
+}

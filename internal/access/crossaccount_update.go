@@ -21,8 +21,23 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 		return customresource.Result{}, err
 	}
 	name, ok := roleName(req.PhysicalResourceID)
-	old, oldErr := readRole(req.OldProperties)
-	if !ok || (oldErr == nil && (old.RoleName != pl.props.RoleName || old.RolePath != pl.props.RolePath)) {
+	if !ok {
+		return r.create(ctx, req, pl)
+	}
+	// Old properties that no longer parse name no tags to remove.
+	old, err := readRole(req.OldProperties)
+	if err != nil {
+		old = roleProps{}
+	}
+	replace, err := renamed{
+		CurrentArn: req.PhysicalResourceID,
+		Path:       pl.props.RolePath, Name: pl.props.RoleName, OldName: old.RoleName,
+		PathProperty: "RolePath", NameProperty: "RoleName",
+	}.needsNew()
+	if err != nil {
+		return customresource.Result{}, err
+	}
+	if replace {
 		return r.create(ctx, req, pl)
 	}
 	got, err := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
