@@ -35,17 +35,11 @@ func NewProviderStack(scope constructs.Construct, id string, props *ProviderStac
 	provider := dataaccess.NewProvider(stack, "Provider", &props.Provider)
 	for _, fn := range dataaccess.Functions() {
 		name := dataaccess.ExportName(*stack.StackName(), fn)
-		awscdk.NewCfnOutput(stack, jsii.String(outputID(fn)), &awscdk.CfnOutputProps{
+		awscdk.NewCfnOutput(stack, jsii.String(dataaccess.ServiceTokenName(fn)), &awscdk.CfnOutputProps{
 			Description: jsii.String(fmt.Sprintf("ServiceToken of the %s function.", fn)),
 			Value:       provider.ServiceToken(fn),
 			ExportName:  jsii.String(name),
 		})
 	}
 	return &ProviderStack{Stack: stack, Provider: provider}
-}
-
-// outputID is the logical ID of the output of fn's ServiceToken, for
-// example SecretServiceToken.
-func outputID(fn dataaccess.Function) string {
-	return dataaccess.ExportName("", fn)[1:]
 }

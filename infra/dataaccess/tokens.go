@@ -1,8 +1,6 @@
 package dataaccess
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -39,16 +37,19 @@ func (p ImportedProvider) ServiceToken(fn Function) *string {
 // ServiceToken of function fn: <prefix>-SecretServiceToken,
 // <prefix>-AccessServiceToken, <prefix>-EndpointServiceToken.
 func ExportName(prefix string, fn Function) string {
-	return fmt.Sprintf("%s-%sServiceToken", prefix, exportLabel(fn))
+	return prefix + "-" + ServiceTokenName(fn)
 }
 
-func exportLabel(fn Function) string {
+// ServiceTokenName names the ServiceToken of function fn, for example
+// SecretServiceToken: the suffix of its export name and the logical ID of
+// the provider stack's output.
+func ServiceTokenName(fn Function) string {
 	for _, spec := range functionSpecs() {
 		if spec.function == fn {
-			return spec.id
+			return spec.id + "ServiceToken"
 		}
 	}
-	return string(fn)
+	return string(fn) + "ServiceToken"
 }
 
 // tokenFor returns the ServiceToken of fn from source, or from the stack's
