@@ -95,13 +95,43 @@ func TestCreateWorkgroupSecretWithGeneratedPassword(t *testing.T) {
 func TestCreateGeneratesNameFromRequest(t *testing.T) {
 	e := newEnv(t)
 	res := e.create(t, workgroupProps())
-	name := res.Data["Name"]
-	want := generatedName(request(customresource.ActionCreate, "create-"+t.Name(), "", nil, nil))
-	if name != want {
-		t.Errorf("Name = %q, want %q", name, want)
+	hash := customresource.ShortHash(testStackID+"|AppSecret|create-"+t.Name(), 12)
+	want := "redshift-data-api/analytics/AppSecret-" + hash
+	if diff := cmp.Diff(want, res.Data["Name"]); diff != "" {
+		t.Errorf("Name (-want +got):\n%s", diff)
 	}
-	if !strings.HasPrefix(name, "redshift-data-api/analytics-AppSecret-") {
-		t.Errorf("Name = %q, want redshift-data-api/<stack>-<logical ID>-<hash>", name)
+	if got := e.describe(t, res.PhysicalResourceID).Name; aws.ToString(got) != want {
+		t.Errorf("secret name %q, want %q", aws.ToString(got), want)
+	}
+}
+
+func TestGeneratedName(t *testing.T) {
+	long := strings.Repeat("L", 300)
+	tests := map[string]struct {
+		stackID, logicalID string
+		want               string // without the hash
+	}{
+		"stack ARN":               {stackID: testStackID, logicalID: "AppSecret", want: "redshift-data-api/analytics/AppSecret-"},
+		"not a stack ARN":         {stackID: "pipeline run 7", logicalID: "AppSecret", want: "redshift-data-api/pipeline-run-7/AppSecret-"},
+		"slash in the logical ID": {stackID: testStackID, logicalID: "team/secret", want: "redshift-data-api/analytics/team-secret-"},
+		"long logical ID":         {stackID: testStackID, logicalID: long, want: "redshift-data-api/analytics/" + long[:255] + "-"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			req := customresource.Request{StackID: tc.stackID, LogicalResourceID: tc.logicalID, RequestID: "r1"}
+			got := generatedName(req)
+			want := tc.want + customresource.ShortHash(tc.stackID+"|"+tc.logicalID+"|r1", 12)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("name (-want +got):\n%s", diff)
+			}
+			if !namePattern.MatchString(got) {
+				t.Errorf("%q is not a valid secret name", got)
+			}
+			req.RequestID = "r2"
+			if generatedName(req) == got {
+				t.Error("another Create request got the same name")
+			}
+		})
 	}
 }
 

@@ -20,11 +20,24 @@ const ResourceType = "Custom::RedshiftDataApiSecret"
 // limits the function's Secrets Manager permissions to it.
 const namePrefix = "redshift-data-api/"
 
-// maxGeneratedName keeps generated names readable, well below Secrets
-// Manager's 512 characters.
-const maxGeneratedName = 256
+// Bounds of the stack and logical ID parts of a generated name: the
+// longest stack name and logical ID CloudFormation allows. With the prefix,
+// the slash and the hash the name stays below Secrets Manager's 512
+// characters, also for a request that did not come from CloudFormation.
+const (
+	maxStackPart   = 128
+	maxLogicalPart = 255
+)
 
-var generatedNameChars = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]$`)
+// nameHashLength is the length of the request hash that ends a generated
+// name. It is not six: Secrets Manager appends a hyphen and six random
+// characters to a secret's ARN, and a name ending the same way would make
+// partial ARNs ambiguous.
+const nameHashLength = 12
+
+// nameChars are the characters a part of a generated name keeps; '/' is
+// left out because it separates the parts.
+var nameChars = regexp.MustCompile(`[^A-Za-z0-9_+=.@-]`)
 
 // Resource is the Custom::RedshiftDataApiSecret resource.
 type Resource struct {
@@ -63,10 +76,24 @@ func (r *Resource) Create(ctx context.Context, req customresource.Request) (cust
 	return result(arn, name), nil
 }
 
-// generatedName is redshift-data-api/<stack>-<logical ID>-<hash of the
-// request>.
+// generatedName is redshift-data-api/<stack>/<logical ID>-<hash>, where
+// the hash comes from the Create request: a redelivery of the request
+// gets the same name, a replacement (another request) a new one.
 func generatedName(req customresource.Request) string {
-	return namePrefix + customresource.GeneratedName(req, maxGeneratedName-len(namePrefix), generatedNameChars)
+	hash := customresource.ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, nameHashLength)
+	stack := namePart(customresource.StackName(req.StackID), maxStackPart)
+	logical := namePart(req.LogicalResourceID, maxLogicalPart)
+	return namePrefix + stack + "/" + logical + "-" + hash
+}
+
+// namePart returns s with every character a secret name part may not hold
+// replaced by '-', cut to max characters.
+func namePart(s string, max int) string {
+	s = nameChars.ReplaceAllString(s, "-")
+	if len(s) > max {
+		s = s[:max]
+	}
+	return s
 }
 
 func result(arn, name string) customresource.Result {
