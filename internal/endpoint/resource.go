@@ -127,7 +127,9 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	}
 	change := modification(current, p, groups)
 	addTags, removeTags := tagChanges(current.Tags, p.tags(req))
-	if change == nil && len(addTags) == 0 && len(removeTags) == 0 {
+	// An endpoint that needs no change may still be pending from an
+	// earlier delivery of this request; it is answered once available.
+	if change == nil && len(addTags) == 0 && len(removeTags) == 0 && stateOf(current) == stateAvailable {
 		return result(current), nil
 	}
 	if change != nil {

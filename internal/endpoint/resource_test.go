@@ -297,3 +297,29 @@ func TestDeleteUnsuccessfulItems(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateWaitsForPendingEndpointWithNoChange is a redelivered Update
+// whose first delivery already modified the endpoint: nothing is left to
+// change, but the endpoint is still pending, and Update answers only once
+// it is available.
+func TestUpdateWaitsForPendingEndpointWithNoChange(t *testing.T) {
+	f := newFixture(t)
+	old := map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}}
+	id := f.create(t, old).PhysicalResourceID
+	f.srv.SetVPCEndpointDelays(150*time.Millisecond, 0)
+	if _, err := f.client.ModifyVpcEndpoint(context.Background(), &ec2.ModifyVpcEndpointInput{VpcEndpointId: &id, AddSubnetIds: []string{f.subnetB}}); err != nil {
+		t.Fatalf("ModifyVpcEndpoint: %v", err)
+	}
+	f.calls.reset()
+	req := request(customresource.ActionUpdate, "req-update", id, map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA, f.subnetB}})
+	req.OldProperties = old
+	if _, err := f.res.Update(context.Background(), req); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if state := stateOf(f.describe(t, id)); state != stateAvailable {
+		t.Errorf("Update returned with the endpoint %s, want available", state)
+	}
+	if diff := cmp.Diff(map[string]int{}, f.calls.mutating()); diff != "" {
+		t.Errorf("mutating calls (-want +got):\n%s", diff)
+	}
+}
