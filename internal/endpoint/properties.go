@@ -31,7 +31,9 @@ var (
 	// endpointIDPattern is the shape of the physical IDs this resource
 	// issues; Delete ignores any other ID.
 	endpointIDPattern  = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
-	serviceNamePattern = regexp.MustCompile(`^com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+$`)
+	// serviceNamePattern admits the cn. prefix that AWS services carry in
+	// the China regions.
+	serviceNamePattern = regexp.MustCompile(`^(cn\.)?com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+$`)
 )
 
 // Properties are the validated properties of an endpoint.
@@ -52,8 +54,14 @@ type Properties struct {
 }
 
 // DefaultServiceName is the Redshift Data API's endpoint service in region.
+// In the China regions (aws-cn partition) AWS service names start with
+// cn.com.amazonaws instead of com.amazonaws.
 func DefaultServiceName(region string) string {
-	return "com.amazonaws." + region + ".redshift-data"
+	prefix := "com.amazonaws."
+	if strings.HasPrefix(region, "cn-") {
+		prefix = "cn." + prefix
+	}
+	return prefix + region + ".redshift-data"
 }
 
 // ParseProperties validates props, with the service name defaulting to

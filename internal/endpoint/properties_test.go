@@ -12,7 +12,9 @@ import (
 func TestParseProperties(t *testing.T) {
 	tests := map[string]struct {
 		props map[string]any
-		want  Properties
+		// region is us-east-1 unless set.
+		region string
+		want   Properties
 	}{
 		"defaults": {
 			props: map[string]any{"VpcId": "vpc-0a1b2c3d", "SubnetIds": []any{"subnet-0a1b2c3d"}},
@@ -29,6 +31,17 @@ func TestParseProperties(t *testing.T) {
 				SecurityGroupIDs: []string{"sg-0a1b2c3d"}, IPAddressType: "dualstack", PolicyDocument: `{"Statement":[]}`,
 				ServiceName: "com.amazonaws.us-east-1.redshift", Tags: map[string]string{"team": "data"}},
 		},
+		"China region": {
+			props:  map[string]any{"VpcId": "vpc-0a1b2c3d", "SubnetIds": []any{"subnet-0a1b2c3d"}},
+			region: "cn-north-1",
+			want: Properties{VpcID: "vpc-0a1b2c3d", SubnetIDs: []string{"subnet-0a1b2c3d"}, PrivateDNSEnabled: true,
+				ServiceName: "cn.com.amazonaws.cn-north-1.redshift-data"},
+		},
+		"China service name given": {
+			props: map[string]any{"VpcId": "vpc-0a1b2c3d", "SubnetIds": []any{"subnet-0a1b2c3d"}, "ServiceName": "cn.com.amazonaws.cn-northwest-1.redshift"},
+			want: Properties{VpcID: "vpc-0a1b2c3d", SubnetIDs: []string{"subnet-0a1b2c3d"}, PrivateDNSEnabled: true,
+				ServiceName: "cn.com.amazonaws.cn-northwest-1.redshift"},
+		},
 		"JSON-typed values": {
 			props: map[string]any{"VpcId": "vpc-0a1b2c3d", "SubnetIds": []any{"subnet-0a1b2c3d"}, "PrivateDnsEnabled": false,
 				"PolicyDocument": map[string]any{"Statement": []any{}}},
@@ -38,7 +51,11 @@ func TestParseProperties(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := ParseProperties(tc.props, "us-east-1")
+			region := tc.region
+			if region == "" {
+				region = "us-east-1"
+			}
+			got, err := ParseProperties(tc.props, region)
 			if err != nil {
 				t.Fatalf("ParseProperties: %v", err)
 			}
