@@ -127,7 +127,7 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 	if err != nil {
 		return "", err
 	}
-	token := customresource.IdempotencyToken(req, "create")
+	token := versionID(req, "create", p.GeneratesPassword())
 	out, err := r.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
 		Name:               aws.String(name),
 		ClientRequestToken: aws.String(token),
@@ -186,6 +186,26 @@ func (r *Resource) restoreScheduled(ctx context.Context, req customresource.Requ
 		return "", err
 	}
 	return arn, nil
+}
+
+// generatedVersionPrefix starts the ID of every version whose password the
+// resource generated (or kept from a generated one), so that an update can
+// tell a generated password from a given one without comparing passwords.
+const generatedVersionPrefix = "generated-"
+
+// stagePrevious is the staging label of the version before the current one.
+const stagePrevious = "AWSPREVIOUS"
+
+// versionID returns the ClientRequestToken, and so the version ID, of the
+// value that req writes for purpose. It comes from the request, so that a
+// redelivery recognises its own version; it is 64 characters, the most
+// Secrets Manager accepts.
+func versionID(req customresource.Request, purpose string, generated bool) string {
+	token := customresource.IdempotencyToken(req, purpose)
+	if generated {
+		return generatedVersionPrefix + token[len(generatedVersionPrefix):]
+	}
+	return token
 }
 
 // generatePassword returns a password under Redshift's rules.

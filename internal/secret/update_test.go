@@ -172,6 +172,50 @@ func TestUpdatePassword(t *testing.T) {
 	}
 }
 
+func TestRollbackRestoresGeneratedPassword(t *testing.T) {
+	const givenPassword = "Another9Pw-k2LmN"
+	generated := workgroupProps()
+	tests := map[string]struct {
+		old, new map[string]any
+	}{
+		"given password rolled back":  {old: generated, new: with(generated, map[string]any{"Password": givenPassword, "Database": "x"})},
+		"new length rolled back":      {old: generated, new: with(generated, map[string]any{"PasswordLength": "40"})},
+		"given password, then absent": {old: with(generated, map[string]any{"Password": givenPassword}), new: generated},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			res := e.create(t, tc.old)
+			before, password := splitPassword(e.value(t, res.PhysicalResourceID))
+			e.update(t, "forward", res.PhysicalResourceID, tc.old, tc.new)
+			// CloudFormation rolls back with the properties swapped.
+			e.update(t, "rollback", res.PhysicalResourceID, tc.new, tc.old)
+			after, rolledBack := splitPassword(e.value(t, res.PhysicalResourceID))
+			if diff := cmp.Diff(before, after); diff != "" {
+				t.Errorf("value without password after the rollback (-want +got):\n%s", diff)
+			}
+			if rolledBack != password {
+				t.Error("the rollback did not restore the password of the old properties")
+			}
+		})
+	}
+}
+
+func TestDroppedPasswordWithAnotherLengthIsNew(t *testing.T) {
+	const givenPassword = "Another9Pw-k2LmN"
+	e := newEnv(t)
+	generated := workgroupProps()
+	given := with(generated, map[string]any{"Password": givenPassword})
+	res := e.create(t, generated)
+	_, first := splitPassword(e.value(t, res.PhysicalResourceID))
+	e.update(t, "u1", res.PhysicalResourceID, generated, given)
+	e.update(t, "u2", res.PhysicalResourceID, given, with(generated, map[string]any{"PasswordLength": "20"}))
+	_, second := splitPassword(e.value(t, res.PhysicalResourceID))
+	if second == first || len(second) != 20 {
+		t.Errorf("password of %d characters, same as before: %v; want a new one of 20", len(second), second == first)
+	}
+}
+
 func TestDuplicateUpdateWithNewPasswordConverges(t *testing.T) {
 	e := newEnv(t)
 	old := workgroupProps()
