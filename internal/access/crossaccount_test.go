@@ -1,6 +1,7 @@
 package access
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -317,5 +318,57 @@ func TestCrossAccountRolePathChangeReplaces(t *testing.T) {
 	}
 	if ok, err := e.roleExists(t.Context(), res.PhysicalResourceID); err != nil || !ok {
 		t.Errorf("old role gone after the replacing update: %v, %v", ok, err)
+	}
+}
+
+func TestCrossAccountRoleUpdateRetriesInvalidPrincipal(t *testing.T) {
+	srv := awsemu.Start()
+	defer srv.Close()
+	a, b := envFor(srv, awsemu.AccountA), envFor(srv, awsemu.AccountB)
+	a.createRole(t, "someRoleA", "/")
+	r := NewCrossAccountRole(b.clients)
+	v1 := map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "PolicyMode": "Managed"}
+	res, err := r.Create(t.Context(), request(customresource.ActionCreate, "CrossRole", "", v1, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A role created in account A just now is not yet a valid principal
+	// for IAM in account B.
+	srv.SetIAMPropagationDelay(300 * time.Millisecond)
+	fresh := a.createRole(t, "freshRoleA", "/")
+	v2 := map[string]any{"TrustedPrincipalArns": []any{roleAArn, fresh}, "PolicyMode": "Managed"}
+	if _, err := r.Update(t.Context(), request(customresource.ActionUpdate, "CrossRole", res.PhysicalResourceID, v2, v1)); err != nil {
+		t.Fatalf("Update trusting a principal that is still propagating: %v", err)
+	}
+	got, err := b.iam.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String(res.Data["RoleName"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := policy.Parse(aws.ToString(got.Role.AssumeRolePolicyDocument))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := policy.TrustPolicy("aws", []string{roleAArn, fresh}, ""); !policy.Equivalent(want, trust) {
+		t.Errorf("trust policy %s", aws.ToString(got.Role.AssumeRolePolicyDocument))
+	}
+}
+
+// The retry stops when the request's context ends, not at its own bound,
+// so that the handler can still answer before the Lambda deadline.
+func TestInvalidPrincipalRetryEndsWithTheContext(t *testing.T) {
+	srv := awsemu.Start()
+	defer srv.Close()
+	r := NewCrossAccountRole(envFor(srv, awsemu.AccountB).clients)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	ghost := map[string]any{"TrustedPrincipalArns": []any{"arn:aws:iam::111111111111:role/never-created"}, "PolicyMode": "Managed"}
+	start := time.Now()
+	_, err := r.Create(ctx, request(customresource.ActionCreate, "Ghost", "", ghost, nil))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error = %v, want the context's deadline", err)
+	}
+	// Without watching the context the retry would wait its first delay.
+	if elapsed := time.Since(start); elapsed >= invalidPrincipalFirstDelay {
+		t.Errorf("Create returned after %s, not when the context ended", elapsed)
 	}
 }
