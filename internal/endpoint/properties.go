@@ -30,7 +30,7 @@ var (
 	groupIDPattern  = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
 	// endpointIDPattern is the shape of the physical IDs this resource
 	// issues; Delete ignores any other ID.
-	endpointIDPattern  = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
+	endpointIDPattern = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
 	// serviceNamePattern admits the cn. prefix that AWS services carry in
 	// the China regions.
 	serviceNamePattern = regexp.MustCompile(`^(cn\.)?com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+$`)
