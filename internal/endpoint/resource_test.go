@@ -323,3 +323,47 @@ func TestUpdateWaitsForPendingEndpointWithNoChange(t *testing.T) {
 		t.Errorf("mutating calls (-want +got):\n%s", diff)
 	}
 }
+
+// describedAs is an EC2 client whose DescribeVpcEndpoints reports every
+// endpoint in state, with lastError; the emulator cannot put an endpoint
+// of an AWS service into rejected or expired.
+type describedAs struct {
+	EC2API
+	state     string
+	lastError *types.LastError
+}
+
+func (d describedAs) DescribeVpcEndpoints(_ context.Context, in *ec2.DescribeVpcEndpointsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error) {
+	return &ec2.DescribeVpcEndpointsOutput{VpcEndpoints: []types.VpcEndpoint{{
+		VpcEndpointId: aws.String(in.VpcEndpointIds[0]), State: types.State(d.state), LastError: d.lastError,
+	}}}, nil
+}
+
+func TestWaitAvailableStopsAtTerminalStates(t *testing.T) {
+	const id = "vpce-00000000000000000"
+	denied := &types.LastError{Code: aws.String("Client.ServiceOwnerRejected"), Message: aws.String("rejected by the service owner")}
+	tests := map[string]struct {
+		state     string
+		lastError *types.LastError
+		want      FailedError
+	}{
+		"failed":   {"failed", denied, FailedError{ID: id, State: stateFailed, Code: "Client.ServiceOwnerRejected", Message: "rejected by the service owner"}},
+		"rejected": {"rejected", denied, FailedError{ID: id, State: stateRejected, Code: "Client.ServiceOwnerRejected", Message: "rejected by the service owner"}},
+		"expired":  {"expired", nil, FailedError{ID: id, State: stateExpired}},
+		"deleting": {"deleting", nil, FailedError{ID: id, State: stateDeleting, Message: "it is being deleted"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res := New(describedAs{state: tc.state, lastError: tc.lastError}, "us-east-1")
+			res.timing = testTiming
+			_, err := res.waitAvailable(context.Background(), id)
+			var failed *FailedError
+			if !errors.As(err, &failed) {
+				t.Fatalf("waitAvailable: %v, want a FailedError", err)
+			}
+			if diff := cmp.Diff(tc.want, *failed); diff != "" {
+				t.Errorf("FailedError (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -47,8 +47,11 @@ const (
 	statePending   = "pending"
 	stateFailed    = "failed"
 	stateRejected  = "rejected"
-	stateDeleting  = "deleting"
-	stateDeleted   = "deleted"
+	// stateExpired is an endpoint whose connection request the service
+	// owner never accepted; like rejected, it does not change again.
+	stateExpired  = "expired"
+	stateDeleting = "deleting"
+	stateDeleted  = "deleted"
 )
 
 func stateOf(ep types.VpcEndpoint) string { return strings.ToLower(string(ep.State)) }
@@ -58,8 +61,8 @@ type NotFoundError struct{ ID string }
 
 func (e *NotFoundError) Error() string { return "VPC endpoint " + e.ID + " does not exist" }
 
-// FailedError is returned when an endpoint ends in state failed or
-// rejected, with EC2's LastError.
+// FailedError is returned when an endpoint ends in state failed, rejected
+// or expired, with EC2's LastError.
 type FailedError struct {
 	ID, State, Code, Message string
 }
@@ -104,7 +107,7 @@ func (r *Resource) find(ctx context.Context, id string) (types.VpcEndpoint, erro
 }
 
 // waitAvailable polls endpoint id until it is available. It fails with a
-// *FailedError on failed or rejected, and with a *TimeoutError when the
+// *FailedError on failed, rejected or expired, and with a *TimeoutError when the
 // context deadline (less the reserve) comes first.
 func (r *Resource) waitAvailable(ctx context.Context, id string) (types.VpcEndpoint, error) {
 	start := time.Now()
@@ -124,7 +127,7 @@ func (r *Resource) waitAvailable(ctx context.Context, id string) (types.VpcEndpo
 		switch state {
 		case stateAvailable:
 			return true, nil
-		case stateFailed, stateRejected:
+		case stateFailed, stateRejected, stateExpired:
 			f := &FailedError{ID: id, State: state}
 			if ep.LastError != nil {
 				f.Code, f.Message = aws.ToString(ep.LastError.Code), aws.ToString(ep.LastError.Message)
