@@ -170,8 +170,8 @@ func TestHandleEventRequest(t *testing.T) {
 		got = req
 		return customresource.Result{}, nil
 	}})
-	ev := newEvent(srv.responseURL(), cfn.RequestUpdate, "id-1", map[string]any{"ServiceToken": "arn:aws:lambda:us-east-1:111111111111:function:f", "Name": "new"})
-	ev.OldResourceProperties = map[string]any{"ServiceToken": "arn:aws:lambda:us-east-1:111111111111:function:f", "Name": "old"}
+	ev := newEvent(srv.responseURL(), cfn.RequestUpdate, "id-1", map[string]any{"ServiceToken": "arn:aws:lambda:us-east-1:111111111111:function:f", "ServiceTimeout": "300", "Name": "new"})
+	ev.OldResourceProperties = map[string]any{"ServiceToken": "arn:aws:lambda:us-east-1:111111111111:function:f", "ServiceTimeout": "300", "Name": "old"}
 	if err := h.HandleEvent(t.Context(), ev); err != nil {
 		t.Fatalf("HandleEvent: %v", err)
 	}

@@ -47,10 +47,11 @@ type PropertyReader struct {
 	errs  []error
 }
 
-// NewPropertyReader reads props. ServiceToken, which CloudFormation adds to
-// every custom resource, is never reported as unknown.
+// NewPropertyReader reads props. ServiceToken and ServiceTimeout, which
+// CloudFormation reads on every custom resource, are never reported as
+// unknown.
 func NewPropertyReader(props map[string]any) *PropertyReader {
-	return &PropertyReader{props: props, seen: map[string]bool{"ServiceToken": true}}
+	return &PropertyReader{props: props, seen: map[string]bool{"ServiceToken": true, "ServiceTimeout": true}}
 }
 
 // Fail records a problem with a property.
@@ -304,7 +305,7 @@ func (p *PropertyReader) Err() error {
 	if len(unknown) > 0 {
 		known := make([]string, 0, len(p.seen))
 		for k := range p.seen {
-			if k != "ServiceToken" {
+			if k != "ServiceToken" && k != "ServiceTimeout" {
 				known = append(known, k)
 			}
 		}

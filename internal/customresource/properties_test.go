@@ -62,6 +62,7 @@ func TestPropertyReader(t *testing.T) {
 		"JSON invalid":            {props: `{"A":"{"}`, read: func(p *customresource.PropertyReader) any { return p.JSON("A") }, want: "", wantFailed: []string{"A"}},
 		"unknown properties":      {props: `{"A":"x","Z":"1","Y":"2"}`, read: func(p *customresource.PropertyReader) any { return p.String("A") }, want: "x", wantFailed: []string{"Y, Z"}},
 		"ServiceToken is known":   {props: `{"A":"x","ServiceToken":"arn"}`, read: func(p *customresource.PropertyReader) any { return p.String("A") }, want: "x"},
+		"ServiceTimeout is known": {props: `{"A":"x","ServiceTimeout":"300"}`, read: func(p *customresource.PropertyReader) any { return p.String("A") }, want: "x"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -33,7 +33,8 @@ type Request struct {
 	// ResourceType is the custom resource type, for example
 	// Custom::RedshiftDataApiSecret.
 	ResourceType string
-	// Properties are the resource properties, without ServiceToken.
+	// Properties are the resource properties, without ServiceToken and
+	// ServiceTimeout.
 	Properties map[string]any
 	// OldProperties are the previous properties on Update.
 	OldProperties map[string]any

@@ -52,8 +52,8 @@ func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event
 	return h.encode(event, h.run(ctx, log, res, req), secrets)
 }
 
-// newRequest adapts a CloudFormation event to a Request. ServiceToken is
-// CloudFormation's, not the resource's, and is left out.
+// newRequest adapts a CloudFormation event to a Request. ServiceToken and
+// ServiceTimeout are CloudFormation's, not the resource's, and are left out.
 func newRequest(event cfn.Event) Request {
 	return Request{
 		Action:             Action(event.RequestType),
@@ -62,17 +62,25 @@ func newRequest(event cfn.Event) Request {
 		LogicalResourceID:  event.LogicalResourceID,
 		PhysicalResourceID: event.PhysicalResourceID,
 		ResourceType:       event.ResourceType,
-		Properties:         withoutServiceToken(event.ResourceProperties),
-		OldProperties:      withoutServiceToken(event.OldResourceProperties),
+		Properties:         withoutProviderProperties(event.ResourceProperties),
+		OldProperties:      withoutProviderProperties(event.OldResourceProperties),
 	}
 }
 
-func withoutServiceToken(props map[string]any) map[string]any {
+// providerProperties are the properties CloudFormation itself reads on
+// every custom resource: the function to invoke and how long to wait for
+// its answer. They reach the function in ResourceProperties but belong to
+// no resource.
+var providerProperties = []string{"ServiceToken", "ServiceTimeout"}
+
+func withoutProviderProperties(props map[string]any) map[string]any {
 	if props == nil {
 		return nil
 	}
 	out := maps.Clone(props)
-	delete(out, "ServiceToken")
+	for _, k := range providerProperties {
+		delete(out, k)
+	}
 	return out
 }
 
