@@ -66,9 +66,15 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	return result(arn, currentName), nil
 }
 
-// apply brings the secret arn to p: its value, description, KMS key and
+// apply brings the secret arn to p: its description, KMS key, value and
 // tags, calling a mutating API only for what differs. Tags in removed are
 // untagged unless p still wants them.
+//
+// The key changes before the value is written, so that a new value is
+// encrypted with the new key. A key change also writes the value again:
+// UpdateSecret re-encrypts the current and previous versions with the new
+// key but keeps them readable with the old one too, and only a new
+// version is encrypted with the new key alone.
 func (r *Resource) apply(ctx context.Context, req customresource.Request, p Properties, arn, name string, regenerate bool, removed []string) error {
 	d, err := describe(ctx, r.sm, arn)
 	if err != nil {
@@ -77,14 +83,12 @@ func (r *Resource) apply(ctx context.Context, req customresource.Request, p Prop
 	if d.DeletedDate != nil {
 		return &ScheduledForDeletionError{Name: name}
 	}
-	if err := r.applyValue(ctx, req, p, d, regenerate); err != nil {
-		return err
-	}
 	in := &secretsmanager.UpdateSecretInput{SecretId: aws.String(arn)}
 	if aws.ToString(d.Description) != p.Description {
 		in.Description = aws.String(p.Description)
 	}
-	if kmsKey(aws.ToString(d.KmsKeyId)) != kmsKey(p.KmsKeyID) {
+	keyChanged := kmsKey(aws.ToString(d.KmsKeyId)) != kmsKey(p.KmsKeyID)
+	if keyChanged {
 		in.KmsKeyId = aws.String(kmsKey(p.KmsKeyID))
 	}
 	if in.Description != nil || in.KmsKeyId != nil {
@@ -92,13 +96,16 @@ func (r *Resource) apply(ctx context.Context, req customresource.Request, p Prop
 			return fmt.Errorf("updating the description and KMS key of secret %s: %w", arn, err)
 		}
 	}
+	if err := r.applyValue(ctx, req, p, d, regenerate, keyChanged); err != nil {
+		return err
+	}
 	return r.applyTags(ctx, req, p, d, removed)
 }
 
-// applyValue writes a new version when the stored value differs from p's.
-// The version ID comes from the request, so that a redelivery sees its
-// own version and does not generate a second password.
-func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p Properties, d *secretsmanager.DescribeSecretOutput, regenerate bool) error {
+// applyValue writes a new version when the stored value differs from p's,
+// or when rewrite is set. The version ID comes from the request, so that a
+// redelivery sees its own version and does not generate a second password.
+func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p Properties, d *secretsmanager.DescribeSecretOutput, regenerate, rewrite bool) error {
 	arn := aws.ToString(d.ARN)
 	token := versionID(req, "value", p.GeneratesPassword())
 	if hasVersion(d, token) {
@@ -115,7 +122,7 @@ func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p
 		}
 	}
 	want := credentialsFor(p, password)
-	if current.equal(want) {
+	if current.equal(want) && !rewrite {
 		return nil
 	}
 	value, err := want.encode()

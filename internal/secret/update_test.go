@@ -57,13 +57,27 @@ func TestUpdateInPlace(t *testing.T) {
 			wantTags:      map[string]string{"team": "data", "cost": "1", TagKey: "serverless"},
 			wantMutations: []string{"PutSecretValue", "TagResource"},
 		},
-		"description and key": {
-			props:         with(base, map[string]any{"Description": "new", "KmsKeyId": "alias/new"}),
+		"description": {
+			props:         with(base, map[string]any{"Description": "new"}),
 			wantValue:     map[string]any{"username": "app_user", "engine": "redshift", "dbClusterIdentifier": "analytics-cluster", "dbname": "dev"},
 			wantTags:      map[string]string{"team": "data", "cost": "1", TagKey: "analytics-cluster"},
 			wantDesc:      "new",
-			wantKey:       "alias/new",
 			wantMutations: []string{"UpdateSecret"},
+		},
+		// The value is written again under the new key.
+		"key": {
+			props:         with(base, map[string]any{"KmsKeyId": "alias/new"}),
+			wantValue:     map[string]any{"username": "app_user", "engine": "redshift", "dbClusterIdentifier": "analytics-cluster", "dbname": "dev"},
+			wantTags:      map[string]string{"team": "data", "cost": "1", TagKey: "analytics-cluster"},
+			wantKey:       "alias/new",
+			wantMutations: []string{"UpdateSecret", "PutSecretValue"},
+		},
+		"key and database": {
+			props:         with(base, map[string]any{"KmsKeyId": "alias/new", "Database": "sales"}),
+			wantValue:     map[string]any{"username": "app_user", "engine": "redshift", "dbClusterIdentifier": "analytics-cluster", "dbname": "sales"},
+			wantTags:      map[string]string{"team": "data", "cost": "1", TagKey: "analytics-cluster"},
+			wantKey:       "alias/new",
+			wantMutations: []string{"UpdateSecret", "PutSecretValue"},
 		},
 		"tags by difference": {
 			props:         with(base, map[string]any{"Tags": map[string]any{"team": "platform", "env": "prod"}, "TagValue": "shared"}),
