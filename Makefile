@@ -9,9 +9,16 @@ FUNCTIONS := $(notdir $(patsubst %/main.go,%,$(wildcard functions/*/main.go)))
 BUILD     := build
 LAMBDA_FLAGS := -trimpath -buildvcs=false -ldflags "-s -w" -tags lambda.norpc
 RIE       := $(BUILD)/tools/aws-lambda-rie
+# The Lambda Runtime Interface Emulator is a program, not a library of this
+# module: go install at its pinned version (local/rie.Version) keeps its
+# dependencies out of go.mod.
+RIE_PKG   := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
+RIE_VERSION := $(shell sed -n 's/^[[:space:]]*Version = "\(.*\)"/\1/p' local/rie/build.go)
 CDK       := npx --no-install cdk
 
+# jsii warns on every CDK synth that Node.js 20 is past its end of life.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: help build build-host test lint run synth diff deploy bench clean tools node_modules
 
@@ -34,8 +41,8 @@ build-host: ## Build every function for this machine, for local runs: build/host
 
 tools: $(RIE) ## Build the Lambda Runtime Interface Emulator used by make run.
 
-$(RIE): go.mod
-	CGO_ENABLED=0 $(GO) build -o $@ github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
+$(RIE): local/rie/build.go
+	GOBIN=$(abspath $(dir $@)) CGO_ENABLED=0 $(GO) install $(RIE_PKG)@$(RIE_VERSION)
 
 test: ## Run every test: unit, emulator integration, contract suites, CDK assertions.
 	$(GO) test -count=1 -timeout 30m ./...
