@@ -32,3 +32,18 @@ func TestCreateWithFailingPasswordGenerationCreatesNothing(t *testing.T) {
 		t.Errorf("mutating calls %v, want none", calls)
 	}
 }
+
+func TestFailedRestoreSchedulesTheDeletionAgain(t *testing.T) {
+	e := newEnv(t)
+	arn := scheduleDeletion(t, e)
+	// More failures than the SDK's three attempts.
+	e.srv.InjectFault(awsemu.ServerError("secretsmanager", "PutSecretValue", 5))
+	props := with(workgroupProps(), map[string]any{"Name": "app/old", "RestoreIfScheduledForDeletion": "true"})
+	_, err := e.res.Create(context.Background(), request(customresource.ActionCreate, "r1", "", nil, props))
+	if err == nil {
+		t.Fatal("Create succeeded although the restored secret could not be written")
+	}
+	if got := e.state(t, arn); got != "scheduled" {
+		t.Errorf("restored secret is %s after the failed Create, want scheduled", got)
+	}
+}

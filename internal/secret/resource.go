@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -183,9 +184,30 @@ func (r *Resource) restoreScheduled(ctx context.Context, req customresource.Requ
 		return "", fmt.Errorf("restoring secret %s: %w", arn, err)
 	}
 	if err := r.apply(ctx, req, p, arn, name, false, nil); err != nil {
-		return "", err
+		return "", r.undoRestore(ctx, arn, err)
 	}
 	return arn, nil
+}
+
+// cleanupTimeout bounds the undo of a half-done Create. A failed Create
+// answers CloudFormation with a marker that no Delete ever cleans up, so
+// the request itself must put back what it changed. The undo runs even
+// when the request's context has ended (that may be why the Create
+// failed), but not for longer than this.
+const cleanupTimeout = 20 * time.Second
+
+// undoRestore schedules the deletion of the secret arn again after this
+// request restored it and then failed (cause) to bring it to the template.
+// The longest recovery window keeps the secret recoverable for at least
+// as long as it was before.
+func (r *Resource) undoRestore(ctx context.Context, arn string, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	_, err := r.sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String(arn), RecoveryWindowInDays: aws.Int64(maxRecoveryDays)})
+	if err != nil {
+		return fmt.Errorf("%w; scheduling the deletion of the restored secret %s again also failed: %w", cause, arn, err)
+	}
+	return cause
 }
 
 // generatedVersionPrefix starts the ID of every version whose password the
