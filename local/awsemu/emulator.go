@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -190,8 +191,20 @@ func (e *Emulator) RegisterIdentity(accessKeyID string, id Identity) {
 	e.identities[accessKeyID] = id
 }
 
+// ConfigMaxBackoff caps the SDK's backoff between retries in Config. The
+// standard retryer waits a random time of up to 2^attempt seconds (20 at
+// most) between attempts; against an in-process emulator that only slows
+// down the tests that inject throttling or 5xx faults.
+const ConfigMaxBackoff = 100 * time.Millisecond
+
 // Config returns an aws.Config whose clients talk to the emulator at url as
 // the administrator of account (AccountA or AccountB).
+//
+// Throttling and 5xx faults are injected on purpose, so the clients keep
+// the SDK's standard retryer with its default of three attempts, and
+// handlers see what they would see in AWS; only the backoff between
+// attempts is shortened to at most ConfigMaxBackoff. RetryMaxAttempts on
+// the result, or in a client's options, still sets the number of attempts.
 func Config(url, account string) aws.Config {
 	key := AccessKeyA
 	if account == AccountB {
@@ -201,9 +214,12 @@ func Config(url, account string) aws.Config {
 		Region:       DefaultRegion,
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider(key, SecretKey, ""),
-		// Throttling and 5xx faults are injected on purpose; keep the SDK's
-		// standard retryer so handlers see what they would see in AWS.
-		RetryMaxAttempts: 3,
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxBackoff = ConfigMaxBackoff
+				o.Backoff = retry.NewExponentialJitterBackoff(ConfigMaxBackoff)
+			})
+		},
 	}
 }
 
