@@ -259,6 +259,16 @@ var jsonTargetServices = map[string]string{
 	"AWSEvents":          "events",
 }
 
+// queryVersionServices maps the Version parameter of query-protocol
+// requests to signing names, for unsigned requests such as those of
+// `aws --no-sign-request`.
+var queryVersionServices = map[string]string{
+	"2010-05-08": "iam",
+	"2011-06-15": "sts",
+	"2016-11-15": "ec2",
+	"2012-12-01": "redshift",
+}
+
 // ServeHTTP decodes the request, applies injected faults and dispatches to
 // the service's handler.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -296,11 +306,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		c.Query = q
 		c.Operation = q.Get("Action")
+		if c.Service == "" {
+			c.Service = queryVersionServices[q.Get("Version")]
+		}
 		proto = ProtocolQuery
 	}
 	svc := e.services[c.Service]
 	if svc == nil {
-		writeError(w, proto, "", c, &APIError{Status: 400, Code: "UnknownService", Message: fmt.Sprintf("the local emulator does not implement service %q", c.Service)})
+		writeError(w, proto, "", c, &APIError{Status: 400, Code: "UnknownService", Message: fmt.Sprintf("the local emulator does not implement service %q; requests name it in the credential scope of a SigV4 Authorization header, an X-Amz-Target header or a query Version", c.Service)})
 		return
 	}
 	proto = svc.Protocol
