@@ -3,6 +3,7 @@ package endpoint
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 func TestCreateRejectsBeforeCreating(t *testing.T) {
@@ -363,6 +365,38 @@ func TestWaitAvailableStopsAtTerminalStates(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, *failed); diff != "" {
 				t.Errorf("FailedError (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCreateToleratesNewEndpointNotYetDescribed covers DescribeVpcEndpoints'
+// eventual consistency: right after CreateVpcEndpoint it may not know the
+// new endpoint for a while, which Create waits out, but only for
+// notFoundGrace.
+func TestCreateToleratesNewEndpointNotYetDescribed(t *testing.T) {
+	tests := map[string]struct {
+		// times is how many DescribeVpcEndpoints calls answer not-found;
+		// 0 means every call.
+		times    int
+		wantErr  bool
+		wantLeft int
+	}{
+		"briefly unknown":    {times: 2, wantLeft: 1},
+		"unknown for longer": {times: 0, wantErr: true, wantLeft: 0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.srv.InjectFault(awsemu.Fault{Service: "ec2", Operation: "DescribeVpcEndpoints", Code: codeEndpointNotFound,
+				Status: http.StatusBadRequest, Message: "The Vpc Endpoint Id does not exist", Times: tc.times})
+			_, err := f.res.Create(context.Background(), request(customresource.ActionCreate, "req-1", "", map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}}))
+			var notFound *NotFoundError
+			if got := errors.As(err, &notFound); got != tc.wantErr {
+				t.Errorf("Create: %v; NotFoundError = %t, want %t", err, got, tc.wantErr)
+			}
+			if n := f.srv.VPCEndpointCount(); n != tc.wantLeft {
+				t.Errorf("%d VPC endpoints, want %d", n, tc.wantLeft)
 			}
 		})
 	}
