@@ -98,11 +98,8 @@ func (r *Access) plan(ctx context.Context, props map[string]any) (plan, error) {
 		}
 	}
 	if a.Scope.Mode == ModeScoped {
-		if pl.doc, err = policy.Scoped(a.Scope.policyScope(loc, pl.workgroups)); err != nil {
-			return plan{}, fmt.Errorf("generating the scoped policy: %w", err)
-		}
-		if err := policy.Validate(pl.doc, policy.ManagedPolicySize); err != nil {
-			return plan{}, &customresource.PropertyError{Property: "Clusters", Problem: "the scoped policy is not valid: " + err.Error(), Allowed: "fewer Clusters, Workgroups, Databases or SecretArns, or several Access resources"}
+		if pl.doc, err = a.Scope.document(loc, pl.workgroups, policy.ManagedPolicySize, "or several Access resources"); err != nil {
+			return plan{}, err
 		}
 	}
 	return pl, nil

@@ -130,11 +130,8 @@ func (r *CrossAccountRole) plan(ctx context.Context, props map[string]any) (role
 		if err != nil {
 			return rolePlan{}, err
 		}
-		if pl.scoped, err = policy.Scoped(rp.Scope.policyScope(loc, workgroups)); err != nil {
-			return rolePlan{}, fmt.Errorf("generating the scoped policy: %w", err)
-		}
-		if err := policy.Validate(pl.scoped, policy.InlineRolePolicySize); err != nil {
-			return rolePlan{}, &customresource.PropertyError{Property: "Clusters", Problem: "the scoped policy is not valid: " + err.Error(), Allowed: "fewer Clusters, Workgroups, Databases or SecretArns"}
+		if pl.scoped, err = rp.Scope.document(loc, workgroups, policy.InlineRolePolicySize, ""); err != nil {
+			return rolePlan{}, err
 		}
 	}
 	return pl, nil

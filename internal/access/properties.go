@@ -173,6 +173,25 @@ func (s scopeProps) policyScope(loc location, workgroupArns []string) policy.Sco
 	}
 }
 
+// document generates the scoped policy, with workgroups resolved to their
+// ARNs, and checks it against IAM's grammar and sizeLimit, so that a
+// document IAM would refuse is a PropertyError before anything is changed.
+// orElse adds another way out to the error's allowed values.
+func (s scopeProps) document(loc location, workgroupArns []string, sizeLimit int, orElse string) (policy.Document, error) {
+	doc, err := policy.Scoped(s.policyScope(loc, workgroupArns))
+	if err != nil {
+		return policy.Document{}, fmt.Errorf("generating the scoped policy: %w", err)
+	}
+	if err := policy.Validate(doc, sizeLimit); err != nil {
+		allowed := "fewer Clusters, Workgroups, Databases or SecretArns"
+		if orElse != "" {
+			allowed += ", " + orElse
+		}
+		return policy.Document{}, &customresource.PropertyError{Property: "Clusters", Problem: "the scoped policy is not valid: " + err.Error(), Allowed: allowed}
+	}
+	return doc, nil
+}
+
 // readPath reads an IAM path property with DefaultPath as default.
 func readPath(p *customresource.PropertyReader, name string) string {
 	path := p.String(name)
