@@ -39,6 +39,15 @@ const (
 	maxRecoveryDays       = 30
 	minPort               = 1150
 	maxPort               = 65535
+	// Secrets Manager's limits.
+	maxDescription = 2048
+	maxKmsKeyID    = 2048
+	maxTags        = 50
+	maxTagKey      = 128
+	maxTagValue    = 256
+	// reservedTags is the number of tags the resource sets itself:
+	// RedshiftDataFullAccess and the stack and logical IDs.
+	reservedTags = 3
 	// serverlessTagValue is the RedshiftDataFullAccess tag value of a
 	// workgroup secret when TagValue is absent, as in the seed's
 	// create-secret example.
@@ -136,11 +145,15 @@ func ParseProperties(props map[string]any) (Properties, error) {
 	if p.Name != "" && !namePattern.MatchString(p.Name) {
 		r.Fail(propName, fmt.Sprintf("%q is not a valid secret name", p.Name), "1 to 512 letters, digits and the characters /_+=.@-")
 	}
-	for _, k := range sortedKeys(p.Tags) {
-		if k == TagKey || strings.HasPrefix(k, "redshift-data-access:") || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			r.Fail(propTags, fmt.Sprintf("tag key %q is reserved", k), "keys other than RedshiftDataFullAccess (set its value with TagValue) and the prefixes redshift-data-access: and aws:")
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{propDescription, p.Description, maxDescription}, {propKmsKeyID, p.KmsKeyID, maxKmsKeyID}, {propTagValue, p.TagValue, maxTagValue}} {
+		if len(f.value) > f.max {
+			r.Fail(f.name, fmt.Sprintf("is %d characters long", len(f.value)), fmt.Sprintf("at most %d characters", f.max))
 		}
 	}
+	p.validateTags(r)
 	if err := r.Err(); err != nil {
 		return Properties{}, err
 	}
@@ -174,6 +187,22 @@ func (p *Properties) validateTarget(r *customresource.PropertyReader) {
 		}
 		if p.TagValue == "" {
 			p.TagValue = serverlessTagValue
+		}
+	}
+}
+
+// validateTags checks Tags against Secrets Manager's limits, leaving room
+// for the three tags the resource sets, and refuses the keys it reserves.
+func (p *Properties) validateTags(r *customresource.PropertyReader) {
+	if n := len(p.Tags); n > maxTags-reservedTags {
+		r.Fail(propTags, fmt.Sprintf("has %d tags", n), fmt.Sprintf("at most %d tags: a secret holds %d, and the resource sets %d", maxTags-reservedTags, maxTags, reservedTags))
+	}
+	for _, k := range sortedKeys(p.Tags) {
+		switch {
+		case k == TagKey || strings.HasPrefix(k, "redshift-data-access:") || strings.HasPrefix(strings.ToLower(k), "aws:"):
+			r.Fail(propTags, fmt.Sprintf("tag key %q is reserved", k), "keys other than RedshiftDataFullAccess (set its value with TagValue) and the prefixes redshift-data-access: and aws:")
+		case len(k) > maxTagKey || len(p.Tags[k]) > maxTagValue:
+			r.Fail(propTags, fmt.Sprintf("tag %q has a key of %d or a value of %d characters", k, len(k), len(p.Tags[k])), fmt.Sprintf("keys of 1 to %d and values of at most %d characters", maxTagKey, maxTagValue))
 		}
 	}
 }

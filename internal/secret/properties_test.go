@@ -2,6 +2,7 @@ package secret
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -49,6 +50,10 @@ func TestParseProperties(t *testing.T) {
 		"cluster, JSON types": {
 			props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "Port": float64(5439), "PasswordLength": float64(64), "RecoveryWindowInDays": float64(7), "RestoreIfScheduledForDeletion": true},
 			want:  Properties{ClusterIdentifier: "c1", Username: "u", Port: 5439, PasswordLength: 64, TagValue: "c1", RecoveryWindowInDays: 7, RestoreIfScheduledForDeletion: true},
+		},
+		"most tags": {
+			props: map[string]any{"WorkgroupName": "wg-1", "Username": "u", "Tags": manyTags(47)},
+			want:  Properties{WorkgroupName: "wg-1", Username: "u", PasswordLength: 32, TagValue: "serverless", RecoveryWindowInDays: 30, Tags: stringTags(manyTags(47))},
 		},
 		"workgroup with defaults": {
 			props: map[string]any{"WorkgroupName": "wg-1", "Username": "u"},
@@ -104,6 +109,10 @@ func TestParsePropertiesRejects(t *testing.T) {
 		"bad workgroup name":      {props: map[string]any{"WorkgroupName": "WG", "Username": "u"}, want: []string{"WorkgroupName"}},
 		"bad name":                {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "Name": "no spaces"}, want: []string{"Name"}},
 		"reserved tag":            {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "Tags": map[string]any{"RedshiftDataFullAccess": "x"}}, want: []string{"Tags"}},
+		"long description":        {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "Description": strings.Repeat("d", 2049)}, want: []string{"Description"}},
+		"long tag value":          {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "Tags": map[string]any{"team": strings.Repeat("v", 257)}}, want: []string{"Tags"}},
+		"long TagValue":           {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "TagValue": strings.Repeat("v", 257)}, want: []string{"TagValue"}},
+		"too many tags":           {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "Tags": manyTags(48)}, want: []string{"Tags"}},
 		"retain not a boolean":    {props: map[string]any{"ClusterIdentifier": "c1", "Username": "u", "RetainOnDelete": "yes"}, want: []string{"RetainOnDelete"}},
 		"several problems":        {props: map[string]any{"Username": "u", "PasswordLength": "7", "Colour": "red"}, want: []string{"ClusterIdentifier, WorkgroupName", "Colour", "PasswordLength"}},
 	}
@@ -163,4 +172,21 @@ func TestCheckRedshiftPassword(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyTags returns n distinct tags.
+func manyTags(n int) map[string]any {
+	tags := map[string]any{}
+	for i := range n {
+		tags[fmt.Sprintf("tag-%02d", i)] = "x"
+	}
+	return tags
+}
+
+func stringTags(tags map[string]any) map[string]string {
+	out := map[string]string{}
+	for k, v := range tags {
+		out[k] = v.(string)
+	}
+	return out
 }
