@@ -3,7 +3,6 @@ package access
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -172,36 +171,4 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 		return fmt.Errorf("deleting role %s: %w", name, err)
 	}
 	return nil
-}
-
-// Backoff of retryInvalidPrincipal.
-const (
-	invalidPrincipalFirstDelay = time.Second
-	invalidPrincipalMaxDelay   = 10 * time.Second
-)
-
-// retryInvalidPrincipal calls f until it no longer fails with IAM's
-// "Invalid principal in policy", for at most r.principalWait and never past
-// ctx. Any other error, and the last one at the bound, is returned.
-func (r *CrossAccountRole) retryInvalidPrincipal(ctx context.Context, f func() error) error {
-	deadline := time.Now().Add(r.principalWait)
-	delay := invalidPrincipalFirstDelay
-	for {
-		err := f()
-		if !isInvalidPrincipal(err) {
-			return err
-		}
-		wait := min(delay, time.Until(deadline))
-		if wait <= 0 {
-			return fmt.Errorf("a trusted principal stayed invalid for IAM for %s (it may not exist, or not be visible yet): %w", r.principalWait, err)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("waiting for a trusted principal to become valid: %w (last error: %w)", ctx.Err(), err)
-		case <-t.C:
-		}
-		delay = min(2*delay, invalidPrincipalMaxDelay)
-	}
 }
