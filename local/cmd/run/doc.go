@@ -1,0 +1,26 @@
+// Command run is the project's main job (`make run`): it drives every
+// custom resource of the product through the requests CloudFormation sends,
+// with no AWS account.
+//
+// It starts the local AWS emulator (package local/awsemu) on loopback,
+// creates the AWS prerequisites there through the SDK (a Redshift cluster,
+// a serverless namespace and workgroup, IAM roles and a user in account A,
+// VPCs with DNS support and hostnames, subnets in two Availability Zones, a
+// security group), runs each host-built bootstrap under the Lambda Runtime
+// Interface Emulator with only the standard SDK environment, and sends the
+// functions CloudFormation-shaped events through the lifecycle driver
+// (package local/lifecycle): create, update in place, update with
+// replacement and the delete of the old physical ID, a failed update and
+// its rollback, delete.
+//
+// Usage:
+//
+//	run -functions build/host -rie build/tools/aws-lambda-rie [-v]
+//
+// The report shows, for every step, the request (properties with secret
+// values redacted), the response and the AWS state read back through the
+// SDK, and ends with a summary table. Secret values and ResponseURLs are
+// never printed. The exit status is 1 when any step's outcome differs from
+// what CloudFormation needs, 2 when the run could not start. When the -rie
+// binary is missing, run builds it with rie.Build.
+package main

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
+	"github.com/redshift-data-access/redshift-data-access/local/rie"
+)
+
+// Names of the product's functions, as under functions/.
+const (
+	secretFunction   = "secret"
+	accessFunction   = "access"
+	endpointFunction = "endpoint"
+)
+
+// functions starts the product's Lambda functions. The run uses built
+// bootstraps under the Lambda runtime interface emulator; its test serves
+// the same resources in-process.
+type functions interface {
+	// start runs function name with exactly the environment env (the
+	// standard SDK variables) and returns how to deliver events to it.
+	start(ctx context.Context, name string, env map[string]string) (lifecycle.Invoke, error)
+	// close stops every function started.
+	close() error
+}
+
+// functionEnv is the whole environment of a function that acts in account
+// on the emulator at url: the standard SDK variables, and the switch that
+// lets the runtime answer the lifecycle driver's loopback ResponseURLs.
+func functionEnv(url, region, account string) map[string]string {
+	key := awsemu.AccessKeyA
+	if account == awsemu.AccountB {
+		key = awsemu.AccessKeyB
+	}
+	return map[string]string{
+		"AWS_ENDPOINT_URL":                      url,
+		"AWS_ACCESS_KEY_ID":                     key,
+		"AWS_SECRET_ACCESS_KEY":                 awsemu.SecretKey,
+		"AWS_REGION":                            region,
+		customresource.EnvAllowLocalResponseURL: "true",
+	}
+}
+
+// rieFunctions runs the bootstraps in dir/<name>/bootstrap under
+// aws-lambda-rie.
+type rieFunctions struct {
+	rie     string
+	dir     string
+	output  io.Writer // the functions' logs
+	started []*rie.Function
+}
+
+func (r *rieFunctions) start(ctx context.Context, name string, env map[string]string) (lifecycle.Invoke, error) {
+	f, err := rie.Start(ctx, rie.Options{
+		RIEPath:       r.rie,
+		BootstrapPath: filepath.Join(r.dir, name, "bootstrap"),
+		Env:           env,
+		Output:        r.output,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting function %s: %w", name, err)
+	}
+	r.started = append(r.started, f)
+	return f.InvokeEvent, nil
+}
+
+func (r *rieFunctions) close() error {
+	var errs []error
+	for _, f := range r.started {
+		errs = append(errs, f.Close())
+	}
+	r.started = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/secret"
+	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
+)
+
+// canaryPassword is the workgroup secret's Password in the tests: it must
+// not appear in the report or the functions' logs.
+const canaryPassword = "Canary-Passw0rd-4c1f9e"
+
+// inProcess serves the functions' resources in this process, wired as
+// functions/<name>/main.go wires them, from the same environment the run
+// gives the built functions.
+type inProcess struct {
+	// failing names a function whose every request fails, to show that
+	// the run reports it.
+	failing string
+
+	mu   sync.Mutex
+	logs bytes.Buffer
+}
+
+func (p *inProcess) start(_ context.Context, name string, env map[string]string) (lifecycle.Invoke, error) {
+	cfg := aws.Config{
+		Region:       env["AWS_REGION"],
+		BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL"]),
+		Credentials:  credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], ""),
+	}
+	var resources map[string]customresource.Resource
+	switch name {
+	case secretFunction:
+		resources = map[string]customresource.Resource{secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg))}
+	case accessFunction:
+		clients := access.Clients{IAM: iam.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg), Serverless: redshiftserverless.NewFromConfig(cfg), Region: cfg.Region}
+		resources = map[string]customresource.Resource{access.AccessType: access.NewAccess(clients), access.CrossAccountRoleType: access.NewCrossAccountRole(clients)}
+	case endpointFunction:
+		resources = map[string]customresource.Resource{endpoint.ResourceType: endpoint.New(ec2.NewFromConfig(cfg), cfg.Region)}
+	default:
+		return nil, errors.New("no function " + name)
+	}
+	if name == p.failing {
+		for k := range resources {
+			resources[k] = failingResource{}
+		}
+	}
+	h := customresource.NewHandler(resources,
+		customresource.WithAllowLocalResponseURL(env[customresource.EnvAllowLocalResponseURL] == "true"),
+		customresource.WithLogger(slog.New(slog.NewJSONHandler(p, nil))))
+	return h.HandleEvent, nil
+}
+
+func (p *inProcess) close() error { return nil }
+
+// Write collects the handlers' logs, which several goroutines may write.
+func (p *inProcess) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.Write(b)
+}
+
+func (p *inProcess) logText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.String()
+}
+
+var _ functions = (*inProcess)(nil)
+var _ functions = (*rieFunctions)(nil)
+
+// errBroken is what failingResource answers.
+var errBroken = errors.New("broken on purpose")
+
+// failingResource fails every request.
+type failingResource struct{}
+
+func (failingResource) Create(context.Context, customresource.Request) (customresource.Result, error) {
+	return customresource.Result{}, errBroken
+}
+
+func (failingResource) Update(context.Context, customresource.Request) (customresource.Result, error) {
+	return customresource.Result{}, errBroken
+}
+
+func (failingResource) Delete(context.Context, customresource.Request) error { return errBroken }
+
+// TestRun runs the whole program logic with the functions in-process, and
+// checks which resources passed every step, that the report shows the
+// state the issues ask for, and that neither report nor logs hold the
+// password or a ResponseURL.
+func TestRun(t *testing.T) {
+	everyRow := []string{
+		"secret (cluster)",
+		"secret (workgroup)",
+		"access (Managed)",
+		"access (Scoped, workgroup)",
+		"cross-account role (account B)",
+		"caller grant (account A)",
+		"cross-account sts:AssumeRole",
+		"endpoint",
+	}
+	tests := map[string]struct {
+		failing    string
+		wantFailed []string
+		wantReport []string
+	}{
+		"every scenario passes": {
+			wantReport: []string{
+				"value: JSON keys dbClusterIdentifier, dbname, engine, password, username (values redacted)",
+				"value: JSON keys dbname, password, username (values redacted)",
+				"RedshiftDataFullAccess=serverless",
+				`"redshift-serverless:GetCredentials"`,
+				"assumed identity arn:aws:sts::222222222222:assumed-role/someRoleB/" + dataAPISession,
+				"assumed identity arn:aws:sts::222222222222:assumed-role/someRoleB-v2/" + dataAPISession,
+				"state available, VPC vpc-",
+				"DNS names vpce-",
+				`"Password":"<redacted>"`,
+				"PASS: 8 resources and checks",
+			},
+		},
+		"a function that fails every request": {
+			failing:    secretFunction,
+			wantFailed: []string{"secret (cluster)", "secret (workgroup)"},
+			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 2 of 8"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			fns := &inProcess{failing: tc.failing}
+			var out bytes.Buffer
+			rows, err := run(t.Context(), fns, options{password: canaryPassword}, &out)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			var names, failed []string
+			for _, row := range rows {
+				names = append(names, row.name)
+				if row.steps == 0 {
+					t.Errorf("%s: no steps ran", row.name)
+				}
+				if row.failure != "" {
+					failed = append(failed, row.name)
+				}
+			}
+			if diff := cmp.Diff(everyRow, names); diff != "" {
+				t.Errorf("summary rows (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantFailed, failed); diff != "" {
+				t.Errorf("failed rows (-want +got):\n%s\nreport:\n%s", diff, out.String())
+			}
+			report := out.String()
+			for _, want := range tc.wantReport {
+				if !strings.Contains(report, want) {
+					t.Errorf("the report does not show %q", want)
+				}
+			}
+			for where, text := range map[string]string{"report": report, "logs": fns.logText()} {
+				for _, leak := range []string{canaryPassword, "X-Amz-Signature", "cloudformation-custom-resource-response"} {
+					if strings.Contains(text, leak) {
+						t.Errorf("the %s contain %q", where, leak)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReportProperties(t *testing.T) {
+	tests := map[string]struct {
+		props       map[string]any
+		want        string
+		wantSecrets []string
+	}{
+		"secret property redacted": {
+			props:       map[string]any{"Username": "u", "Password": "hunter2-Secret", "ServiceToken": "arn:aws:lambda:x"},
+			want:        `{"Password":"<redacted>","Username":"u"}`,
+			wantSecrets: []string{"hunter2-Secret"},
+		},
+		"nothing secret": {
+			props: map[string]any{"Roles": []any{"a", "b"}},
+			want:  `{"Roles":["a","b"]}`,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := newReport(&bytes.Buffer{}, []string{"Password"})
+			if diff := cmp.Diff(tc.want, r.properties(tc.props)); diff != "" {
+				t.Errorf("properties (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantSecrets, r.secrets); diff != "" {
+				t.Errorf("secrets (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReportScrubsSecrets(t *testing.T) {
+	var out bytes.Buffer
+	r := newReport(&out, nil)
+	r.addSecret("s3cr3t-value")
+	r.printf("reason: the value s3cr3t-value is wrong\n")
+	if diff := cmp.Diff("reason: the value <redacted> is wrong\n", out.String()); diff != "" {
+		t.Errorf("printed (-want +got):\n%s", diff)
+	}
+}
+
+func TestSecretPropertyNames(t *testing.T) {
+	if diff := cmp.Diff([]string{"Password"}, secretPropertyNames()); diff != "" {
+		t.Errorf("secret property names (-want +got):\n%s", diff)
+	}
+}

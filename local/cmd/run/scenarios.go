@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/secret"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+)
+
+// scenario is one part of the run, in its own section of the report.
+type scenario struct {
+	title string
+	run   func(ctx context.Context, r *runner) error
+}
+
+// scenarios are the cases the issues ask for, in the order a person would
+// deploy them.
+func scenarios() []scenario {
+	return []scenario{
+		{"secret for a provisioned cluster", secretForCluster},
+		{"secret for a serverless workgroup", secretForWorkgroup},
+		{"managed grant to a role", managedGrant},
+		{"scoped grant for a workgroup", scopedGrant},
+		{"cross-account access: a role in account B, the caller grant in account A", crossAccount},
+		{"interface VPC endpoint for the Data API", vpcEndpoint},
+	}
+}
+
+func secretForCluster(ctx context.Context, r *runner) error {
+	x, err := r.newResource(ctx, "secret (cluster)", secret.ResourceType, secretFunction, awsemu.AccountA, "ClusterSecret",
+		secretState(secretsmanager.NewFromConfig(r.srv.Config(awsemu.AccountA))))
+	if err != nil {
+		return err
+	}
+	create := map[string]any{"ClusterIdentifier": clusterID, "Username": "myusername", "Database": "dev", "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
+	return x.lifecycle(ctx, plan{
+		create:  create,
+		inPlace: with(create, map[string]any{"Description": "Credentials of myusername on examplecluster", "Tags": []any{map[string]any{"Key": "team", "Value": "data"}}}),
+		replace: with(create, map[string]any{"Name": "redshift-data-api/examplecluster-v2"}),
+		invalid: with(create, map[string]any{"PasswordLength": "7"}),
+	})
+}
+
+func secretForWorkgroup(ctx context.Context, r *runner) error {
+	x, err := r.newResource(ctx, "secret (workgroup)", secret.ResourceType, secretFunction, awsemu.AccountA, "WorkgroupSecret",
+		secretState(secretsmanager.NewFromConfig(r.srv.Config(awsemu.AccountA))))
+	if err != nil {
+		return err
+	}
+	create := map[string]any{"WorkgroupName": workgroupName, "Username": "myusername", "Password": r.password, "TagValue": "serverless", "RecoveryWindowInDays": "0"}
+	return x.lifecycle(ctx, plan{
+		create:  create,
+		inPlace: with(create, map[string]any{"Database": "sales"}),
+		replace: with(create, map[string]any{"Name": "redshift-data-api/default-workgroup-v2"}),
+		invalid: with(create, map[string]any{"RecoveryWindowInDays": "3"}),
+	})
+}
+
+func managedGrant(ctx context.Context, r *runner) error {
+	x, err := r.newResource(ctx, "access (Managed)", access.AccessType, accessFunction, awsemu.AccountA, "ManagedAccess",
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), analystRole, loaderRole))
+	if err != nil {
+		return err
+	}
+	return x.lifecycle(ctx, plan{
+		create:  map[string]any{"PolicyMode": "Managed", "Roles": []any{analystRole}},
+		inPlace: map[string]any{"PolicyMode": "Managed", "Roles": []any{analystRole, loaderRole}},
+		replace: map[string]any{"PolicyMode": "Scoped", "Roles": []any{analystRole}, "Clusters": []any{clusterID}},
+		invalid: map[string]any{"PolicyMode": "Managed", "Roles": []any{analystRole}, "Clusters": []any{clusterID}},
+	})
+}
+
+func scopedGrant(ctx context.Context, r *runner) error {
+	x, err := r.newResource(ctx, "access (Scoped, workgroup)", access.AccessType, accessFunction, awsemu.AccountA, "ScopedAccess",
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), analystRole))
+	if err != nil {
+		return err
+	}
+	create := map[string]any{"Roles": []any{analystRole}, "Users": []any{analystUser}, "Workgroups": []any{workgroupName}, "TagWorkgroups": "true"}
+	return x.lifecycle(ctx, plan{
+		create:  create,
+		inPlace: with(create, map[string]any{"Databases": []any{"dev"}}),
+		replace: with(create, map[string]any{"Databases": []any{"dev"}, "PolicyName": "data-api-analyst-workgroup"}),
+		invalid: with(create, map[string]any{"PolicyMode": "Sometimes"}),
+	})
+}
+
+// crossAccount follows the seed's cross-account procedure: account B,
+// which owns the cluster, creates a role that trusts account A's role; a
+// grant in account A lets that role assume it; the role then does. The
+// dependent grant is updated after the role's replacement and before the
+// old role's cleanup, and deleted first, as CloudFormation orders them.
+func crossAccount(ctx context.Context, r *runner) error {
+	role, err := r.newResource(ctx, "cross-account role (account B)", access.CrossAccountRoleType, accessFunction, awsemu.AccountB, "DataApiRole",
+		roleState(iam.NewFromConfig(r.srv.Config(awsemu.AccountB))))
+	if err != nil {
+		return err
+	}
+	caller, err := r.newResource(ctx, "caller grant (account A)", access.AccessType, accessFunction, awsemu.AccountA, "CallerSide",
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), callerRole))
+	if err != nil {
+		return err
+	}
+	check := newAssumeCheck(r)
+
+	roleProps := map[string]any{"TrustedPrincipalArns": []any{r.world.callerRoleArn}, "RoleName": "someRoleB", "PolicyMode": "Managed"}
+	if err := role.create(ctx, roleProps); err != nil {
+		return err
+	}
+	callerProps := func(roleArn string) map[string]any {
+		return map[string]any{"Roles": []any{callerRole}, "AssumeRoleArns": []any{roleArn}}
+	}
+	if err := caller.create(ctx, callerProps(role.id)); err != nil {
+		return err
+	}
+	if err := check.run(ctx, role.id, true); err != nil {
+		return err
+	}
+	if err := role.updateInPlace(ctx, with(roleProps, map[string]any{"Description": "Data API access for account " + awsemu.AccountA})); err != nil {
+		return err
+	}
+	oldRole, oldRoleProps, err := role.replace(ctx, with(roleProps, map[string]any{"RoleName": "someRoleB-v2"}))
+	if err != nil {
+		return err
+	}
+	if err := caller.updateInPlace(ctx, callerProps(role.id)); err != nil {
+		return err
+	}
+	if err := role.cleanup(ctx, oldRole, oldRoleProps); err != nil {
+		return err
+	}
+	if err := check.run(ctx, role.id, true); err != nil {
+		return err
+	}
+	oldCaller, oldCallerProps, err := caller.replace(ctx, with(caller.props, map[string]any{"PolicyName": "cross-account-caller"}))
+	if err != nil {
+		return err
+	}
+	if err := caller.cleanup(ctx, oldCaller, oldCallerProps); err != nil {
+		return err
+	}
+	if err := caller.failAndRollback(ctx, with(caller.props, map[string]any{"PolicyMode": "Sometimes"})); err != nil {
+		return err
+	}
+	if err := role.failAndRollback(ctx, with(role.props, map[string]any{"TrustedPrincipalArns": []any{callerRole}})); err != nil {
+		return err
+	}
+	if err := caller.delete(ctx); err != nil {
+		return err
+	}
+	if err := check.run(ctx, role.id, false); err != nil {
+		return err
+	}
+	return role.delete(ctx)
+}
+
+func vpcEndpoint(ctx context.Context, r *runner) error {
+	x, err := r.newResource(ctx, "endpoint", endpoint.ResourceType, endpointFunction, awsemu.AccountA, "DataApiEndpoint",
+		endpointState(ec2.NewFromConfig(r.srv.Config(awsemu.AccountA))))
+	if err != nil {
+		return err
+	}
+	w := r.world
+	create := map[string]any{"VpcId": w.vpc, "SubnetIds": []any{w.subnetA}, "SecurityGroupIds": []any{w.securityGroup}, "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
+	return x.lifecycle(ctx, plan{
+		create:  create,
+		inPlace: with(create, map[string]any{"SubnetIds": []any{w.subnetA, w.subnetB}}),
+		// The other VPC's default security group.
+		replace: map[string]any{"VpcId": w.otherVPC, "SubnetIds": []any{w.otherSubnet}},
+		invalid: map[string]any{"VpcId": w.otherVPC, "SubnetIds": []any{w.otherSubnet}, "PrivateDnsEnabled": "maybe"},
+	})
+}
+
+// with returns a copy of base with changes applied.
+func with(base, changes map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(changes))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range changes {
+		out[k] = v
+	}
+	return out
+}
+
+// secretPropertyNames are the properties whose values the report redacts,
+// as the resources declare them.
+func secretPropertyNames() []string {
+	var names []string
+	for _, r := range []any{secret.New(nil), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, "")} {
+		if s, ok := r.(customresource.SecretProperties); ok {
+			names = append(names, s.SecretProperties()...)
+		}
+	}
+	return names
+}

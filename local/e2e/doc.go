@@ -1,0 +1,13 @@
+// Package e2e tests the product end to end: the functions are built as
+// Lambda would run them (bootstrap binaries, -tags lambda.norpc), run under
+// the AWS Lambda Runtime Interface Emulator (package local/rie) with only
+// the standard SDK environment, and driven through CloudFormation's
+// requests (package local/lifecycle) against the local AWS emulator
+// (package local/awsemu).
+//
+// The package holds only tests. They build the three functions into a
+// temporary directory and aws-lambda-rie once into the user's cache
+// directory (or use the binary named by AWS_LAMBDA_RIE), and skip where
+// the Go tool is missing or the system is not Linux, the only one the
+// runtime interface emulator runs on.
+package e2e

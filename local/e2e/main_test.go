@@ -1,0 +1,147 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
+	"github.com/redshift-data-access/redshift-data-access/local/rie"
+)
+
+// rieEnv names a prebuilt aws-lambda-rie to use instead of building one.
+const rieEnv = "AWS_LAMBDA_RIE"
+
+// buildTimeout bounds building the functions and the emulator.
+const buildTimeout = 10 * time.Minute
+
+// functionNames are the product's functions, as under functions/.
+var functionNames = []string{"secret", "access", "endpoint"}
+
+// binaries are what TestMain built for every test: the bootstraps in
+// dir/<name>/bootstrap and aws-lambda-rie. skip, when set, is why the
+// tests cannot run here.
+var binaries struct {
+	dir, rie string
+	skip     string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "e2e-functions-")
+	if err != nil {
+		binaries.err = err
+	} else {
+		binaries.dir = dir
+		buildBinaries()
+	}
+	code := m.Run()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+func buildBinaries() {
+	if runtime.GOOS != "linux" {
+		binaries.skip = "the Lambda runtime interface emulator runs only on Linux, not " + runtime.GOOS
+		return
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		binaries.skip = "the go tool is not on PATH: " + err.Error()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	for _, name := range functionNames {
+		if err := buildFunction(ctx, name, binaries.dir); err != nil {
+			binaries.err = err
+			return
+		}
+	}
+	binaries.rie, binaries.err = rieBinary(ctx)
+}
+
+// buildFunction builds functions/<name> for the host with the flags of
+// the Lambda build.
+func buildFunction(ctx context.Context, name, dir string) error {
+	out := filepath.Join(dir, name, "bootstrap")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-buildvcs=false", "-ldflags", "-s -w", "-tags", "lambda.norpc", "-o", out, "./functions/"+name)
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building function %s: %w\n%s", name, err, b)
+	}
+	return nil
+}
+
+// rieBinary returns aws-lambda-rie: the one AWS_LAMBDA_RIE names, or one
+// built once per pinned version into the user's cache directory.
+func rieBinary(ctx context.Context) (string, error) {
+	if p := os.Getenv(rieEnv); p != "" {
+		return p, nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "redshift-data-access", "rie", rie.Version)
+	p := filepath.Join(dir, "aws-lambda-rie")
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("looking for %s: %w", p, err)
+	}
+	return rie.Build(ctx, dir)
+}
+
+// requireBinaries skips the test where the functions cannot run, and
+// fails it when building them failed.
+func requireBinaries(t *testing.T) {
+	t.Helper()
+	if binaries.skip != "" {
+		t.Skip(binaries.skip)
+	}
+	if binaries.err != nil {
+		t.Fatalf("building the binaries: %v", binaries.err)
+	}
+}
+
+// startFunction runs the built function name under the runtime interface
+// emulator, with the credentials of account on srv and nothing else in
+// its environment, until the test ends.
+func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifecycle.Invoke {
+	t.Helper()
+	key := awsemu.AccessKeyA
+	if account == awsemu.AccountB {
+		key = awsemu.AccessKeyB
+	}
+	f, err := rie.Start(t.Context(), rie.Options{
+		RIEPath:       binaries.rie,
+		BootstrapPath: filepath.Join(binaries.dir, name, "bootstrap"),
+		Env: map[string]string{
+			"AWS_ENDPOINT_URL":                      srv.URL,
+			"AWS_ACCESS_KEY_ID":                     key,
+			"AWS_SECRET_ACCESS_KEY":                 awsemu.SecretKey,
+			"AWS_REGION":                            srv.Region(),
+			customresource.EnvAllowLocalResponseURL: "true",
+		},
+	})
+	if err != nil {
+		t.Fatalf("starting function %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if err := f.Close(); err != nil {
+			t.Errorf("stopping function %s: %v", name, err)
+		}
+	})
+	return f.InvokeEvent
+}
