@@ -66,16 +66,19 @@ func ec2ModifyVpcEndpoint(c *Call) (any, error) {
 			return nil, err
 		}
 	}
-	ipType := ep.ipAddressType
+	ipType, dnsType := ep.ipAddressType, ep.dnsRecordIPType
 	if q.Has("IpAddressType") {
 		ipType = q.Get("IpAddressType")
-		if err := ec2CheckIPAddressType(ipType); err != nil {
-			return nil, err
-		}
+	}
+	if q.Has("DnsOptions.DnsRecordIpType") {
+		dnsType = q.Get("DnsOptions.DnsRecordIpType")
+	}
+	if err := ec2CheckIPTypes(ipType, dnsType); err != nil {
+		return nil, err
 	}
 
 	networkChanged := !slices.Equal(subnets, ep.subnets) || !slices.Equal(groups, ep.groups) ||
-		privateDNS != ep.privateDNS || ipType != ep.ipAddressType
+		privateDNS != ep.privateDNS || ipType != ep.ipAddressType || dnsType != ep.dnsRecordIPType
 	for _, s := range subnets {
 		if ep.enis[s] == "" {
 			ep.enis[s] = ec2ID("eni")
@@ -86,7 +89,8 @@ func ec2ModifyVpcEndpoint(c *Call) (any, error) {
 			delete(ep.enis, s)
 		}
 	}
-	ep.subnets, ep.groups, ep.privateDNS, ep.policy, ep.ipAddressType = subnets, groups, privateDNS, policy, ipType
+	ep.subnets, ep.groups, ep.privateDNS, ep.policy = subnets, groups, privateDNS, policy
+	ep.ipAddressType, ep.dnsRecordIPType = ipType, dnsType
 	if networkChanged && !ep.held && !now.Before(ep.availableAt) {
 		ep.availableAt = now.Add(st.pendingFor)
 	}

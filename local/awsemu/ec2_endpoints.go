@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ const ec2RegionalVpceZone = "Z7HUB22UULQXV"
 type ec2Endpoint struct {
 	id, owner, vpcID, serviceName string
 	policy, ipAddressType         string
+	dnsRecordIPType               string
 	subnets, groups               []string
 	enis                          map[string]string // subnet -> network interface
 	privateDNS                    bool
@@ -90,7 +92,7 @@ func (st *ec2State) endpointShape(ep *ec2Endpoint, region string, now time.Time)
 	out := ec2VPCEndpointShape{
 		VpcEndpointID: ep.id, VpcEndpointType: "Interface", VpcID: ep.vpcID, ServiceName: ep.serviceName,
 		State: state, PolicyDocument: ep.policy, SubnetIDs: ep.subnets, IPAddressType: ep.ipAddressType,
-		DNSRecordIPType: ep.ipAddressType, PrivateDNSEnabled: ep.privateDNS,
+		DNSRecordIPType: ep.dnsRecordIPType, PrivateDNSEnabled: ep.privateDNS,
 		CreationTimestamp: ec2Time(ep.created), Tags: ec2Tags(ep.tags), OwnerID: ep.owner,
 	}
 	for _, g := range ep.groups {
@@ -187,12 +189,26 @@ func ec2CheckPolicy(doc string) error {
 	return nil
 }
 
-func ec2CheckIPAddressType(t string) error {
-	switch t {
-	case "ipv4", "dualstack", "ipv6":
-		return nil
+// ec2DNSRecordIPTypes are the DNS record IP types each IP address type
+// allows, as the EC2 API reference lists them: A records need IPv4
+// addresses on the endpoint, AAAA records IPv6 ones.
+var ec2DNSRecordIPTypes = map[string][]string{
+	"ipv4":      {"ipv4"},
+	"ipv6":      {"ipv6"},
+	"dualstack": {"dualstack", "ipv4", "ipv6", "service-defined"},
+}
+
+// ec2CheckIPTypes checks an IP address type and that dnsType is one of the
+// DNS record IP types it allows.
+func ec2CheckIPTypes(ipType, dnsType string) error {
+	allowed, ok := ec2DNSRecordIPTypes[ipType]
+	if !ok {
+		return Errorf("InvalidParameterValue", "Value (%s) for parameter IpAddressType is invalid. Valid values: ipv4, dualstack, ipv6", ipType)
 	}
-	return Errorf("InvalidParameterValue", "Value (%s) for parameter IpAddressType is invalid. Valid values: ipv4, dualstack, ipv6", t)
+	if !slices.Contains(allowed, dnsType) {
+		return Errorf("InvalidParameter", "DnsRecordIpType %s is not supported for IpAddressType %s; supported: %s", dnsType, ipType, strings.Join(allowed, ", "))
+	}
+	return nil
 }
 
 // ec2EndpointParams is the canonical form of a CreateVpcEndpoint request
@@ -232,7 +248,12 @@ func ec2CreateVpcEndpoint(c *Call) (any, error) {
 	if ipType == "" {
 		ipType = "ipv4"
 	}
-	if err := ec2CheckIPAddressType(ipType); err != nil {
+	// Without DnsOptions, the DNS records follow the IP address type.
+	dnsType := q.Get("DnsOptions.DnsRecordIpType")
+	if dnsType == "" {
+		dnsType = ipType
+	}
+	if err := ec2CheckIPTypes(ipType, dnsType); err != nil {
 		return nil, err
 	}
 	policy := q.Get("PolicyDocument")
@@ -281,7 +302,7 @@ func ec2CreateVpcEndpoint(c *Call) (any, error) {
 	}
 	ep := &ec2Endpoint{
 		id: ec2ID("vpce"), owner: c.Account(), vpcID: vpcID, serviceName: serviceName,
-		policy: policy, ipAddressType: ipType, subnets: subnets, groups: groups,
+		policy: policy, ipAddressType: ipType, dnsRecordIPType: dnsType, subnets: subnets, groups: groups,
 		enis: map[string]string{}, privateDNS: privateDNS, tags: tags,
 		created: now, availableAt: now.Add(st.pendingFor),
 	}

@@ -357,3 +357,64 @@ func TestEC2EndpointTags(t *testing.T) {
 		t.Errorf("CreateTags on an unknown endpoint: code %q, want InvalidVpcEndpointId.NotFound", got)
 	}
 }
+
+// TestEC2VpcEndpointIPTypes checks the pairs of IP address type and DNS
+// record IP type that EC2 allows, on create and on modify.
+func TestEC2VpcEndpointIPTypes(t *testing.T) {
+	f := newEC2Fixture(t)
+	ctx := context.Background()
+	dns := func(t ec2types.DnsRecordIpType) *ec2types.DnsOptionsSpecification {
+		return &ec2types.DnsOptionsSpecification{DnsRecordIpType: t}
+	}
+	create := map[string]struct {
+		ipType ec2types.IpAddressType
+		dns    *ec2types.DnsOptionsSpecification
+		code   string
+	}{
+		"default":                 {"", nil, ""},
+		"dualstack, records ipv4": {ec2types.IpAddressTypeDualstack, dns(ec2types.DnsRecordIpTypeIpv4), ""},
+		"ipv4, records dualstack": {ec2types.IpAddressTypeIpv4, dns(ec2types.DnsRecordIpTypeDualstack), "InvalidParameter"},
+		"ipv6, records ipv4":      {ec2types.IpAddressTypeIpv6, dns(ec2types.DnsRecordIpTypeIpv4), "InvalidParameter"},
+	}
+	for name, tc := range create {
+		t.Run("create "+name, func(t *testing.T) {
+			in := f.endpointInput(f.subnetA)
+			in.PrivateDnsEnabled = aws.Bool(false)
+			in.IpAddressType, in.DnsOptions = tc.ipType, tc.dns
+			_, err := f.client.CreateVpcEndpoint(ctx, in)
+			if got := ec2ErrorCode(err); got != tc.code {
+				t.Errorf("error code = %q (%v), want %q", got, err, tc.code)
+			}
+		})
+	}
+
+	id := f.createEndpoint(t, f.endpointInput(f.subnetB)).VpcEndpointId
+	if got := f.describeEndpoint(t, *id).DnsOptions; got == nil || got.DnsRecordIpType != ec2types.DnsRecordIpTypeIpv4 {
+		t.Fatalf("DNS options of a default endpoint = %+v, want records of type ipv4", got)
+	}
+	modify := []struct {
+		name    string
+		in      *ec2.ModifyVpcEndpointInput
+		code    string
+		wantIP  ec2types.IpAddressType
+		wantDNS ec2types.DnsRecordIpType
+	}{
+		{"ipv6 keeping ipv4 records", &ec2.ModifyVpcEndpointInput{IpAddressType: ec2types.IpAddressTypeIpv6}, "InvalidParameter", "ipv4", "ipv4"},
+		{"ipv6 with ipv6 records", &ec2.ModifyVpcEndpointInput{IpAddressType: ec2types.IpAddressTypeIpv6, DnsOptions: dns(ec2types.DnsRecordIpTypeIpv6)}, "", "ipv6", "ipv6"},
+		{"dualstack keeping ipv6 records", &ec2.ModifyVpcEndpointInput{IpAddressType: ec2types.IpAddressTypeDualstack}, "", "dualstack", "ipv6"},
+		{"ipv4 keeping ipv6 records", &ec2.ModifyVpcEndpointInput{IpAddressType: ec2types.IpAddressTypeIpv4}, "InvalidParameter", "dualstack", "ipv6"},
+	}
+	// The steps build on each other, so they run in order.
+	for _, step := range modify {
+		step.in.VpcEndpointId = id
+		_, err := f.client.ModifyVpcEndpoint(ctx, step.in)
+		if got := ec2ErrorCode(err); got != step.code {
+			t.Errorf("%s: error code = %q (%v), want %q", step.name, got, err, step.code)
+		}
+		ep := f.describeEndpoint(t, *id)
+		got := []string{string(ep.IpAddressType), string(ep.DnsOptions.DnsRecordIpType)}
+		if diff := cmp.Diff([]string{string(step.wantIP), string(step.wantDNS)}, got); diff != "" {
+			t.Errorf("%s: IP address type and DNS record type (-want +got):\n%s", step.name, diff)
+		}
+	}
+}
