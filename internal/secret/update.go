@@ -81,7 +81,13 @@ func (r *Resource) apply(ctx context.Context, req customresource.Request, p Prop
 		return fmt.Errorf("updating secret %s: %w", arn, err)
 	}
 	if d.DeletedDate != nil {
-		return &ScheduledForDeletionError{Name: name}
+		// Someone scheduled the deletion outside the stack.
+		if !p.RestoreIfScheduledForDeletion {
+			return &ScheduledForDeletionError{Name: name}
+		}
+		if _, err := r.sm.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: aws.String(arn)}); err != nil {
+			return fmt.Errorf("restoring secret %s: %w", arn, err)
+		}
 	}
 	in := &secretsmanager.UpdateSecretInput{SecretId: aws.String(arn)}
 	if aws.ToString(d.Description) != p.Description {

@@ -302,14 +302,38 @@ func TestUpdateRejectsInvalidInputAndChangesNothing(t *testing.T) {
 }
 
 func TestUpdateOfSecretDeletedOutOfBand(t *testing.T) {
-	e := newEnv(t)
-	res := e.create(t, clusterProps())
-	if _, err := e.sm.DeleteSecret(context.Background(), &secretsmanager.DeleteSecretInput{SecretId: aws.String(res.PhysicalResourceID)}); err != nil {
-		t.Fatal(err)
+	tests := map[string]struct {
+		restore       string
+		wantScheduled bool
+	}{
+		"refused":               {restore: "false", wantScheduled: true},
+		"restored when allowed": {restore: "true"},
 	}
-	_, err := e.res.Update(context.Background(), request(customresource.ActionUpdate, "u1", res.PhysicalResourceID, clusterProps(), with(clusterProps(), map[string]any{"Database": "x"})))
-	var scheduled *ScheduledForDeletionError
-	if !errors.As(err, &scheduled) {
-		t.Errorf("err = %v, want *ScheduledForDeletionError", err)
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			props := with(clusterProps(), map[string]any{"RestoreIfScheduledForDeletion": tc.restore})
+			res := e.create(t, props)
+			if _, err := e.sm.DeleteSecret(context.Background(), &secretsmanager.DeleteSecretInput{SecretId: aws.String(res.PhysicalResourceID)}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.res.Update(context.Background(), request(customresource.ActionUpdate, "u1", res.PhysicalResourceID, props, with(props, map[string]any{"Database": "x"})))
+			var scheduled *ScheduledForDeletionError
+			if got := errors.As(err, &scheduled); got != tc.wantScheduled {
+				t.Fatalf("err = %v, want *ScheduledForDeletionError: %v", err, tc.wantScheduled)
+			}
+			if tc.wantScheduled {
+				return
+			}
+			if err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			if got := e.state(t, res.PhysicalResourceID); got != "live" {
+				t.Errorf("secret is %s, want live", got)
+			}
+			if got := e.value(t, res.PhysicalResourceID)["dbname"]; got != "x" {
+				t.Errorf("dbname = %v, want x", got)
+			}
+		})
 	}
 }
