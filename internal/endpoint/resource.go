@@ -69,6 +69,7 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 	}
 	if p.IPAddressType != "" {
 		in.IpAddressType = types.IpAddressType(p.IPAddressType)
+		in.DnsOptions = dnsOptions(p.IPAddressType)
 	}
 	out, err := r.ec2.CreateVpcEndpoint(ctx, in)
 	if err != nil {

@@ -401,3 +401,29 @@ func TestCreateToleratesNewEndpointNotYetDescribed(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateIPAddressTypeInPlace changes IpAddressType of an endpoint with
+// private DNS without replacing it: a replacement in the same VPC would
+// need the private DNS name the old endpoint holds until CloudFormation's
+// cleanup. The DNS records change with the addresses, since EC2 refuses
+// ipv6 addresses with A records and ipv4 addresses with AAAA records.
+func TestUpdateIPAddressTypeInPlace(t *testing.T) {
+	f := newFixture(t)
+	props := map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}}
+	id := f.create(t, props).PhysicalResourceID
+	for _, ipType := range []string{"ipv6", "dualstack", "ipv4"} {
+		old := props
+		props = map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}, "IpAddressType": ipType}
+		req := request(customresource.ActionUpdate, "req-"+ipType, id, props)
+		req.OldProperties = old
+		res, err := f.res.Update(context.Background(), req)
+		if err != nil {
+			t.Fatalf("Update to %s: %v", ipType, err)
+		}
+		ep := f.describe(t, id)
+		got := []string{res.PhysicalResourceID, string(ep.IpAddressType), string(ep.DnsOptions.DnsRecordIpType)}
+		if diff := cmp.Diff([]string{id, ipType, ipType}, got); diff != "" {
+			t.Errorf("Update to %s: physical ID, IP address type, DNS record type (-want +got):\n%s", ipType, diff)
+		}
+	}
+}

@@ -48,12 +48,20 @@ func modification(current types.VpcEndpoint, p Properties, groups []string) *ec2
 	}
 	if p.IPAddressType != "" && p.IPAddressType != string(current.IpAddressType) {
 		in.IpAddressType = types.IpAddressType(p.IPAddressType)
+		in.DnsOptions = dnsOptions(p.IPAddressType)
 		changed = true
 	}
 	if !changed {
 		return nil
 	}
 	return in
+}
+
+// dnsOptions asks for DNS records of the endpoint's IP address type:
+// EC2 refuses A records on an ipv6 endpoint and AAAA records on an ipv4
+// one, so records and addresses change together.
+func dnsOptions(ipAddressType string) *types.DnsOptionsSpecification {
+	return &types.DnsOptionsSpecification{DnsRecordIpType: types.DnsRecordIpType(ipAddressType)}
 }
 
 // samePolicy compares two policy documents by meaning; documents that do
