@@ -324,3 +324,35 @@ func TestScopedWorkgroupsResolveAndTag(t *testing.T) {
 		t.Errorf("missing workgroup: error %v, want invalid input", err)
 	}
 }
+
+// A redelivered Create whose read of the existing entity fails returns
+// that failure, not a claim that someone else owns the name.
+func TestRedeliveredCreateReportsAFailedReadAsItIs(t *testing.T) {
+	tests := map[string]struct {
+		resourceType string
+		props        map[string]any
+		read         string
+	}{
+		"scoped policy":      {resourceType: AccessType, props: map[string]any{"Roles": "analyst", "Clusters": "analytics"}, read: "GetPolicy"},
+		"cross-account role": {resourceType: CrossAccountRoleType, props: map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed"}, read: "GetRole"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "analyst", "/")
+			var r customresource.Resource = NewAccess(e.clients)
+			if tc.resourceType == CrossAccountRoleType {
+				r = NewCrossAccountRole(e.clients)
+			}
+			req := request(customresource.ActionCreate, "Redelivered", "", tc.props, nil)
+			if _, err := r.Create(t.Context(), req); err != nil {
+				t.Fatal(err)
+			}
+			e.srv.InjectFault(denied(tc.read))
+			_, err := r.Create(t.Context(), req)
+			if errorCodeOf(err) != "AccessDenied" || errors.Is(err, ErrNotOwned) {
+				t.Errorf("redelivered Create error = %v, want the injected AccessDenied", err)
+			}
+		})
+	}
+}

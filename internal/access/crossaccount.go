@@ -115,8 +115,16 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 	if isEntityAlreadyExists(err) {
 		// A redelivered Create finds the role its first delivery made.
 		got, gerr := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-		if gerr != nil || !ownedBy(got.Role.Tags, req) {
+		if gerr != nil {
+			return customresource.Result{}, fmt.Errorf("getting role %s, whose name is taken: %w", name, gerr)
+		}
+		if !ownedBy(got.Role.Tags, req) {
 			return customresource.Result{}, fmt.Errorf("creating role %s: a role of that name %w; choose another RoleName", name, ErrNotOwned)
+		}
+		if path := deref(got.Role.Path); path != pl.props.RolePath {
+			// Adopting it would answer an ARN at a path the properties
+			// do not ask for.
+			return customresource.Result{}, fmt.Errorf("creating role %s at path %s: this resource's role of that name is at path %s; choose another RoleName", name, pl.props.RolePath, path)
 		}
 		arn, err = deref(got.Role.Arn), nil
 	}

@@ -76,9 +76,14 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 	if !isEntityAlreadyExists(err) {
 		return "", false, fmt.Errorf("creating policy %s: %w", arn, err)
 	}
-	got, gerr := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
-	if gerr != nil || !ownedBy(got.Policy.Tags, req) {
+	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	switch {
+	case isNoSuchEntity(err) || (err == nil && !ownedBy(got.Policy.Tags, req)):
+		// Not found means the name is taken at another path: IAM policy
+		// names are unique in an account whatever the path.
 		return "", false, fmt.Errorf("creating policy %s: a policy named %s %w; choose another PolicyName", arn, name, ErrNotOwned)
+	case err != nil:
+		return "", false, fmt.Errorf("getting policy %s, whose name is taken: %w", arn, err)
 	}
 	if _, err := r.ensureDocument(ctx, arn, doc); err != nil {
 		return "", false, err
