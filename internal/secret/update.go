@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -141,48 +140,6 @@ func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p
 		return fmt.Errorf("writing a new value to secret %s: %w", arn, err)
 	}
 	return nil
-}
-
-// generatedPassword returns the password of a secret whose template gives
-// none: current, unless renew is set or current breaks Redshift's rules.
-// Then it is the password of the AWSPREVIOUS version when the resource
-// generated that one with p's length, and a new one otherwise. Taking the
-// previous one back is what makes a rollback converge: when an update
-// from a generated password to a given one (or to another length) is
-// rolled back, the secret holds the generated password again, not a new
-// one that the database does not know.
-func (r *Resource) generatedPassword(ctx context.Context, p Properties, d *secretsmanager.DescribeSecretOutput, current string, renew bool) (string, error) {
-	if !renew && checkRedshiftPassword(current) == "" {
-		return current, nil
-	}
-	previous, err := r.previousGenerated(ctx, d)
-	if err != nil {
-		return "", err
-	}
-	if len(previous) == p.PasswordLength && checkRedshiftPassword(previous) == "" {
-		return previous, nil
-	}
-	return r.generatePassword(ctx, p.PasswordLength)
-}
-
-// previousGenerated returns the password of the secret's AWSPREVIOUS
-// version when its version ID says the resource generated it, and ""
-// when there is no such version.
-func (r *Resource) previousGenerated(ctx context.Context, d *secretsmanager.DescribeSecretOutput) (string, error) {
-	for id, stages := range d.VersionIdsToStages {
-		if !slices.Contains(stages, stagePrevious) || !strings.HasPrefix(id, generatedVersionPrefix) {
-			continue
-		}
-		out, err := r.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: d.ARN, VersionId: aws.String(id)})
-		if isNotFound(err) {
-			return "", nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("reading the previous version %s of secret %s: %w", id, aws.ToString(d.ARN), err)
-		}
-		return decodeStored(aws.ToString(out.SecretString)).password(), nil
-	}
-	return "", nil
 }
 
 // applyTags sets the tags whose values differ and removes those in removed

@@ -4,41 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
-	"unicode"
 )
-
-// redshiftExcluded are the printable ASCII characters a Redshift password
-// must not contain, space included.
-const redshiftExcluded = `'"\/@ `
-
-// passwordRules is the Allowed text of a Password error.
-const passwordRules = "8 to 64 printable ASCII characters with at least one uppercase letter, one lowercase letter and one digit, and none of ' \" \\ / @ or space"
-
-// checkRedshiftPassword returns what is wrong with password under
-// Redshift's rules, or "". The text never contains the password.
-func checkRedshiftPassword(password string) string {
-	if n := len(password); n < minPasswordLength || n > maxPasswordLength {
-		return fmt.Sprintf("is %d characters long", n)
-	}
-	var upper, lower, digit bool
-	for _, r := range password {
-		switch {
-		case r > unicode.MaxASCII || !unicode.IsPrint(r) || strings.ContainsRune(redshiftExcluded, r):
-			return "contains a character Redshift does not allow"
-		case unicode.IsUpper(r):
-			upper = true
-		case unicode.IsLower(r):
-			lower = true
-		case unicode.IsDigit(r):
-			digit = true
-		}
-	}
-	if !upper || !lower || !digit {
-		return "needs at least one uppercase letter, one lowercase letter and one digit"
-	}
-	return ""
-}
 
 // credentials is the secret value in the shape the Redshift console and
 // the Data API expect. Field order is the order of the JSON.
