@@ -52,6 +52,12 @@ func mainWithExit(ctx context.Context, args []string) int {
 		fmt.Fprintf(os.Stderr, "run: the Lambda runtime interface emulator runs only on Linux, not %s\n", runtime.GOOS)
 		return exitNotReady
 	}
+	for _, name := range []string{secretFunction, accessFunction, endpointFunction} {
+		if _, err := os.Stat(filepath.Join(*dir, name, "bootstrap")); err != nil {
+			fmt.Fprintf(os.Stderr, "run: %v; build the functions for this machine first (make build-host)\n", err)
+			return exitNotReady
+		}
+	}
 	if _, err := os.Stat(*riePath); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(os.Stderr, "run: %s is missing; building it\n", *riePath)
 		built, err := rie.Build(ctx, filepath.Dir(*riePath))

@@ -73,6 +73,9 @@ func (x *resource) send(ctx context.Context, name string, ev cfn.Event, want cfn
 		return cfn.Response{}, x.fail(name, fmt.Errorf("sending %s: %w", name, err))
 	}
 	x.rep.response(resp)
+	if err := checkResponse(ev, resp, x.driver.Responses()); err != nil {
+		return resp, x.fail(name, err)
+	}
 	if resp.Status != want {
 		return resp, x.fail(name, fmt.Errorf("%s answered %s, want %s: %w", name, resp.Status, want, errOutcome))
 	}
