@@ -47,3 +47,28 @@ func TestFailedRestoreSchedulesTheDeletionAgain(t *testing.T) {
 		t.Errorf("restored secret is %s after the failed Create, want scheduled", got)
 	}
 }
+
+// TestRollbackOfFailedPasswordChangeKeepsThePassword fails an update from
+// a generated password to a given one before its value is written; the
+// rollback then finds the generated password still current and keeps it.
+func TestRollbackOfFailedPasswordChangeKeepsThePassword(t *testing.T) {
+	e := newEnv(t)
+	old := workgroupProps()
+	res := e.create(t, old)
+	_, before := splitPassword(e.value(t, res.PhysicalResourceID))
+	given := with(old, map[string]any{"Password": canaryPassword})
+	// More failures than the SDK's three attempts.
+	remove := e.srv.InjectFault(awsemu.ServerError("secretsmanager", "PutSecretValue", 5))
+	if _, err := e.res.Update(context.Background(), request(customresource.ActionUpdate, "forward", res.PhysicalResourceID, old, given)); err == nil {
+		t.Fatal("the update succeeded although its value could not be written")
+	}
+	remove()
+	e.calls.reset()
+	e.update(t, "rollback", res.PhysicalResourceID, given, old)
+	if _, after := splitPassword(e.value(t, res.PhysicalResourceID)); after != before {
+		t.Error("the rollback changed the generated password that the failed update never replaced")
+	}
+	if calls := e.calls.mutations(); len(calls) != 0 {
+		t.Errorf("mutating calls of the rollback %v, want none", calls)
+	}
+}

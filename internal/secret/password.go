@@ -50,8 +50,11 @@ func checkRedshiftPassword(password string) string {
 // tell a generated password from a given one without comparing passwords.
 const generatedVersionPrefix = "generated-"
 
-// stagePrevious is the staging label of the version before the current one.
-const stagePrevious = "AWSPREVIOUS"
+// The staging labels of the current version and of the one before it.
+const (
+	stageCurrent  = "AWSCURRENT"
+	stagePrevious = "AWSPREVIOUS"
+)
 
 // versionID returns the ClientRequestToken, and so the version ID, of the
 // value that req writes for purpose. It comes from the request, so that a
@@ -84,15 +87,20 @@ func (r *Resource) generatePassword(ctx context.Context, length int) (string, er
 }
 
 // generatedPassword returns the password of a secret whose template gives
-// none: current, unless renew is set or current breaks Redshift's rules.
-// Then it is the password of the AWSPREVIOUS version when the resource
-// generated that one with p's length, and a new one otherwise. Taking the
-// previous one back is what makes a rollback converge: when an update
-// from a generated password to a given one (or to another length) is
-// rolled back, the secret holds the generated password again, not a new
-// one that the database does not know.
+// none. It is current when current follows Redshift's rules and either
+// renew is not set or the current version holds a password the resource
+// generated with p's length: the latter is what the properties cannot
+// tell, when an update that was to replace the generated password failed
+// before writing and is now rolled back. Otherwise it is the AWSPREVIOUS
+// version's password when the resource generated that one with p's
+// length, and a new one otherwise. Taking the previous one back is what
+// makes a rollback converge: when an update from a generated password to
+// a given one (or to another length) is rolled back, the secret holds the
+// generated password again, not a new one that the database does not
+// know.
 func (r *Resource) generatedPassword(ctx context.Context, p Properties, d *secretsmanager.DescribeSecretOutput, current string, renew bool) (string, error) {
-	if !renew && checkRedshiftPassword(current) == "" {
+	currentGenerated := strings.HasPrefix(versionWithStage(d, stageCurrent), generatedVersionPrefix) && len(current) == p.PasswordLength
+	if checkRedshiftPassword(current) == "" && (!renew || currentGenerated) {
 		return current, nil
 	}
 	previous, err := r.previousGenerated(ctx, d)
@@ -105,22 +113,31 @@ func (r *Resource) generatedPassword(ctx context.Context, p Properties, d *secre
 	return r.generatePassword(ctx, p.PasswordLength)
 }
 
+// versionWithStage returns the ID of the secret's version with the staging
+// label stage, or "".
+func versionWithStage(d *secretsmanager.DescribeSecretOutput, stage string) string {
+	for id, stages := range d.VersionIdsToStages {
+		if slices.Contains(stages, stage) {
+			return id
+		}
+	}
+	return ""
+}
+
 // previousGenerated returns the password of the secret's AWSPREVIOUS
 // version when its version ID says the resource generated it, and ""
 // when there is no such version.
 func (r *Resource) previousGenerated(ctx context.Context, d *secretsmanager.DescribeSecretOutput) (string, error) {
-	for id, stages := range d.VersionIdsToStages {
-		if !slices.Contains(stages, stagePrevious) || !strings.HasPrefix(id, generatedVersionPrefix) {
-			continue
-		}
-		out, err := r.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: d.ARN, VersionId: aws.String(id)})
-		if isNotFound(err) {
-			return "", nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("reading the previous version %s of secret %s: %w", id, aws.ToString(d.ARN), err)
-		}
-		return decodeStored(aws.ToString(out.SecretString)).password(), nil
+	id := versionWithStage(d, stagePrevious)
+	if !strings.HasPrefix(id, generatedVersionPrefix) {
+		return "", nil
 	}
-	return "", nil
+	out, err := r.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: d.ARN, VersionId: aws.String(id)})
+	if isNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the previous version %s of secret %s: %w", id, aws.ToString(d.ARN), err)
+	}
+	return decodeStored(aws.ToString(out.SecretString)).password(), nil
 }
