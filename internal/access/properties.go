@@ -20,9 +20,12 @@ const (
 const DefaultPath = "/redshift-data-api/"
 
 var (
-	clusterIDRE   = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,62}$`)
-	workgroupRE   = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
-	databaseRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,126}$`)
+	clusterIDRE = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,62}$`)
+	workgroupRE = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
+	databaseRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,126}$`)
+	// dbUserRE is GetClusterCredentials' rule for DbUser, the user the
+	// policy names: 1 to 64 characters, a letter first.
+	dbUserRE      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$`)
 	iamNameRE     = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	iamPathRE     = regexp.MustCompile(`^/([\x21-\x7E]+/)?$`)
 	externalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
@@ -100,8 +103,8 @@ func readScope(p *customresource.PropertyReader, workgroupsInManaged bool) scope
 			p.Fail("Databases", fmt.Sprintf("%q is not a database name", db), "names of letters, digits, _ and $, starting with a letter or _")
 		}
 	}
-	if s.DbUser != "" && !databaseRE.MatchString(s.DbUser) {
-		p.Fail("DbUser", fmt.Sprintf("%q is not a database user name", s.DbUser), "letters, digits, _ and $, starting with a letter or _")
+	if s.DbUser != "" && (!dbUserRE.MatchString(s.DbUser) || strings.EqualFold(s.DbUser, "public")) {
+		p.Fail("DbUser", fmt.Sprintf("%q is not a database user name GetClusterCredentials accepts", s.DbUser), "1 to 64 letters, digits and _+.@-, starting with a letter, not PUBLIC")
 	}
 	for _, a := range s.SecretArns {
 		if parsed, err := policy.ParseARN(a); err != nil || parsed.Service != "secretsmanager" || !strings.HasPrefix(parsed.Resource, "secret:") {

@@ -54,6 +54,9 @@ func TestReadAccessRejects(t *testing.T) {
 		"tag workgroups without any":   {props: map[string]any{"Roles": "r", "Clusters": "c1", "TagWorkgroups": true}, want: []string{"TagWorkgroups"}},
 		"managed workgroups untagged":  {props: map[string]any{"Roles": "r", "PolicyMode": "Managed", "Workgroups": "wg-one"}, want: []string{"Workgroups"}},
 		"path":                         {props: map[string]any{"Roles": "r", "Clusters": "c1", "PolicyPath": "no-slashes"}, want: []string{"PolicyPath"}},
+		"db user starting with _":      {props: map[string]any{"Roles": "r", "Clusters": "c1", "DbUser": "_svc"}, want: []string{"DbUser"}},
+		"db user with $":               {props: map[string]any{"Roles": "r", "Clusters": "c1", "DbUser": "svc$1"}, want: []string{"DbUser"}},
+		"db user PUBLIC":               {props: map[string]any{"Roles": "r", "Clusters": "c1", "DbUser": "public"}, want: []string{"DbUser"}},
 		"statement owner not boolean":  {props: map[string]any{"Roles": "r", "Clusters": "c1", "StatementOwnerOnly": "yes"}, want: []string{"StatementOwnerOnly"}},
 	}
 	for name, tc := range tests {
@@ -71,12 +74,12 @@ func TestReadAccessRejects(t *testing.T) {
 
 func TestReadAccessAcceptsStringAndTypedForms(t *testing.T) {
 	tests := map[string]map[string]any{
-		"CloudFormation strings": {"Roles": "a,b", "Clusters": "c1", "StatementOwnerOnly": "false", "TagWorkgroups": "false", "AuthMethods": "secretsmanager"},
-		"JSON-typed values":      {"Roles": []any{"a", "b"}, "Clusters": []any{"c1"}, "StatementOwnerOnly": false, "TagWorkgroups": false, "AuthMethods": []any{"SecretsManager"}},
+		"CloudFormation strings": {"Roles": "a,b", "Clusters": "c1", "StatementOwnerOnly": "false", "TagWorkgroups": "false", "AuthMethods": "secretsmanager", "DbUser": "etl.loader@corp-1"},
+		"JSON-typed values":      {"Roles": []any{"a", "b"}, "Clusters": []any{"c1"}, "StatementOwnerOnly": false, "TagWorkgroups": false, "AuthMethods": []any{"SecretsManager"}, "DbUser": "etl.loader@corp-1"},
 	}
 	want := accessProps{
 		Principals: []principal{{Kind: kindRole, Name: "a"}, {Kind: kindRole, Name: "b"}},
-		Scope:      scopeProps{Mode: ModeScoped, Clusters: []string{"c1"}, AuthMethods: []policy.AuthMethod{policy.AuthSecretsManager}},
+		Scope:      scopeProps{Mode: ModeScoped, Clusters: []string{"c1"}, AuthMethods: []policy.AuthMethod{policy.AuthSecretsManager}, DbUser: "etl.loader@corp-1"},
 		PolicyPath: DefaultPath,
 	}
 	for name, props := range tests {
