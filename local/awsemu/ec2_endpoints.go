@@ -16,6 +16,31 @@ var ec2EndpointServices = map[string]bool{
 	"secretsmanager": true, "sts": true, "ec2": true, "logs": true, "kms": true,
 }
 
+// ec2EndpointService returns the AWS service, such as redshift-data, that
+// serviceName names in region, or false when it names none the emulator
+// knows. In the China regions AWS services carry the prefix
+// cn.com.amazonaws, most of them, or com.amazonaws.
+func ec2EndpointService(serviceName, region string) (string, bool) {
+	prefixes := []string{"com.amazonaws." + region + "."}
+	if strings.HasPrefix(region, "cn-") {
+		prefixes = append(prefixes, "cn.com.amazonaws."+region+".")
+	}
+	for _, p := range prefixes {
+		if service, ok := strings.CutPrefix(serviceName, p); ok && ec2EndpointServices[service] {
+			return service, true
+		}
+	}
+	return "", false
+}
+
+// ec2DNSSuffix is the domain of AWS's DNS names in region's partition.
+func ec2DNSSuffix(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
+
 // ec2DefaultEndpointPolicy is the policy AWS reports for an endpoint
 // created without one: full access.
 const ec2DefaultEndpointPolicy = `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}`
@@ -111,19 +136,20 @@ func (st *ec2State) endpointShape(ep *ec2Endpoint, region string, now time.Time)
 	}
 	// DNS names: the regional one first, then one per subnet's zone, then
 	// the private (service's own) name, as AWS lists them.
-	service := strings.TrimPrefix(ep.serviceName, "com.amazonaws."+region+".")
+	service, _ := ec2EndpointService(ep.serviceName, region)
+	domain := ec2DNSSuffix(region)
 	base := ep.id + "-" + ep.dnsSuffix
-	out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "." + service + "." + region + ".vpce.amazonaws.com", ec2RegionalVpceZone})
+	out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "." + service + "." + region + ".vpce." + domain, ec2RegionalVpceZone})
 	for _, s := range ep.subnets {
 		out.NetworkInterfaceIDs = append(out.NetworkInterfaceIDs, ep.enis[s])
 		zone := ""
 		if sn := st.subnets[s]; sn != nil {
 			zone = sn.zone
 		}
-		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "-" + zone + "." + service + "." + region + ".vpce.amazonaws.com", ec2RegionalVpceZone})
+		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "-" + zone + "." + service + "." + region + ".vpce." + domain, ec2RegionalVpceZone})
 	}
 	if ep.privateDNS {
-		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{service + "." + region + ".amazonaws.com", "ZPRIVATE" + strings.ToUpper(ep.dnsSuffix)})
+		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{service + "." + region + "." + domain, "ZPRIVATE" + strings.ToUpper(ep.dnsSuffix)})
 	}
 	return out
 }
@@ -175,8 +201,8 @@ func (st *ec2State) checkPrivateDNS(vpc *ec2VPC, self *ec2Endpoint, serviceName,
 			continue
 		}
 		if s := st.endpointState(ep, now); s == "pending" || s == "available" {
-			service := strings.TrimPrefix(serviceName, "com.amazonaws."+region+".")
-			return Errorf("InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for %s.%s.amazonaws.com in the VPC %s", service, region, vpc.id)
+			service, _ := ec2EndpointService(serviceName, region)
+			return Errorf("InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for %s.%s.%s in the VPC %s", service, region, ec2DNSSuffix(region), vpc.id)
 		}
 	}
 	return nil
@@ -234,8 +260,7 @@ func ec2CreateVpcEndpoint(c *Call) (any, error) {
 	if vpcID == "" || serviceName == "" {
 		return nil, Errorf("MissingParameter", "The request must contain the parameters VpcId and ServiceName")
 	}
-	prefix := "com.amazonaws." + c.Region + "."
-	if !strings.HasPrefix(serviceName, prefix) || !ec2EndpointServices[strings.TrimPrefix(serviceName, prefix)] {
+	if _, ok := ec2EndpointService(serviceName, c.Region); !ok {
 		return nil, Errorf("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", serviceName)
 	}
 	if t := q.Get("VpcEndpointType"); t != "Interface" {

@@ -418,3 +418,49 @@ func TestEC2VpcEndpointIPTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestEC2VpcEndpointChinaRegion checks the aws-cn partition's names: the
+// cn.com.amazonaws service prefix and DNS names under amazonaws.com.cn.
+func TestEC2VpcEndpointChinaRegion(t *testing.T) {
+	srv := Start(WithRegion("cn-north-1"))
+	t.Cleanup(srv.Close)
+	client := ec2.NewFromConfig(srv.Config(AccountA))
+	ctx := context.Background()
+	vpc, err := client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		t.Fatalf("CreateVpc: %v", err)
+	}
+	if _, err := client.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: vpc.Vpc.VpcId, EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}); err != nil {
+		t.Fatalf("ModifyVpcAttribute: %v", err)
+	}
+	subnet, err := client.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.0.1.0/24"), AvailabilityZone: aws.String("cn-north-1a")})
+	if err != nil {
+		t.Fatalf("CreateSubnet: %v", err)
+	}
+	created, err := client.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{
+		VpcId: vpc.Vpc.VpcId, ServiceName: aws.String("cn.com.amazonaws.cn-north-1.redshift-data"), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
+		SubnetIds: []string{*subnet.Subnet.SubnetId}, PrivateDnsEnabled: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatalf("CreateVpcEndpoint: %v", err)
+	}
+	out, err := client.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{*created.VpcEndpoint.VpcEndpointId}})
+	if err != nil {
+		t.Fatalf("DescribeVpcEndpoints: %v", err)
+	}
+	var dns []string
+	for _, d := range out.VpcEndpoints[0].DnsEntries {
+		dns = append(dns, strings.SplitN(*d.DnsName, ".", 2)[1])
+	}
+	want := []string{"redshift-data.cn-north-1.vpce.amazonaws.com.cn", "redshift-data.cn-north-1.vpce.amazonaws.com.cn", "cn-north-1.amazonaws.com.cn"}
+	if diff := cmp.Diff(want, dns); diff != "" {
+		t.Errorf("DNS names after the first label (-want +got):\n%s", diff)
+	}
+	_, err = client.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{
+		VpcId: vpc.Vpc.VpcId, ServiceName: aws.String("com.amazonaws.us-east-1.redshift-data"), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
+		SubnetIds: []string{*subnet.Subnet.SubnetId}, PrivateDnsEnabled: aws.Bool(false),
+	})
+	if got := ec2ErrorCode(err); got != "InvalidServiceName" {
+		t.Errorf("service of another region: code %q, want InvalidServiceName", got)
+	}
+}
