@@ -427,3 +427,25 @@ func TestUpdateIPAddressTypeInPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateInChinaRegion creates the default endpoint in the aws-cn
+// partition, whose service name starts with cn.com.amazonaws.
+func TestCreateInChinaRegion(t *testing.T) {
+	srv := awsemu.Start(awsemu.WithRegion("cn-north-1"))
+	t.Cleanup(srv.Close)
+	client := ec2.NewFromConfig(srv.Config(awsemu.AccountA))
+	vpc := newVPC(t, client, "10.0.0.0/16", true)
+	subnet := newSubnet(t, client, vpc, "10.0.1.0/24", "cn-north-1a")
+	res := New(client, srv.Region())
+	res.timing = testTiming
+	got, err := res.Create(context.Background(), request(customresource.ActionCreate, "req-1", "", map[string]any{"VpcId": vpc, "SubnetIds": []any{subnet}}))
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if diff := cmp.Diff("cn.com.amazonaws.cn-north-1.redshift-data", got.Data["ServiceName"]); diff != "" {
+		t.Errorf("ServiceName (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got.Data["DnsNames"], "redshift-data.cn-north-1.amazonaws.com.cn") {
+		t.Errorf("DnsNames %q lack the private name redshift-data.cn-north-1.amazonaws.com.cn", got.Data["DnsNames"])
+	}
+}
