@@ -85,7 +85,7 @@ func readScope(p *customresource.PropertyReader, workgroupsInManaged bool) scope
 			if a.Service != "redshift" || !strings.HasPrefix(a.Resource, "cluster:") {
 				p.Fail("Clusters", fmt.Sprintf("%q is not a cluster ARN", c), "cluster identifiers or arn:<partition>:redshift:<region>:<account>:cluster:<id>")
 			}
-		} else if !clusterIDRE.MatchString(c) {
+		} else if len(c) > 63 || !clusterIDRE.MatchString(c) {
 			p.Fail("Clusters", fmt.Sprintf("%q is not a cluster identifier", c), "1 to 63 lower-case letters, digits and single hyphens, starting with a letter; or a cluster ARN")
 		}
 	}

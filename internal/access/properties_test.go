@@ -44,6 +44,7 @@ func TestReadAccessRejects(t *testing.T) {
 		"bad mode":                     {props: map[string]any{"Roles": "r", "PolicyMode": "Full"}, want: []string{"PolicyMode", "Clusters"}},
 		"user ARN in Roles":            {props: map[string]any{"Roles": "arn:aws:iam::111111111111:user/bob", "Clusters": "c1"}, want: []string{"Roles"}},
 		"cluster identifier":           {props: map[string]any{"Roles": "r", "Clusters": "Bad_Cluster"}, want: []string{"Clusters"}},
+		"cluster identifier too long":  {props: map[string]any{"Roles": "r", "Clusters": "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-a-b-c-d-e-f-g-h"}, want: []string{"Clusters"}},
 		"workgroup name":               {props: map[string]any{"Roles": "r", "Workgroups": "a"}, want: []string{"Workgroups"}},
 		"auth method unknown":          {props: map[string]any{"Roles": "r", "Clusters": "c1", "AuthMethods": "Password"}, want: []string{"AuthMethods"}},
 		"auth method without target":   {props: map[string]any{"Roles": "r", "Clusters": "c1", "AuthMethods": []any{"ServerlessTemporaryCredentials"}}, want: []string{"AuthMethods"}},
