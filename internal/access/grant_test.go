@@ -164,3 +164,27 @@ func TestManagedModeRefusesGroups(t *testing.T) {
 		t.Errorf("group got %v", got)
 	}
 }
+
+// In Managed mode the workgroups are only tagged: the managed policy lets
+// serverless temporary credentials through for tagged workgroups only.
+func TestManagedGrantTagsWorkgroups(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	wgArn := e.createWorkgroup(t, "analytics-wg")
+	r := NewAccess(e.clients)
+	props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Workgroups": []any{"analytics-wg"}, "TagWorkgroups": "true"}
+	res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.workgroupTagged(t, wgArn) {
+		t.Error("workgroup lacks the RedshiftDataFullAccess tag")
+	}
+	e.calls.reset()
+	if _, err := r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", res.PhysicalResourceID, props, props)); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.calls.mutating(); len(m) > 0 {
+		t.Errorf("no-op update of a tagged workgroup made mutating calls: %v", m)
+	}
+}
