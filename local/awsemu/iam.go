@@ -138,6 +138,30 @@ func iamCall(c *Call) (*iamState, *iamAccount, func()) {
 	return s, s.account(c.Account()), s.mu.Unlock
 }
 
+// iamOn serves the part of an IAM request that acts on one role, user,
+// group or policy: it checks the required parameter param, locks the IAM
+// state for the rest of the request, finds what param names with find and
+// runs serve on it. Handlers check their other parameters first, because
+// IAM reports invalid input before a missing entity.
+func iamOn[T any](c *Call, param string, find func(a *iamAccount, id string) (T, error), serve func(s *iamState, a *iamAccount, v T) (any, error)) (any, error) {
+	id, err := iamRequired(c.Query, param)
+	if err != nil {
+		return nil, err
+	}
+	s, a, unlock := iamCall(c)
+	defer unlock()
+	v, err := find(a, id)
+	if err != nil {
+		return nil, err
+	}
+	return serve(s, a, v)
+}
+
+// iamEntityFinder is the find function of iamOn for a role, user or group.
+func iamEntityFinder(kind iamEntityKind) func(a *iamAccount, name string) (*iamEntity, error) {
+	return func(a *iamAccount, name string) (*iamEntity, error) { return a.entity(kind, name) }
+}
+
 // newID returns a unique IAM ID with prefix, for example AROA for roles,
 // in AWS's form: the prefix and 17 upper-case letters and digits.
 func (s *iamState) newID(prefix string) string {
@@ -161,33 +185,75 @@ func iamRandomID(n int) string {
 	return string(b)
 }
 
+// iamFind looks name up in an account's roles, users or groups, which are
+// keyed by lower-case name because IAM names are case-insensitive.
+func iamFind[T any](m map[string]*T, kind iamEntityKind, name string) (*T, error) {
+	if v := m[strings.ToLower(name)]; v != nil {
+		return v, nil
+	}
+	return nil, NotFoundf("NoSuchEntity", "The %s with name %s cannot be found.", kind, name)
+}
+
+func (a *iamAccount) role(name string) (*iamRole, error)   { return iamFind(a.roles, kindRole, name) }
+func (a *iamAccount) user(name string) (*iamUser, error)   { return iamFind(a.users, kindUser, name) }
+func (a *iamAccount) group(name string) (*iamGroup, error) { return iamFind(a.groups, kindGroup, name) }
+
+// base is the part that roles, users and groups share.
+func (e *iamEntity) base() *iamEntity { return e }
+
+// entityOf turns the result of role, user or group into its shared part.
+func entityOf[T interface{ base() *iamEntity }](v T, err error) (*iamEntity, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v.base(), nil
+}
+
 // entity finds a role, user or group of the account by name.
 func (a *iamAccount) entity(kind iamEntityKind, name string) (*iamEntity, error) {
-	key := strings.ToLower(name)
 	switch kind {
 	case kindRole:
-		if r := a.roles[key]; r != nil {
-			return &r.iamEntity, nil
-		}
-		return nil, NotFoundf("NoSuchEntity", "The role with name %s cannot be found.", name)
+		return entityOf(a.role(name))
 	case kindUser:
-		if u := a.users[key]; u != nil {
-			return &u.iamEntity, nil
-		}
-		return nil, NotFoundf("NoSuchEntity", "The user with name %s cannot be found.", name)
+		return entityOf(a.user(name))
 	default:
-		if g := a.groups[key]; g != nil {
-			return &g.iamEntity, nil
-		}
-		return nil, NotFoundf("NoSuchEntity", "The group with name %s cannot be found.", name)
+		return entityOf(a.group(name))
 	}
 }
 
-func (a *iamAccount) role(name string) (*iamRole, error) {
-	if r := a.roles[strings.ToLower(name)]; r != nil {
-		return r, nil
+// iamIDPrefixes are the prefixes of the unique IDs of roles, users and
+// groups, as in AWS.
+var iamIDPrefixes = map[iamEntityKind]string{kindRole: "AROA", kindUser: "AIDA", kindGroup: "AGPA"}
+
+// iamNewEntityParams reads and checks the name and path of a role, user or
+// group to create; IAM allows names of up to maxName characters.
+func iamNewEntityParams(q QueryParams, kind iamEntityKind, maxName int) (name, path string, err error) {
+	name, err = iamRequired(q, iamEntityParam(kind))
+	if err != nil {
+		return "", "", err
 	}
-	return nil, NotFoundf("NoSuchEntity", "The role with name %s cannot be found.", name)
+	if err := iamValidateName(string(kind)+"Name", name, maxName); err != nil {
+		return "", "", err
+	}
+	path, err = iamPathParam(q, "Path")
+	if err != nil {
+		return "", "", err
+	}
+	return name, path, nil
+}
+
+// newEntity returns a new role, user or group of account a, after checking
+// that the account has none of that name. The caller holds s.mu and
+// stores the entity.
+func (s *iamState) newEntity(a *iamAccount, kind iamEntityKind, name, path string, tags []iamTag, now time.Time) (iamEntity, error) {
+	if _, err := a.entity(kind, name); err == nil {
+		return iamEntity{}, Conflictf("EntityAlreadyExists", "%s%s with name %s already exists.", strings.ToUpper(string(kind[:1])), kind[1:], name)
+	}
+	return iamEntity{
+		kind: kind, name: name, path: path, id: s.newID(iamIDPrefixes[kind]),
+		arn:     "arn:aws:iam::" + a.id + ":" + string(kind) + path + name,
+		created: now, tags: tags, inline: map[string]string{},
+	}, nil
 }
 
 // entities lists every role, user and group of the account.

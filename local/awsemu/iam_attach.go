@@ -22,58 +22,42 @@ func init() {
 // AttachGroupPolicy. Attaching a policy that is already attached changes
 // nothing and succeeds, as in IAM.
 func iamAttach(kind iamEntityKind) Handler {
-	return func(c *Call) (any, error) {
-		name, err := iamRequired(c.Query, iamEntityParam(kind))
-		if err != nil {
-			return nil, err
-		}
-		arn, err := iamRequired(c.Query, "PolicyArn")
-		if err != nil {
-			return nil, err
-		}
-		_, a, unlock := iamCall(c)
-		defer unlock()
-		ent, err := a.entity(kind, name)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := a.policy(arn); err != nil {
-			return nil, err
-		}
+	return iamOnAttachment(kind, func(ent *iamEntity, arn string) error {
 		if !slices.Contains(ent.attached, arn) {
 			ent.attached = append(ent.attached, arn)
 		}
-		return nil, nil
-	}
+		return nil
+	})
 }
 
 // iamDetach serves DetachRolePolicy, DetachUserPolicy and
 // DetachGroupPolicy.
 func iamDetach(kind iamEntityKind) Handler {
-	return func(c *Call) (any, error) {
-		name, err := iamRequired(c.Query, iamEntityParam(kind))
-		if err != nil {
-			return nil, err
+	return iamOnAttachment(kind, func(ent *iamEntity, arn string) error {
+		i := slices.Index(ent.attached, arn)
+		if i < 0 {
+			return NotFoundf("NoSuchEntity", "Policy %s was not found.", arn)
 		}
+		ent.attached = slices.Delete(ent.attached, i, i+1)
+		return nil
+	})
+}
+
+// iamOnAttachment serves a change to the attachment of the managed policy
+// PolicyArn to the role, user or group the request names, once both
+// exist.
+func iamOnAttachment(kind iamEntityKind, change func(ent *iamEntity, arn string) error) Handler {
+	return func(c *Call) (any, error) {
 		arn, err := iamRequired(c.Query, "PolicyArn")
 		if err != nil {
 			return nil, err
 		}
-		_, a, unlock := iamCall(c)
-		defer unlock()
-		ent, err := a.entity(kind, name)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := a.policy(arn); err != nil {
-			return nil, err
-		}
-		i := slices.Index(ent.attached, arn)
-		if i < 0 {
-			return nil, NotFoundf("NoSuchEntity", "Policy %s was not found.", arn)
-		}
-		ent.attached = slices.Delete(ent.attached, i, i+1)
-		return nil, nil
+		return iamOn(c, iamEntityParam(kind), iamEntityFinder(kind), func(_ *iamState, a *iamAccount, ent *iamEntity) (any, error) {
+			if _, err := a.policy(arn); err != nil {
+				return nil, err
+			}
+			return nil, change(ent, arn)
+		})
 	}
 }
 
@@ -91,32 +75,24 @@ type listAttachedResult struct {
 // ListAttachedUserPolicies and ListAttachedGroupPolicies.
 func iamListAttached(kind iamEntityKind) Handler {
 	return func(c *Call) (any, error) {
-		name, err := iamRequired(c.Query, iamEntityParam(kind))
-		if err != nil {
-			return nil, err
-		}
 		prefix := c.Query.Get("PathPrefix")
-		_, a, unlock := iamCall(c)
-		defer unlock()
-		ent, err := a.entity(kind, name)
-		if err != nil {
-			return nil, err
-		}
-		var views []attachedPolicyXML
-		for _, arn := range ent.attached {
-			// DeletePolicy refuses attached policies, so every ARN here
-			// resolves.
-			p, err := a.policy(arn)
-			if err != nil || !strings.HasPrefix(p.path, prefix) {
-				continue
+		return iamOn(c, iamEntityParam(kind), iamEntityFinder(kind), func(_ *iamState, a *iamAccount, ent *iamEntity) (any, error) {
+			var views []attachedPolicyXML
+			for _, arn := range ent.attached {
+				// DeletePolicy refuses attached policies, so every ARN
+				// here resolves.
+				p, err := a.policy(arn)
+				if err != nil || !strings.HasPrefix(p.path, prefix) {
+					continue
+				}
+				views = append(views, attachedPolicyXML{PolicyName: p.name, PolicyArn: arn})
 			}
-			views = append(views, attachedPolicyXML{PolicyName: p.name, PolicyArn: arn})
-		}
-		items, page, err := iamPaginate(c.Query, views)
-		if err != nil {
-			return nil, err
-		}
-		return listAttachedResult{AttachedPolicies: items, iamListPage: page}, nil
+			items, page, err := iamPaginate(c.Query, views)
+			if err != nil {
+				return nil, err
+			}
+			return listAttachedResult{AttachedPolicies: items, iamListPage: page}, nil
+		})
 	}
 }
 

@@ -11,9 +11,6 @@ func init() {
 	iamOperations["GetPolicy"] = iamGetPolicy
 	iamOperations["DeletePolicy"] = iamDeletePolicy
 	iamOperations["ListPolicies"] = iamListPolicies
-	iamOperations["TagPolicy"] = iamTagPolicy
-	iamOperations["UntagPolicy"] = iamUntagPolicy
-	iamOperations["ListPolicyTags"] = iamListPolicyTags
 }
 
 // iamPolicy is a managed policy: customer managed in one account, or an
@@ -194,38 +191,22 @@ func iamCreatePolicy(c *Call) (any, error) {
 }
 
 func iamGetPolicy(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.policy(arn)
-	if err != nil {
-		return nil, err
-	}
-	return policyResult{Policy: a.policyView(p, true)}, nil
+	return iamOn(c, "PolicyArn", (*iamAccount).policy, func(_ *iamState, a *iamAccount, p *iamPolicy) (any, error) {
+		return policyResult{Policy: a.policyView(p, true)}, nil
+	})
 }
 
 func iamDeletePolicy(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.ownPolicy(arn)
-	if err != nil {
-		return nil, err
-	}
-	if n, b := a.policyUsage(arn); n > 0 || b > 0 {
-		return nil, Conflictf("DeleteConflict", "Cannot delete a policy attached to entities.")
-	}
-	if len(p.versions) > 1 {
-		return nil, Conflictf("DeleteConflict", "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
-	}
-	delete(a.policies, strings.ToLower(p.name))
-	return nil, nil
+	return iamOn(c, "PolicyArn", (*iamAccount).ownPolicy, func(_ *iamState, a *iamAccount, p *iamPolicy) (any, error) {
+		if n, b := a.policyUsage(p.arn); n > 0 || b > 0 {
+			return nil, Conflictf("DeleteConflict", "Cannot delete a policy attached to entities.")
+		}
+		if len(p.versions) > 1 {
+			return nil, Conflictf("DeleteConflict", "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+		}
+		delete(a.policies, strings.ToLower(p.name))
+		return nil, nil
+	})
 }
 
 type listPoliciesResult struct {
@@ -274,60 +255,4 @@ func iamListPolicies(c *Call) (any, error) {
 		return nil, err
 	}
 	return listPoliciesResult{Policies: items, iamListPage: page}, nil
-}
-
-func iamTagPolicy(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	tags, err := iamTagsParam(c.Query)
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.ownPolicy(arn)
-	if err != nil {
-		return nil, err
-	}
-	merged, err := iamMergeTags(p.tags, tags)
-	if err != nil {
-		return nil, err
-	}
-	p.tags = merged
-	return nil, nil
-}
-
-func iamUntagPolicy(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.ownPolicy(arn)
-	if err != nil {
-		return nil, err
-	}
-	p.tags = iamRemoveTags(p.tags, c.Query.List("TagKeys"))
-	return nil, nil
-}
-
-func iamListPolicyTags(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.policy(arn)
-	if err != nil {
-		return nil, err
-	}
-	items, page, err := iamPaginate(c.Query, p.tags)
-	if err != nil {
-		return nil, err
-	}
-	return iamTagsResult{Tags: items, iamListPage: page}, nil
 }

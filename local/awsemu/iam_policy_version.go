@@ -39,54 +39,46 @@ type policyVersionResult struct {
 
 func iamCreatePolicyVersion(c *Call) (any, error) {
 	q := c.Query
-	arn, err := iamRequired(q, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
 	doc, err := iamIdentityDocumentParam(q, managedPolicySizeLimit, "PolicySize")
 	if err != nil {
 		return nil, err
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.ownPolicy(arn)
-	if err != nil {
-		return nil, err
-	}
-	if len(p.versions) >= maxPolicyVersions {
-		return nil, Conflictf("LimitExceeded", "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
-	}
-	now := c.Emulator.Now()
-	v := &iamPolicyVersion{id: "v" + strconv.Itoa(p.nextVersion), document: doc, created: now}
-	p.nextVersion++
-	p.versions = append(p.versions, v)
-	if q.Bool("SetAsDefault", false) {
-		p.defaultVersion = v.id
-		p.updated = now
-	}
-	return policyVersionResult{PolicyVersion: p.versionView(v, false)}, nil
+	return iamOn(c, "PolicyArn", (*iamAccount).ownPolicy, func(_ *iamState, _ *iamAccount, p *iamPolicy) (any, error) {
+		if len(p.versions) >= maxPolicyVersions {
+			return nil, Conflictf("LimitExceeded", "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+		}
+		now := c.Emulator.Now()
+		v := &iamPolicyVersion{id: "v" + strconv.Itoa(p.nextVersion), document: doc, created: now}
+		p.nextVersion++
+		p.versions = append(p.versions, v)
+		if q.Bool("SetAsDefault", false) {
+			p.defaultVersion = v.id
+			p.updated = now
+		}
+		return policyVersionResult{PolicyVersion: p.versionView(v, false)}, nil
+	})
 }
 
 func iamGetPolicyVersion(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
+	return iamOnPolicyVersion(c, (*iamAccount).policy, func(p *iamPolicy, v *iamPolicyVersion) (any, error) {
+		return policyVersionResult{PolicyVersion: p.versionView(v, true)}, nil
+	})
+}
+
+// iamOnPolicyVersion serves an operation on the version VersionId of the
+// managed policy PolicyArn, which find looks up.
+func iamOnPolicyVersion(c *Call, find func(a *iamAccount, arn string) (*iamPolicy, error), serve func(p *iamPolicy, v *iamPolicyVersion) (any, error)) (any, error) {
 	id, err := iamRequired(c.Query, "VersionId")
 	if err != nil {
 		return nil, err
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.policy(arn)
-	if err != nil {
-		return nil, err
-	}
-	v, err := p.version(id)
-	if err != nil {
-		return nil, err
-	}
-	return policyVersionResult{PolicyVersion: p.versionView(v, true)}, nil
+	return iamOn(c, "PolicyArn", find, func(_ *iamState, _ *iamAccount, p *iamPolicy) (any, error) {
+		v, err := p.version(id)
+		if err != nil {
+			return nil, err
+		}
+		return serve(p, v)
+	})
 }
 
 type listPolicyVersionsResult struct {
@@ -95,72 +87,34 @@ type listPolicyVersionsResult struct {
 }
 
 func iamListPolicyVersions(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.policy(arn)
-	if err != nil {
-		return nil, err
-	}
-	// IAM lists the newest version first.
-	var views []policyVersionXML
-	for i := len(p.versions) - 1; i >= 0; i-- {
-		views = append(views, p.versionView(p.versions[i], false))
-	}
-	items, page, err := iamPaginate(c.Query, views)
-	if err != nil {
-		return nil, err
-	}
-	return listPolicyVersionsResult{Versions: items, iamListPage: page}, nil
+	return iamOn(c, "PolicyArn", (*iamAccount).policy, func(_ *iamState, _ *iamAccount, p *iamPolicy) (any, error) {
+		// IAM lists the newest version first.
+		var views []policyVersionXML
+		for i := len(p.versions) - 1; i >= 0; i-- {
+			views = append(views, p.versionView(p.versions[i], false))
+		}
+		items, page, err := iamPaginate(c.Query, views)
+		if err != nil {
+			return nil, err
+		}
+		return listPolicyVersionsResult{Versions: items, iamListPage: page}, nil
+	})
 }
 
 func iamDeletePolicyVersion(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	id, err := iamRequired(c.Query, "VersionId")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.ownPolicy(arn)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.version(id); err != nil {
-		return nil, err
-	}
-	if id == p.defaultVersion {
-		return nil, Conflictf("DeleteConflict", "Cannot delete the default version of a policy.")
-	}
-	p.versions = slices.DeleteFunc(p.versions, func(v *iamPolicyVersion) bool { return v.id == id })
-	return nil, nil
+	return iamOnPolicyVersion(c, (*iamAccount).ownPolicy, func(p *iamPolicy, v *iamPolicyVersion) (any, error) {
+		if v.id == p.defaultVersion {
+			return nil, Conflictf("DeleteConflict", "Cannot delete the default version of a policy.")
+		}
+		p.versions = slices.DeleteFunc(p.versions, func(x *iamPolicyVersion) bool { return x == v })
+		return nil, nil
+	})
 }
 
 func iamSetDefaultPolicyVersion(c *Call) (any, error) {
-	arn, err := iamRequired(c.Query, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
-	id, err := iamRequired(c.Query, "VersionId")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	p, err := a.ownPolicy(arn)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.version(id); err != nil {
-		return nil, err
-	}
-	p.defaultVersion = id
-	p.updated = c.Emulator.Now()
-	return nil, nil
+	return iamOnPolicyVersion(c, (*iamAccount).ownPolicy, func(p *iamPolicy, v *iamPolicyVersion) (any, error) {
+		p.defaultVersion = v.id
+		p.updated = c.Emulator.Now()
+		return nil, nil
+	})
 }

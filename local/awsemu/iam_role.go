@@ -121,14 +121,7 @@ func (a *iamAccount) boundaryParam(q QueryParams) (string, error) {
 
 func iamCreateRole(c *Call) (any, error) {
 	q := c.Query
-	name, err := iamRequired(q, "RoleName")
-	if err != nil {
-		return nil, err
-	}
-	if err := iamValidateName("roleName", name, 64); err != nil {
-		return nil, err
-	}
-	path, err := iamPathParam(q, "Path")
+	name, path, err := iamNewEntityParams(q, kindRole, 64)
 	if err != nil {
 		return nil, err
 	}
@@ -154,41 +147,23 @@ func iamCreateRole(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.roles[strings.ToLower(name)] != nil {
-		return nil, Conflictf("EntityAlreadyExists", "Role with name %s already exists.", name)
+	ent, err := s.newEntity(a, kindRole, name, path, tags, c.Emulator.Now())
+	if err != nil {
+		return nil, err
 	}
-	r := &iamRole{
-		iamEntity: iamEntity{
-			kind: kindRole, name: name, path: path, id: s.newID("AROA"),
-			arn:     "arn:aws:iam::" + a.id + ":role" + path + name,
-			created: c.Emulator.Now(), tags: tags, inline: map[string]string{},
-		},
-		trust: trust, description: desc, maxSession: maxSession, boundary: boundary,
-	}
+	r := &iamRole{iamEntity: ent, trust: trust, description: desc, maxSession: maxSession, boundary: boundary}
 	a.roles[strings.ToLower(name)] = r
 	return roleResult{Role: r.view(true)}, nil
 }
 
 func iamGetRole(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "RoleName")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	return roleResult{Role: r.view(true)}, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		return roleResult{Role: r.view(true)}, nil
+	})
 }
 
 func iamUpdateRole(c *Call) (any, error) {
 	q := c.Query
-	name, err := iamRequired(q, "RoleName")
-	if err != nil {
-		return nil, err
-	}
 	desc, err := iamDescriptionParam(q)
 	if err != nil {
 		return nil, err
@@ -197,61 +172,41 @@ func iamUpdateRole(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	if q.Has("Description") {
-		r.description = desc
-	}
-	if q.Has("MaxSessionDuration") {
-		r.maxSession = maxSession
-	}
-	// UpdateRole, unlike most IAM writes, has an (empty) result element
-	// that the SDK expects.
-	return struct{}{}, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		if q.Has("Description") {
+			r.description = desc
+		}
+		if q.Has("MaxSessionDuration") {
+			r.maxSession = maxSession
+		}
+		// UpdateRole, unlike most IAM writes, has an (empty) result
+		// element that the SDK expects.
+		return struct{}{}, nil
+	})
 }
 
 func iamUpdateAssumeRolePolicy(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "RoleName")
-	if err != nil {
-		return nil, err
-	}
-	s, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	trust, err := s.trustDocumentParam(c, "PolicyDocument")
-	if err != nil {
-		return nil, err
-	}
-	r.trust = trust
-	return nil, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(s *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		trust, err := s.trustDocumentParam(c, "PolicyDocument")
+		if err != nil {
+			return nil, err
+		}
+		r.trust = trust
+		return nil, nil
+	})
 }
 
 func iamDeleteRole(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "RoleName")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	if len(r.attached) > 0 {
-		return nil, Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
-	}
-	if len(r.inline) > 0 {
-		return nil, Conflictf("DeleteConflict", "Cannot delete entity, must delete policies first.")
-	}
-	delete(a.roles, strings.ToLower(name))
-	return nil, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, a *iamAccount, r *iamRole) (any, error) {
+		if len(r.attached) > 0 {
+			return nil, Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+		}
+		if len(r.inline) > 0 {
+			return nil, Conflictf("DeleteConflict", "Cannot delete entity, must delete policies first.")
+		}
+		delete(a.roles, strings.ToLower(r.name))
+		return nil, nil
+	})
 }
 
 type listRolesResult struct {
@@ -281,10 +236,6 @@ func iamListRoles(c *Call) (any, error) {
 
 func iamPutRolePolicy(c *Call) (any, error) {
 	q := c.Query
-	name, err := iamRequired(q, "RoleName")
-	if err != nil {
-		return nil, err
-	}
 	policyName, err := iamRequired(q, "PolicyName")
 	if err != nil {
 		return nil, err
@@ -296,14 +247,10 @@ func iamPutRolePolicy(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	r.inline[policyName] = doc
-	return nil, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		r.inline[policyName] = doc
+		return nil, nil
+	})
 }
 
 // inlinePolicy finds an inline policy of the role; IAM's message names
@@ -323,47 +270,31 @@ type getRolePolicyResult struct {
 }
 
 func iamGetRolePolicy(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "RoleName")
-	if err != nil {
-		return nil, err
-	}
 	policyName, err := iamRequired(c.Query, "PolicyName")
 	if err != nil {
 		return nil, err
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := r.inlinePolicy(policyName)
-	if err != nil {
-		return nil, err
-	}
-	return getRolePolicyResult{RoleName: r.name, PolicyName: policyName, PolicyDocument: iamEncodeDocument(doc)}, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		doc, err := r.inlinePolicy(policyName)
+		if err != nil {
+			return nil, err
+		}
+		return getRolePolicyResult{RoleName: r.name, PolicyName: policyName, PolicyDocument: iamEncodeDocument(doc)}, nil
+	})
 }
 
 func iamDeleteRolePolicy(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "RoleName")
-	if err != nil {
-		return nil, err
-	}
 	policyName, err := iamRequired(c.Query, "PolicyName")
 	if err != nil {
 		return nil, err
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.inlinePolicy(policyName); err != nil {
-		return nil, err
-	}
-	delete(r.inline, policyName)
-	return nil, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		if _, err := r.inlinePolicy(policyName); err != nil {
+			return nil, err
+		}
+		delete(r.inline, policyName)
+		return nil, nil
+	})
 }
 
 type listRolePoliciesResult struct {
@@ -372,20 +303,11 @@ type listRolePoliciesResult struct {
 }
 
 func iamListRolePolicies(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "RoleName")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	r, err := a.role(name)
-	if err != nil {
-		return nil, err
-	}
-	names := slices.Sorted(maps.Keys(r.inline))
-	items, page, err := iamPaginate(c.Query, names)
-	if err != nil {
-		return nil, err
-	}
-	return listRolePoliciesResult{PolicyNames: items, iamListPage: page}, nil
+	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+		items, page, err := iamPaginate(c.Query, slices.Sorted(maps.Keys(r.inline)))
+		if err != nil {
+			return nil, err
+		}
+		return listRolePoliciesResult{PolicyNames: items, iamListPage: page}, nil
+	})
 }

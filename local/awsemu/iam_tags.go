@@ -3,12 +3,15 @@ package awsemu
 import "strings"
 
 func init() {
-	iamOperations["TagRole"] = iamTagEntity(kindRole)
-	iamOperations["UntagRole"] = iamUntagEntity(kindRole)
-	iamOperations["ListRoleTags"] = iamListEntityTags(kindRole)
-	iamOperations["TagUser"] = iamTagEntity(kindUser)
-	iamOperations["UntagUser"] = iamUntagEntity(kindUser)
-	iamOperations["ListUserTags"] = iamListEntityTags(kindUser)
+	for prefix, target := range map[string]iamTagTarget{
+		"Role":   iamEntityTags(kindRole),
+		"User":   iamEntityTags(kindUser),
+		"Policy": iamPolicyTags,
+	} {
+		iamOperations["Tag"+prefix] = iamTagResource(target)
+		iamOperations["Untag"+prefix] = iamUntag(target)
+		iamOperations["List"+prefix+"Tags"] = iamListTags(target)
+	}
 }
 
 // iamTag is an IAM tag, also its XML form in requests and results.
@@ -102,67 +105,84 @@ func iamEntityParam(kind iamEntityKind) string {
 	}
 }
 
-// iamTagEntity serves TagRole and TagUser.
-func iamTagEntity(kind iamEntityKind) Handler {
-	return func(c *Call) (any, error) {
-		name, err := iamRequired(c.Query, iamEntityParam(kind))
+// iamTagTarget is a kind of taggable IAM resource: the request parameter
+// that names one, and how to find its tags for reading and for a change.
+// They differ for policies: AWS managed policies can be read but not
+// tagged.
+type iamTagTarget struct {
+	param  string
+	read   func(a *iamAccount, id string) (*[]iamTag, error)
+	change func(a *iamAccount, id string) (*[]iamTag, error)
+}
+
+// iamEntityTags is the tag target of roles or users.
+func iamEntityTags(kind iamEntityKind) iamTagTarget {
+	find := func(a *iamAccount, name string) (*[]iamTag, error) {
+		e, err := a.entity(kind, name)
 		if err != nil {
 			return nil, err
 		}
+		return &e.tags, nil
+	}
+	return iamTagTarget{param: iamEntityParam(kind), read: find, change: find}
+}
+
+// iamPolicyTags is the tag target of managed policies.
+var iamPolicyTags = iamTagTarget{
+	param: "PolicyArn",
+	read: func(a *iamAccount, arn string) (*[]iamTag, error) {
+		p, err := a.policy(arn)
+		if err != nil {
+			return nil, err
+		}
+		return &p.tags, nil
+	},
+	change: func(a *iamAccount, arn string) (*[]iamTag, error) {
+		p, err := a.ownPolicy(arn)
+		if err != nil {
+			return nil, err
+		}
+		return &p.tags, nil
+	},
+}
+
+// iamTagResource serves TagRole, TagUser and TagPolicy.
+func iamTagResource(target iamTagTarget) Handler {
+	return func(c *Call) (any, error) {
 		tags, err := iamTagsParam(c.Query)
 		if err != nil {
 			return nil, err
 		}
-		_, a, unlock := iamCall(c)
-		defer unlock()
-		ent, err := a.entity(kind, name)
-		if err != nil {
-			return nil, err
-		}
-		merged, err := iamMergeTags(ent.tags, tags)
-		if err != nil {
-			return nil, err
-		}
-		ent.tags = merged
-		return nil, nil
+		return iamOn(c, target.param, target.change, func(_ *iamState, _ *iamAccount, existing *[]iamTag) (any, error) {
+			merged, err := iamMergeTags(*existing, tags)
+			if err != nil {
+				return nil, err
+			}
+			*existing = merged
+			return nil, nil
+		})
 	}
 }
 
-// iamUntagEntity serves UntagRole and UntagUser.
-func iamUntagEntity(kind iamEntityKind) Handler {
+// iamUntag serves UntagRole, UntagUser and UntagPolicy.
+func iamUntag(target iamTagTarget) Handler {
 	return func(c *Call) (any, error) {
-		name, err := iamRequired(c.Query, iamEntityParam(kind))
-		if err != nil {
-			return nil, err
-		}
-		_, a, unlock := iamCall(c)
-		defer unlock()
-		ent, err := a.entity(kind, name)
-		if err != nil {
-			return nil, err
-		}
-		ent.tags = iamRemoveTags(ent.tags, c.Query.List("TagKeys"))
-		return nil, nil
+		return iamOn(c, target.param, target.change, func(_ *iamState, _ *iamAccount, existing *[]iamTag) (any, error) {
+			*existing = iamRemoveTags(*existing, c.Query.List("TagKeys"))
+			return nil, nil
+		})
 	}
 }
 
-// iamListEntityTags serves ListRoleTags and ListUserTags.
-func iamListEntityTags(kind iamEntityKind) Handler {
+// iamListTags serves ListRoleTags, ListUserTags and ListPolicyTags.
+func iamListTags(target iamTagTarget) Handler {
 	return func(c *Call) (any, error) {
-		name, err := iamRequired(c.Query, iamEntityParam(kind))
-		if err != nil {
-			return nil, err
-		}
-		_, a, unlock := iamCall(c)
-		defer unlock()
-		ent, err := a.entity(kind, name)
-		if err != nil {
-			return nil, err
-		}
-		items, page, err := iamPaginate(c.Query, ent.tags)
-		if err != nil {
-			return nil, err
-		}
-		return iamTagsResult{Tags: items, iamListPage: page}, nil
+		return iamOn(c, target.param, target.read, func(_ *iamState, _ *iamAccount, tags *[]iamTag) (any, error) {
+			items, page, err := iamPaginate(c.Query, *tags)
+			if err != nil {
+				return nil, err
+			}
+			return iamTagsResult{Tags: items, iamListPage: page}, nil
+		})
 	}
 }

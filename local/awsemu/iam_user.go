@@ -38,30 +38,9 @@ type userResult struct {
 	User userXML
 }
 
-func (a *iamAccount) user(name string) (*iamUser, error) {
-	if u := a.users[strings.ToLower(name)]; u != nil {
-		return u, nil
-	}
-	return nil, NotFoundf("NoSuchEntity", "The user with name %s cannot be found.", name)
-}
-
-func (a *iamAccount) group(name string) (*iamGroup, error) {
-	if g := a.groups[strings.ToLower(name)]; g != nil {
-		return g, nil
-	}
-	return nil, NotFoundf("NoSuchEntity", "The group with name %s cannot be found.", name)
-}
-
 func iamCreateUser(c *Call) (any, error) {
 	q := c.Query
-	name, err := iamRequired(q, "UserName")
-	if err != nil {
-		return nil, err
-	}
-	if err := iamValidateName("userName", name, 64); err != nil {
-		return nil, err
-	}
-	path, err := iamPathParam(q, "Path")
+	name, path, err := iamNewEntityParams(q, kindUser, 64)
 	if err != nil {
 		return nil, err
 	}
@@ -75,17 +54,11 @@ func iamCreateUser(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.users[strings.ToLower(name)] != nil {
-		return nil, Conflictf("EntityAlreadyExists", "User with name %s already exists.", name)
+	ent, err := s.newEntity(a, kindUser, name, path, tags, c.Emulator.Now())
+	if err != nil {
+		return nil, err
 	}
-	u := &iamUser{
-		iamEntity: iamEntity{
-			kind: kindUser, name: name, path: path, id: s.newID("AIDA"),
-			arn:     "arn:aws:iam::" + a.id + ":user" + path + name,
-			created: c.Emulator.Now(), tags: tags, inline: map[string]string{},
-		},
-		boundary: boundary,
-	}
+	u := &iamUser{iamEntity: ent, boundary: boundary}
 	a.users[strings.ToLower(name)] = u
 	return userResult{User: u.view()}, nil
 }
@@ -100,37 +73,25 @@ func iamGetUser(c *Call) (any, error) {
 		}
 		return userResult{User: userXML{Path: "/", UserId: c.Account(), Arn: c.Caller.Arn, CreateDate: iamTime(c.Emulator.Now())}}, nil
 	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	u, err := a.user(name)
-	if err != nil {
-		return nil, err
-	}
-	return userResult{User: u.view()}, nil
+	return iamOn(c, "UserName", (*iamAccount).user, func(_ *iamState, _ *iamAccount, u *iamUser) (any, error) {
+		return userResult{User: u.view()}, nil
+	})
 }
 
 func iamDeleteUser(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "UserName")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	u, err := a.user(name)
-	if err != nil {
-		return nil, err
-	}
-	if len(u.attached) > 0 {
-		return nil, Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
-	}
-	key := strings.ToLower(name)
-	for _, g := range a.groups {
-		if slices.Contains(g.members, key) {
-			return nil, Conflictf("DeleteConflict", "Cannot delete entity, must remove users from group first.")
+	return iamOn(c, "UserName", (*iamAccount).user, func(_ *iamState, a *iamAccount, u *iamUser) (any, error) {
+		if len(u.attached) > 0 {
+			return nil, Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
 		}
-	}
-	delete(a.users, key)
-	return nil, nil
+		key := strings.ToLower(u.name)
+		for _, g := range a.groups {
+			if slices.Contains(g.members, key) {
+				return nil, Conflictf("DeleteConflict", "Cannot delete entity, must remove users from group first.")
+			}
+		}
+		delete(a.users, key)
+		return nil, nil
+	})
 }
 
 type groupXML struct {
@@ -150,28 +111,17 @@ type createGroupResult struct {
 }
 
 func iamCreateGroup(c *Call) (any, error) {
-	q := c.Query
-	name, err := iamRequired(q, "GroupName")
-	if err != nil {
-		return nil, err
-	}
-	if err := iamValidateName("groupName", name, 128); err != nil {
-		return nil, err
-	}
-	path, err := iamPathParam(q, "Path")
+	name, path, err := iamNewEntityParams(c.Query, kindGroup, 128)
 	if err != nil {
 		return nil, err
 	}
 	s, a, unlock := iamCall(c)
 	defer unlock()
-	if a.groups[strings.ToLower(name)] != nil {
-		return nil, Conflictf("EntityAlreadyExists", "Group with name %s already exists.", name)
+	ent, err := s.newEntity(a, kindGroup, name, path, nil, c.Emulator.Now())
+	if err != nil {
+		return nil, err
 	}
-	g := &iamGroup{iamEntity: iamEntity{
-		kind: kindGroup, name: name, path: path, id: s.newID("AGPA"),
-		arn:     "arn:aws:iam::" + a.id + ":group" + path + name,
-		created: c.Emulator.Now(), inline: map[string]string{},
-	}}
+	g := &iamGroup{iamEntity: ent}
 	a.groups[strings.ToLower(name)] = g
 	return createGroupResult{Group: g.view()}, nil
 }
@@ -183,50 +133,34 @@ type getGroupResult struct {
 }
 
 func iamGetGroup(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "GroupName")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	g, err := a.group(name)
-	if err != nil {
-		return nil, err
-	}
-	var users []userXML
-	for _, m := range g.members {
-		if u := a.users[m]; u != nil {
-			v := u.view()
-			v.Tags = nil
-			users = append(users, v)
+	return iamOn(c, "GroupName", (*iamAccount).group, func(_ *iamState, a *iamAccount, g *iamGroup) (any, error) {
+		var users []userXML
+		for _, m := range g.members {
+			if u := a.users[m]; u != nil {
+				v := u.view()
+				v.Tags = nil
+				users = append(users, v)
+			}
 		}
-	}
-	items, page, err := iamPaginate(c.Query, users)
-	if err != nil {
-		return nil, err
-	}
-	return getGroupResult{Group: g.view(), Users: items, iamListPage: page}, nil
+		items, page, err := iamPaginate(c.Query, users)
+		if err != nil {
+			return nil, err
+		}
+		return getGroupResult{Group: g.view(), Users: items, iamListPage: page}, nil
+	})
 }
 
 func iamDeleteGroup(c *Call) (any, error) {
-	name, err := iamRequired(c.Query, "GroupName")
-	if err != nil {
-		return nil, err
-	}
-	_, a, unlock := iamCall(c)
-	defer unlock()
-	g, err := a.group(name)
-	if err != nil {
-		return nil, err
-	}
-	if len(g.attached) > 0 {
-		return nil, Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
-	}
-	if len(g.members) > 0 {
-		return nil, Conflictf("DeleteConflict", "Cannot delete entity, must remove users from group first.")
-	}
-	delete(a.groups, strings.ToLower(name))
-	return nil, nil
+	return iamOn(c, "GroupName", (*iamAccount).group, func(_ *iamState, a *iamAccount, g *iamGroup) (any, error) {
+		if len(g.attached) > 0 {
+			return nil, Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+		}
+		if len(g.members) > 0 {
+			return nil, Conflictf("DeleteConflict", "Cannot delete entity, must remove users from group first.")
+		}
+		delete(a.groups, strings.ToLower(g.name))
+		return nil, nil
+	})
 }
 
 // iamGroupMembership resolves the GroupName and UserName of AddUserToGroup
