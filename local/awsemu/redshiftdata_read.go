@@ -126,7 +126,10 @@ func (r *rsResult) size() int64 {
 	return n
 }
 
-func rsdDescribeStatement(c *Call) (any, error) {
+// rsdOnStatement serves an operation on the statement, or the
+// sub-statement, that the request's Id names, with the Redshift state
+// locked and its statements settled at the emulator's current time.
+func rsdOnStatement(c *Call, serve func(s *rsdStatement, sub int, now time.Time) (any, error)) (any, error) {
 	var in rsdIDInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
@@ -140,32 +143,38 @@ func rsdDescribeStatement(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := rsdDescribeOutput{
-		ClusterIdentifier: s.cluster, WorkgroupName: s.workgroup, Database: s.database, DbUser: s.dbUser,
-		SecretArn: s.secretArn, QueryParameters: s.params, RedshiftPid: int64(1073741824 + s.seq),
-	}
-	switch {
-	case sub > 0:
-		out.rsdSubOutput = s.subOutput(sub-1, now)
-	case !s.batch:
-		out.rsdSubOutput = s.subOutput(0, now)
-		out.Id = s.id
-	default:
-		for i := range s.sqls {
-			out.SubStatements = append(out.SubStatements, s.subOutput(i, now))
+	return serve(s, sub, now)
+}
+
+func rsdDescribeStatement(c *Call) (any, error) {
+	return rsdOnStatement(c, func(s *rsdStatement, sub int, now time.Time) (any, error) {
+		out := rsdDescribeOutput{
+			ClusterIdentifier: s.cluster, WorkgroupName: s.workgroup, Database: s.database, DbUser: s.dbUser,
+			SecretArn: s.secretArn, QueryParameters: s.params, RedshiftPid: int64(1073741824 + s.seq),
 		}
-		last := out.SubStatements[len(out.SubStatements)-1]
-		status, updated := s.statusAt(now)
-		out.rsdSubOutput = rsdSubOutput{
-			Id: s.id, Status: status, Error: s.errMsg, CreatedAt: rsdTime(s.created), UpdatedAt: rsdTime(updated),
-			Duration: last.Duration, HasResultSet: last.HasResultSet, ResultRows: last.ResultRows,
-			ResultSize: last.ResultSize, RedshiftQueryId: last.RedshiftQueryId,
+		switch {
+		case sub > 0:
+			out.rsdSubOutput = s.subOutput(sub-1, now)
+		case !s.batch:
+			out.rsdSubOutput = s.subOutput(0, now)
+			out.Id = s.id
+		default:
+			for i := range s.sqls {
+				out.SubStatements = append(out.SubStatements, s.subOutput(i, now))
+			}
+			last := out.SubStatements[len(out.SubStatements)-1]
+			status, updated := s.statusAt(now)
+			out.rsdSubOutput = rsdSubOutput{
+				Id: s.id, Status: status, Error: s.errMsg, CreatedAt: rsdTime(s.created), UpdatedAt: rsdTime(updated),
+				Duration: last.Duration, HasResultSet: last.HasResultSet, ResultRows: last.ResultRows,
+				ResultSize: last.ResultSize, RedshiftQueryId: last.RedshiftQueryId,
+			}
 		}
-	}
-	if out.Status != rsdFailed {
-		out.Error = ""
-	}
-	return out, nil
+		if out.Status != rsdFailed {
+			out.Error = ""
+		}
+		return out, nil
+	})
 }
 
 type rsdResultOutput struct {
@@ -175,37 +184,26 @@ type rsdResultOutput struct {
 }
 
 func rsdGetStatementResult(c *Call) (any, error) {
-	var in rsdIDInput
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	now := c.Emulator.Now()
-	st.settle(now)
-	s, sub, err := st.find(c, in.Id)
-	if err != nil {
-		return nil, err
-	}
-	if s.batch && sub == 0 {
-		return nil, Errorf("ValidationException", "The statement %s is a batch; get the result of one of its sub-statements, such as %s:1.", s.id, s.id)
-	}
-	if sub == 0 {
-		sub = 1
-	}
-	if status, _ := s.statusAt(now); status != rsdFinished {
-		return nil, Errorf("ValidationException", "Query has not finished. Current status is %s.", status)
-	}
-	res := s.subs[sub-1].result
-	if res == nil || res.columns == nil {
-		return nil, Errorf("ValidationException", "Query does not have result. Please check query status with DescribeStatement.")
-	}
-	records := res.rows
-	if records == nil {
-		records = [][]rsdField{}
-	}
-	return rsdResultOutput{Records: records, ColumnMetadata: res.columns, TotalNumRows: int64(len(res.rows))}, nil
+	return rsdOnStatement(c, func(s *rsdStatement, sub int, now time.Time) (any, error) {
+		if s.batch && sub == 0 {
+			return nil, Errorf("ValidationException", "The statement %s is a batch; get the result of one of its sub-statements, such as %s:1.", s.id, s.id)
+		}
+		if sub == 0 {
+			sub = 1
+		}
+		if status, _ := s.statusAt(now); status != rsdFinished {
+			return nil, Errorf("ValidationException", "Query has not finished. Current status is %s.", status)
+		}
+		res := s.subs[sub-1].result
+		if res == nil || res.columns == nil {
+			return nil, Errorf("ValidationException", "Query does not have result. Please check query status with DescribeStatement.")
+		}
+		records := res.rows
+		if records == nil {
+			records = [][]rsdField{}
+		}
+		return rsdResultOutput{Records: records, ColumnMetadata: res.columns, TotalNumRows: int64(len(res.rows))}, nil
+	})
 }
 
 type rsdListInput struct {
@@ -311,25 +309,14 @@ func rsdListStatements(c *Call) (any, error) {
 }
 
 func rsdCancelStatement(c *Call) (any, error) {
-	var in rsdIDInput
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	now := c.Emulator.Now()
-	st.settle(now)
-	s, sub, err := st.find(c, in.Id)
-	if err != nil {
-		return nil, err
-	}
-	if sub > 0 {
-		return nil, Errorf("ValidationException", "Cancel the batch %s, not one of its sub-statements.", s.id)
-	}
-	if status, _ := s.statusAt(now); status != rsdSubmitted && status != rsdStarted {
-		return nil, Errorf("ValidationException", "Could not cancel a query that is already in %s state with ID: %s", status, s.id)
-	}
-	s.canceled, s.updated = true, now
-	return struct{ Status bool }{true}, nil
+	return rsdOnStatement(c, func(s *rsdStatement, sub int, now time.Time) (any, error) {
+		if sub > 0 {
+			return nil, Errorf("ValidationException", "Cancel the batch %s, not one of its sub-statements.", s.id)
+		}
+		if status, _ := s.statusAt(now); status != rsdSubmitted && status != rsdStarted {
+			return nil, Errorf("ValidationException", "Could not cancel a query that is already in %s state with ID: %s", status, s.id)
+		}
+		s.canceled, s.updated = true, now
+		return struct{ Status bool }{true}, nil
+	})
 }
