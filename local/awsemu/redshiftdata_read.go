@@ -245,21 +245,7 @@ func rsdListStatements(c *Call) (any, error) {
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	if in.MaxResults == 0 {
-		in.MaxResults = 100
-	}
-	if in.MaxResults < 0 || in.MaxResults > 100 {
-		return nil, Errorf("ValidationException", "MaxResults must be between 0 and 100.")
-	}
 	roleLevel := in.RoleLevel == nil || *in.RoleLevel
-	offset := 0
-	if in.NextToken != "" {
-		n, err := strconv.Atoi(in.NextToken)
-		if err != nil || n < 0 {
-			return nil, Errorf("ValidationException", "Invalid NextToken.")
-		}
-		offset = n
-	}
 	st := rsStore(c.Emulator)
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -282,12 +268,15 @@ func rsdListStatements(c *Call) (any, error) {
 	}
 	// Newest first, as the Data API lists them.
 	sort.Slice(matched, func(i, j int) bool { return matched[i].seq > matched[j].seq })
+	page, next, err := jsonPage(matched, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
 	out := struct {
 		Statements []rsdStatementData
 		NextToken  string `json:",omitempty"`
-	}{Statements: []rsdStatementData{}}
-	for i := offset; i < len(matched) && i < offset+in.MaxResults; i++ {
-		s := matched[i]
+	}{Statements: []rsdStatementData{}, NextToken: next}
+	for _, s := range page {
 		status, updated := s.statusAt(now)
 		d := rsdStatementData{
 			Id: s.id, Status: status, StatementName: s.name, QueryParameters: s.params, SecretArn: s.secretArn,
@@ -301,9 +290,6 @@ func rsdListStatements(c *Call) (any, error) {
 			d.QueryString = rsdMask(s.sqls[0])
 		}
 		out.Statements = append(out.Statements, d)
-	}
-	if offset+in.MaxResults < len(matched) {
-		out.NextToken = strconv.Itoa(offset + in.MaxResults)
 	}
 	return out, nil
 }
