@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +21,7 @@ func init() {
 				"GetNamespace":        rssGetNamespace,
 				"CreateWorkgroup":     rssCreateWorkgroup,
 				"GetWorkgroup":        rssGetWorkgroup,
+				"ListWorkgroups":      rssListWorkgroups,
 				"DeleteWorkgroup":     rssDeleteWorkgroup,
 				"TagResource":         rssTagResource,
 				"UntagResource":       rssUntagResource,
@@ -279,6 +281,35 @@ func rssGetWorkgroup(c *Call) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"workgroup": wg.shape("AVAILABLE")}, nil
+}
+
+// rssListWorkgroups lists the caller's workgroups in name order.
+func rssListWorkgroups(c *Call) (any, error) {
+	var in struct {
+		MaxResults int    `json:"maxResults"`
+		NextToken  string `json:"nextToken"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var all []rssWorkgroupShape
+	for key, wg := range st.workgroups {
+		if strings.HasPrefix(key, c.Account()+"/") {
+			all = append(all, wg.shape("AVAILABLE"))
+		}
+	}
+	slices.SortFunc(all, func(x, y rssWorkgroupShape) int { return strings.Compare(x.WorkgroupName, y.WorkgroupName) })
+	page, next, err := jsonPage(all, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Workgroups []rssWorkgroupShape `json:"workgroups"`
+		NextToken  string              `json:"nextToken,omitempty"`
+	}{append([]rssWorkgroupShape{}, page...), next}, nil
 }
 
 func rssDeleteWorkgroup(c *Call) (any, error) {

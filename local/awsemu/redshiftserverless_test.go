@@ -152,6 +152,10 @@ func TestRedshiftServerlessTags(t *testing.T) {
 			_, err := redshiftserverless.NewFromConfig(srv.Config(AccountB)).ListTagsForResource(ctx, &redshiftserverless.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 			return err
 		}, &types.ResourceNotFoundException{}},
+		"a resource name that is no ARN": {func() error {
+			_, err := client.ListTagsForResource(ctx, &redshiftserverless.ListTagsForResourceInput{ResourceArn: aws.String("workgroup/analytics")})
+			return err
+		}, &types.ValidationException{}},
 		"too many tags": {func() error {
 			var tags []types.Tag
 			for i := range 50 {
@@ -172,6 +176,10 @@ func TestRedshiftServerlessTags(t *testing.T) {
 			case *types.TooManyTagsException:
 				if !errors.As(err, &want) {
 					t.Errorf("err = %v, want TooManyTagsException", err)
+				}
+			case *types.ValidationException:
+				if !errors.As(err, &want) {
+					t.Errorf("err = %v, want ValidationException", err)
 				}
 			}
 		})
@@ -274,5 +282,37 @@ func TestRedshiftServerlessCreateValidation(t *testing.T) {
 				t.Errorf("code = %q, want %q", got, tc.wantCode)
 			}
 		})
+	}
+}
+
+func TestRedshiftServerlessListWorkgroups(t *testing.T) {
+	srv := Start()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	client := redshiftserverless.NewFromConfig(srv.Config(AccountA))
+	for _, name := range []string{"charlie", "alpha", "bravo"} {
+		rssCreateTestWorkgroup(t, client, name)
+	}
+	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(AccountB)), "other-account")
+
+	var got []string
+	pages := redshiftserverless.NewListWorkgroupsPaginator(client, &redshiftserverless.ListWorkgroupsInput{MaxResults: aws.Int32(2)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("ListWorkgroups: %v", err)
+		}
+		for _, wg := range out.Workgroups {
+			got = append(got, aws.ToString(wg.WorkgroupName)+" "+string(wg.Status))
+		}
+	}
+	if diff := cmp.Diff([]string{"alpha AVAILABLE", "bravo AVAILABLE", "charlie AVAILABLE"}, got); diff != "" {
+		t.Errorf("workgroups (-want +got):\n%s", diff)
+	}
+
+	_, err := client.ListWorkgroups(ctx, &redshiftserverless.ListWorkgroupsInput{NextToken: aws.String("not-a-token")})
+	var invalid *types.ValidationException
+	if !errors.As(err, &invalid) {
+		t.Errorf("ListWorkgroups with a foreign token: err = %v, want ValidationException", err)
 	}
 }
