@@ -62,7 +62,7 @@ type NotFoundError struct{ ID string }
 func (e *NotFoundError) Error() string { return "VPC endpoint " + e.ID + " does not exist" }
 
 // FailedError is returned when an endpoint ends in state failed, rejected
-// or expired, with EC2's LastError.
+// or expired, with EC2's LastError (or FailureReason).
 type FailedError struct {
 	ID, State, Code, Message string
 }
@@ -128,7 +128,9 @@ func (r *Resource) waitAvailable(ctx context.Context, id string) (types.VpcEndpo
 		case stateAvailable:
 			return true, nil
 		case stateFailed, stateRejected, stateExpired:
-			f := &FailedError{ID: id, State: state}
+			// FailureReason is EC2's newer field for the same; LastError,
+			// when present, also has a code.
+			f := &FailedError{ID: id, State: state, Message: aws.ToString(ep.FailureReason)}
 			if ep.LastError != nil {
 				f.Code, f.Message = aws.ToString(ep.LastError.Code), aws.ToString(ep.LastError.Message)
 			}

@@ -20,13 +20,15 @@ import (
 // of an AWS service into rejected or expired.
 type describedAs struct {
 	EC2API
-	state     string
-	lastError *types.LastError
+	state         string
+	lastError     *types.LastError
+	failureReason string
 }
 
 func (d describedAs) DescribeVpcEndpoints(_ context.Context, in *ec2.DescribeVpcEndpointsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error) {
 	return &ec2.DescribeVpcEndpointsOutput{VpcEndpoints: []types.VpcEndpoint{{
 		VpcEndpointId: aws.String(in.VpcEndpointIds[0]), State: types.State(d.state), LastError: d.lastError,
+		FailureReason: aws.String(d.failureReason),
 	}}}, nil
 }
 
@@ -34,18 +36,21 @@ func TestWaitAvailableStopsAtTerminalStates(t *testing.T) {
 	const id = "vpce-00000000000000000"
 	denied := &types.LastError{Code: aws.String("Client.ServiceOwnerRejected"), Message: aws.String("rejected by the service owner")}
 	tests := map[string]struct {
-		state     string
-		lastError *types.LastError
-		want      FailedError
+		state         string
+		lastError     *types.LastError
+		failureReason string
+		want          FailedError
 	}{
-		"failed":   {"failed", denied, FailedError{ID: id, State: stateFailed, Code: "Client.ServiceOwnerRejected", Message: "rejected by the service owner"}},
-		"rejected": {"rejected", denied, FailedError{ID: id, State: stateRejected, Code: "Client.ServiceOwnerRejected", Message: "rejected by the service owner"}},
-		"expired":  {"expired", nil, FailedError{ID: id, State: stateExpired}},
-		"deleting": {"deleting", nil, FailedError{ID: id, State: stateDeleting, Message: "it is being deleted"}},
+		"failed":   {state: "failed", lastError: denied, want: FailedError{ID: id, State: stateFailed, Code: "Client.ServiceOwnerRejected", Message: "rejected by the service owner"}},
+		"rejected": {state: "rejected", lastError: denied, want: FailedError{ID: id, State: stateRejected, Code: "Client.ServiceOwnerRejected", Message: "rejected by the service owner"}},
+		"expired":  {state: "expired", want: FailedError{ID: id, State: stateExpired}},
+		"deleting": {state: "deleting", want: FailedError{ID: id, State: stateDeleting, Message: "it is being deleted"}},
+		"failed with a failure reason only": {state: "failed", failureReason: "subnet has no free addresses",
+			want: FailedError{ID: id, State: stateFailed, Message: "subnet has no free addresses"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			res := New(describedAs{state: tc.state, lastError: tc.lastError}, "us-east-1")
+			res := New(describedAs{state: tc.state, lastError: tc.lastError, failureReason: tc.failureReason}, "us-east-1")
 			res.timing = testTiming
 			_, err := res.waitAvailable(context.Background(), id)
 			var failed *FailedError
