@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
@@ -71,4 +74,44 @@ func TestRollbackOfFailedPasswordChangeKeepsThePassword(t *testing.T) {
 	if calls := e.calls.mutations(); len(calls) != 0 {
 		t.Errorf("mutating calls of the rollback %v, want none", calls)
 	}
+}
+
+// TestRollbackAfterFailureMidwayRestoresEverything fails an update at each
+// of its mutating calls in turn; the rollback that follows must bring the
+// value, description and tags back to what they were.
+func TestRollbackAfterFailureMidwayRestoresEverything(t *testing.T) {
+	old := with(clusterProps(), map[string]any{"Description": "v1", "Tags": map[string]any{"team": "data", "cost": "1"}})
+	props := with(old, map[string]any{"Database": "sales", "Description": "v2", "Tags": map[string]any{"team": "platform", "env": "prod"}})
+	for _, op := range []string{"UpdateSecret", "PutSecretValue", "TagResource", "UntagResource"} {
+		t.Run(op, func(t *testing.T) {
+			e := newEnv(t)
+			res := e.create(t, old)
+			want := e.snapshot(t, res.PhysicalResourceID)
+			// More failures than the SDK's three attempts.
+			remove := e.srv.InjectFault(awsemu.ServerError("secretsmanager", op, 5))
+			if _, err := e.res.Update(context.Background(), request(customresource.ActionUpdate, "forward", res.PhysicalResourceID, old, props)); err == nil {
+				t.Fatalf("the update succeeded although %s failed", op)
+			}
+			remove()
+			e.update(t, "rollback", res.PhysicalResourceID, props, old)
+			if diff := cmp.Diff(want, e.snapshot(t, res.PhysicalResourceID)); diff != "" {
+				t.Errorf("after the rollback (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// snapshot is what a template controls of a secret, without the password.
+type snapshot struct {
+	Value       map[string]any
+	Password    string // a hash, so that a failure does not print it
+	Description string
+	Tags        map[string]string
+}
+
+func (e *env) snapshot(t *testing.T, id string) snapshot {
+	t.Helper()
+	value, password := splitPassword(e.value(t, id))
+	d := e.describe(t, id)
+	return snapshot{Value: value, Password: customresource.ShortHash(password, 16), Description: aws.ToString(d.Description), Tags: tagMap(d.Tags)}
 }
