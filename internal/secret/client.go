@@ -74,8 +74,8 @@ func isNotFound(err error) bool {
 	return errors.As(err, &nf)
 }
 
-// describe returns the secret id (a name or an ARN), or an error wrapping
-// ErrNotFound.
+// describe returns the description of the secret id (a name or an ARN),
+// or an error wrapping ErrNotFound when there is no such secret.
 func describe(ctx context.Context, sm Client, id string) (*secretsmanager.DescribeSecretOutput, error) {
 	out, err := sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(id)})
 	if isNotFound(err) {
