@@ -21,6 +21,9 @@ const (
 	reservedTagPrefix = "redshift-data-access:"
 )
 
+// maxPolicyLength is EC2's limit on an endpoint policy, in characters.
+const maxPolicyLength = 20480
+
 // The values IpAddressType accepts, as EC2 names them.
 var ipAddressTypes = []string{"ipv4", "dualstack", "ipv6"}
 
@@ -85,6 +88,7 @@ func ParseProperties(props map[string]any, region string) (Properties, error) {
 	if len(p.SubnetIDs) == 0 {
 		r.Fail("SubnetIds", "needs at least one subnet", "a list of subnet IDs, at most one per Availability Zone")
 	}
+	checkPolicy(r, p.PolicyDocument)
 	checkIDs(r, "SubnetIds", p.SubnetIDs, subnetIDPattern, "subnet IDs such as subnet-0a1b2c3d")
 	checkIDs(r, "SecurityGroupIds", p.SecurityGroupIDs, groupIDPattern, "security group IDs such as sg-0a1b2c3d")
 	if p.ServiceName == "" {
@@ -101,6 +105,20 @@ func ParseProperties(props map[string]any, region string) (Properties, error) {
 		return Properties{}, err
 	}
 	return p, nil
+}
+
+// checkPolicy checks what EC2 would refuse of an endpoint policy before
+// anything is created: a document that is not an object, or one longer
+// than EC2 allows. doc is compact JSON, as EC2 receives it.
+func checkPolicy(r *customresource.PropertyReader, doc string) {
+	const allowed = "an endpoint policy: a JSON object with a Statement, at most 20480 characters"
+	switch {
+	case doc == "":
+	case !strings.HasPrefix(doc, "{"):
+		r.Fail("PolicyDocument", "is not a JSON object", allowed)
+	case len(doc) > maxPolicyLength:
+		r.Fail("PolicyDocument", fmt.Sprintf("has %d characters", len(doc)), allowed)
+	}
 }
 
 func checkIDs(r *customresource.PropertyReader, property string, ids []string, pattern *regexp.Regexp, allowed string) {

@@ -2,6 +2,7 @@ package endpoint
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -84,10 +85,15 @@ func TestParsePropertiesRejects(t *testing.T) {
 		"malformed group":      {valid(func(p map[string]any) { p["SecurityGroupIds"] = []any{"default"} }), "SecurityGroupIds"},
 		"private DNS not bool": {valid(func(p map[string]any) { p["PrivateDnsEnabled"] = "yes" }), "PrivateDnsEnabled"},
 		"policy not JSON":      {valid(func(p map[string]any) { p["PolicyDocument"] = "{" }), "PolicyDocument"},
-		"unknown IP type":      {valid(func(p map[string]any) { p["IpAddressType"] = "ipv5" }), "IpAddressType"},
-		"bad service name":     {valid(func(p map[string]any) { p["ServiceName"] = "redshift-data" }), "ServiceName"},
-		"reserved tag":         {valid(func(p map[string]any) { p["Tags"] = map[string]any{TagStackID: "x"} }), "Tags"},
-		"unknown property":     {valid(func(p map[string]any) { p["Subnets"] = "subnet-0a1b2c3d" }), "Subnets"},
+		"policy not an object": {valid(func(p map[string]any) { p["PolicyDocument"] = `["Allow"]` }), "PolicyDocument"},
+		"policy too long": {valid(func(p map[string]any) {
+			p["PolicyDocument"] = map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "*",
+				"Resource": strings.Repeat("arn:aws:redshift:us-east-1:111111111111:dbname:c/db,", 400)}}}
+		}), "PolicyDocument"},
+		"unknown IP type":  {valid(func(p map[string]any) { p["IpAddressType"] = "ipv5" }), "IpAddressType"},
+		"bad service name": {valid(func(p map[string]any) { p["ServiceName"] = "redshift-data" }), "ServiceName"},
+		"reserved tag":     {valid(func(p map[string]any) { p["Tags"] = map[string]any{TagStackID: "x"} }), "Tags"},
+		"unknown property": {valid(func(p map[string]any) { p["Subnets"] = "subnet-0a1b2c3d" }), "Subnets"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
