@@ -2,8 +2,11 @@ package endpoint
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
@@ -96,11 +99,7 @@ func ParseProperties(props map[string]any, region string) (Properties, error) {
 	} else if !serviceNamePattern.MatchString(p.ServiceName) {
 		r.Fail("ServiceName", fmt.Sprintf("%q is not a VPC endpoint service name", p.ServiceName), "a name such as "+DefaultServiceName(region))
 	}
-	for k := range p.Tags {
-		if strings.HasPrefix(k, reservedTagPrefix) || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			r.Fail("Tags", fmt.Sprintf("tag key %q is reserved", k), "keys that do not start with aws: or "+reservedTagPrefix)
-		}
-	}
+	checkTags(r, p.Tags)
 	if err := r.Err(); err != nil {
 		return Properties{}, err
 	}
@@ -118,6 +117,31 @@ func checkPolicy(r *customresource.PropertyReader, doc string) {
 		r.Fail("PolicyDocument", "is not a JSON object", allowed)
 	case len(doc) > maxPolicyLength:
 		r.Fail("PolicyDocument", fmt.Sprintf("has %d characters", len(doc)), allowed)
+	}
+}
+
+// EC2's tag limits: 50 tags a resource, of which the resource sets two,
+// keys of at most 127 characters and values of at most 255.
+const (
+	maxUserTags    = 50 - 2
+	maxTagKeyLen   = 127
+	maxTagValueLen = 255
+)
+
+func checkTags(r *customresource.PropertyReader, tags map[string]string) {
+	const allowed = "at most 48 tags, keys of 1 to 127 characters that do not start with aws: or " + reservedTagPrefix + ", values of at most 255 characters"
+	if len(tags) > maxUserTags {
+		r.Fail("Tags", fmt.Sprintf("%d tags", len(tags)), allowed)
+	}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		switch {
+		case strings.HasPrefix(k, reservedTagPrefix) || strings.HasPrefix(strings.ToLower(k), "aws:"):
+			r.Fail("Tags", fmt.Sprintf("tag key %q is reserved", k), allowed)
+		case utf8.RuneCountInString(k) > maxTagKeyLen:
+			r.Fail("Tags", fmt.Sprintf("tag key %.20q... is longer than %d characters", k, maxTagKeyLen), allowed)
+		case utf8.RuneCountInString(tags[k]) > maxTagValueLen:
+			r.Fail("Tags", fmt.Sprintf("the value of tag %q is longer than %d characters", k, maxTagValueLen), allowed)
+		}
 	}
 }
 

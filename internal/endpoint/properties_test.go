@@ -2,6 +2,7 @@ package endpoint
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -93,7 +94,16 @@ func TestParsePropertiesRejects(t *testing.T) {
 		"unknown IP type":  {valid(func(p map[string]any) { p["IpAddressType"] = "ipv5" }), "IpAddressType"},
 		"bad service name": {valid(func(p map[string]any) { p["ServiceName"] = "redshift-data" }), "ServiceName"},
 		"reserved tag":     {valid(func(p map[string]any) { p["Tags"] = map[string]any{TagStackID: "x"} }), "Tags"},
-		"unknown property": {valid(func(p map[string]any) { p["Subnets"] = "subnet-0a1b2c3d" }), "Subnets"},
+		"too many tags": {valid(func(p map[string]any) {
+			tags := map[string]any{}
+			for i := range 49 {
+				tags[fmt.Sprintf("k%d", i)] = "v"
+			}
+			p["Tags"] = tags
+		}), "Tags"},
+		"tag key too long":   {valid(func(p map[string]any) { p["Tags"] = map[string]any{strings.Repeat("k", 128): "v"} }), "Tags"},
+		"tag value too long": {valid(func(p map[string]any) { p["Tags"] = map[string]any{"team": strings.Repeat("v", 256)} }), "Tags"},
+		"unknown property":   {valid(func(p map[string]any) { p["Subnets"] = "subnet-0a1b2c3d" }), "Subnets"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
