@@ -73,8 +73,20 @@ type Call struct {
 // Account is the caller's account ID.
 func (c *Call) Account() string { return c.Caller.Account }
 
-// Partition is the ARN partition of the emulated region.
-func (c *Call) Partition() string { return "aws" }
+// Partition is the ARN partition of the request's region.
+func (c *Call) Partition() string { return partitionOf(c.Region) }
+
+// partitionOf is the ARN partition of region: aws-cn for the China
+// regions, aws-us-gov for GovCloud, aws otherwise.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
 
 // Service is what a service implementation registers: a handler for each
 // operation. The handler returns the result shape (an XML-tagged struct for
@@ -144,14 +156,16 @@ func New(opts ...Option) *Emulator {
 		region:   DefaultRegion,
 		now:      time.Now,
 		services: map[string]*Service{},
-		identities: map[string]Identity{
-			AccessKeyA: rootIdentity(AccountA),
-			AccessKeyB: rootIdentity(AccountB),
-		},
-		state: map[string]any{},
+		state:    map[string]any{},
 	}
 	for _, o := range opts {
 		o(e)
+	}
+	// IAM and STS are global within a partition, so the administrators'
+	// ARNs are in the emulated region's partition.
+	e.identities = map[string]Identity{
+		AccessKeyA: rootIdentity(e.Partition(), AccountA),
+		AccessKeyB: rootIdentity(e.Partition(), AccountB),
 	}
 	for name, build := range registry {
 		e.services[name] = build(e)
@@ -159,12 +173,16 @@ func New(opts ...Option) *Emulator {
 	return e
 }
 
-func rootIdentity(account string) Identity {
-	return Identity{Account: account, Arn: "arn:aws:iam::" + account + ":root", UserID: account}
+func rootIdentity(partition, account string) Identity {
+	return Identity{Account: account, Arn: "arn:" + partition + ":iam::" + account + ":root", UserID: account}
 }
 
 // Region is the emulated region.
 func (e *Emulator) Region() string { return e.region }
+
+// Partition is the ARN partition of the emulated region, the one that
+// IAM and STS, global services, put in their ARNs.
+func (e *Emulator) Partition() string { return partitionOf(e.region) }
 
 // Now is the emulator's clock.
 func (e *Emulator) Now() time.Time { return e.now() }

@@ -38,12 +38,19 @@ type iamState struct {
 	// propagationDelay is how long a new role or user stays invisible as
 	// a principal in trust policies and to sts:AssumeRole.
 	propagationDelay time.Duration
-	accounts         map[string]*iamAccount
-	ids              map[string]bool // every unique ID issued, to keep them unique
+	// partition is the ARN partition of every IAM ARN the emulator issues.
+	partition string
+	// managed are the AWS managed policies, shared read-only by every account.
+	managed  map[string]*iamPolicy
+	accounts map[string]*iamAccount
+	ids      map[string]bool // every unique ID issued, to keep them unique
 }
 
 type iamAccount struct {
-	id       string
+	id        string
+	partition string
+	// managed are the AWS managed policies, by ARN in the account's partition.
+	managed  map[string]*iamPolicy
 	policies map[string]*iamPolicy // customer managed, by lower-case name
 	roles    map[string]*iamRole   // by lower-case name: IAM names are case-insensitive
 	users    map[string]*iamUser
@@ -92,8 +99,13 @@ type iamGroup struct {
 
 func iamStateOf(e *Emulator) *iamState {
 	return State(e, "iam", func() *iamState {
-		s := &iamState{accounts: map[string]*iamAccount{}, ids: map[string]bool{}}
-		for _, p := range awsManagedPolicies {
+		s := &iamState{
+			partition: e.Partition(),
+			managed:   awsManagedPolicies(e.Partition()),
+			accounts:  map[string]*iamAccount{},
+			ids:       map[string]bool{},
+		}
+		for _, p := range s.managed {
 			s.ids[p.id] = true
 		}
 		return s
@@ -119,11 +131,13 @@ func (s *iamState) account(id string) *iamAccount {
 	a := s.accounts[id]
 	if a == nil {
 		a = &iamAccount{
-			id:       id,
-			policies: map[string]*iamPolicy{},
-			roles:    map[string]*iamRole{},
-			users:    map[string]*iamUser{},
-			groups:   map[string]*iamGroup{},
+			id:        id,
+			partition: s.partition,
+			managed:   s.managed,
+			policies:  map[string]*iamPolicy{},
+			roles:     map[string]*iamRole{},
+			users:     map[string]*iamUser{},
+			groups:    map[string]*iamGroup{},
 		}
 		s.accounts[id] = a
 	}
@@ -251,7 +265,7 @@ func (s *iamState) newEntity(a *iamAccount, kind iamEntityKind, name, path strin
 	}
 	return iamEntity{
 		kind: kind, name: name, path: path, id: s.newID(iamIDPrefixes[kind]),
-		arn:     "arn:aws:iam::" + a.id + ":" + string(kind) + path + name,
+		arn:     a.arn(string(kind) + path + name),
 		created: now, tags: tags, inline: map[string]string{},
 	}, nil
 }
@@ -304,22 +318,29 @@ func (e *Emulator) LookupIAMRole(arn string) (IAMRole, bool) {
 	return IAMRole{Account: p.account, Name: r.name, Path: r.path, Arn: r.arn, RoleID: r.id, Tags: tags}, true
 }
 
-// iamArn is a parsed IAM ARN such as arn:aws:iam::111111111111:role/path/name.
-type iamArn struct {
-	account string
-	kind    string // role, user, group, policy, root
-	path    string
-	name    string
+// arn is the ARN of an IAM resource of the account, such as
+// role/path/name.
+func (a *iamAccount) arn(resource string) string {
+	return "arn:" + a.partition + ":iam::" + a.id + ":" + resource
 }
 
-var iamArnPattern = regexp.MustCompile(`^arn:aws:iam::(\d{12}|aws):(role|user|group|policy)(/(?:[\x21-\x7e]*/)?)([\w+=,.@-]+)$`)
+// iamArn is a parsed IAM ARN such as arn:aws:iam::111111111111:role/path/name.
+type iamArn struct {
+	partition string
+	account   string
+	kind      string // role, user, group, policy, root
+	path      string
+	name      string
+}
+
+var iamArnPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):(role|user|group|policy)(/(?:[\x21-\x7e]*/)?)([\w+=,.@-]+)$`)
 
 func parseIAMArn(arn string) (iamArn, bool) {
 	m := iamArnPattern.FindStringSubmatch(arn)
 	if m == nil {
 		return iamArn{}, false
 	}
-	return iamArn{account: m[1], kind: m[2], path: m[3], name: m[4]}, true
+	return iamArn{partition: m[1], account: m[2], kind: m[3], path: m[4], name: m[5]}, true
 }
 
 var (

@@ -47,9 +47,9 @@ func ManagedPolicyDocument(name string) (string, bool) {
 	return string(b), true
 }
 
-// awsManagedPolicies are the read-only AWS managed policies, by ARN,
-// shared by every account.
-var awsManagedPolicies = func() map[string]*iamPolicy {
+// awsManagedPolicies returns the read-only AWS managed policies of
+// partition, by ARN; every account shares them.
+func awsManagedPolicies(partition string) map[string]*iamPolicy {
 	out := map[string]*iamPolicy{}
 	for name, meta := range managedPolicyMeta {
 		doc, ok := ManagedPolicyDocument(name)
@@ -60,7 +60,7 @@ var awsManagedPolicies = func() map[string]*iamPolicy {
 		// iamStateOf reserves it so that newID never issues it again.
 		sum := sha256.Sum256([]byte(name))
 		id := "ANPA" + strings.ToUpper(hex.EncodeToString(sum[:]))[:17]
-		arn := "arn:aws:iam::aws:policy/" + name
+		arn := "arn:" + partition + ":iam::aws:policy/" + name
 		out[arn] = &iamPolicy{
 			name: name, path: "/", id: id, arn: arn, description: meta.description,
 			created: meta.created, updated: meta.updated, awsManaged: true,
@@ -69,4 +69,4 @@ var awsManagedPolicies = func() map[string]*iamPolicy {
 		}
 	}
 	return out
-}()
+}

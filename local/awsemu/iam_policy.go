@@ -103,7 +103,7 @@ func (a *iamAccount) policy(arn string) (*iamPolicy, error) {
 	var pol *iamPolicy
 	switch p.account {
 	case "aws":
-		pol = awsManagedPolicies[arn]
+		pol = a.managed[arn]
 	case a.id:
 		if x := a.policies[strings.ToLower(p.name)]; x != nil && x.arn == arn {
 			pol = x
@@ -179,7 +179,7 @@ func iamCreatePolicy(c *Call) (any, error) {
 	now := c.Emulator.Now()
 	p := &iamPolicy{
 		name: name, path: path, id: s.newID("ANPA"), description: q.Get("Description"),
-		arn:     "arn:aws:iam::" + a.id + ":policy" + path + name,
+		arn:     a.arn("policy" + path + name),
 		created: now, updated: now, tags: tags,
 		versions:       []*iamPolicyVersion{{id: "v1", document: doc, created: now}},
 		defaultVersion: "v1", nextVersion: 2,
@@ -230,7 +230,7 @@ func iamListPolicies(c *Call) (any, error) {
 	defer unlock()
 	var all []*iamPolicy
 	if scope != "Local" {
-		for _, p := range awsManagedPolicies {
+		for _, p := range a.managed {
 			all = append(all, p)
 		}
 	}

@@ -18,12 +18,21 @@ import (
 
 var (
 	iamAccountPattern     = regexp.MustCompile(`^\d{12}$`)
-	iamRootArnPattern     = regexp.MustCompile(`^arn:aws:iam::(\d{12}):root$`)
-	iamAssumedRolePattern = regexp.MustCompile(`^arn:aws:sts::(\d{12}):assumed-role/([\w+=,.@-]+)/([\w+=,.@-]+)$`)
+	iamRootArnPattern     = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov):iam::(\d{12}):root$`)
+	iamAssumedRolePattern = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/([\w+=,.@-]+)$`)
 	iamEmulatedAccounts   = []string{AccountA, AccountB}
 )
 
 func iamEmulatedAccount(id string) bool { return slices.Contains(iamEmulatedAccounts, id) }
+
+// arnPartition is the partition field of an ARN, "" when arn is none.
+func arnPartition(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 3 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[1]
+}
 
 // propagated reports whether an entity created at created is visible to
 // IAM's principal checks at now. The caller holds s.mu.
@@ -34,7 +43,14 @@ func (s *iamState) propagated(created, now time.Time) bool {
 // knownPrincipal reports whether IAM accepts p as an "AWS" principal of a
 // trust policy at now. The caller holds s.mu.
 func (s *iamState) knownPrincipal(p string, now time.Time) bool {
-	if p == "*" || iamAccountPattern.MatchString(p) || iamRootArnPattern.MatchString(p) {
+	if p == "*" || iamAccountPattern.MatchString(p) {
+		return true
+	}
+	// A principal of another partition is never valid.
+	if arnPartition(p) != s.partition {
+		return false
+	}
+	if iamRootArnPattern.MatchString(p) {
 		return true
 	}
 	if m := iamAssumedRolePattern.FindStringSubmatch(p); m != nil {
@@ -112,7 +128,7 @@ func iamPrincipalMatch(principals []string, caller Identity) iamTrustMatch {
 		switch {
 		case p == caller.Arn || (caller.RoleArn != "" && p == caller.RoleArn):
 			return iamTrustByName
-		case p == "*", p == caller.Account, p == "arn:aws:iam::"+caller.Account+":root":
+		case p == "*", p == caller.Account, p == rootIdentity(arnPartition(caller.Arn), caller.Account).Arn:
 			best = iamTrustByAccount
 		}
 	}

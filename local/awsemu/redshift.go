@@ -204,7 +204,7 @@ func rsCreateCluster(c *Call) (any, error) {
 		nodes:        nodes,
 		masterUser:   user,
 		dbName:       dbName,
-		address:      id + "." + rsRandomLabel() + "." + c.Region + ".redshift.amazonaws.com",
+		address:      id + "." + rsRandomLabel() + "." + c.Region + ".redshift." + ec2DNSSuffix(c.Region),
 		port:         port,
 		namespaceArn: "arn:" + c.Partition() + ":redshift:" + c.Region + ":" + c.Account() + ":namespace:" + newRequestID(),
 		created:      c.Emulator.Now(),

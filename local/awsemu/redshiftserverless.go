@@ -248,7 +248,7 @@ func rssCreateWorkgroup(c *Call) (any, error) {
 	wg := &rssWorkgroup{
 		name: in.WorkgroupName, id: id, namespace: ns, baseCapacity: in.BaseCapacity, port: in.Port,
 		arn:     "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":workgroup/" + id,
-		address: in.WorkgroupName + "." + c.Account() + "." + c.Region + ".redshift-serverless.amazonaws.com",
+		address: in.WorkgroupName + "." + c.Account() + "." + c.Region + ".redshift-serverless." + ec2DNSSuffix(c.Region),
 		created: c.Emulator.Now(),
 	}
 	st.workgroups[key] = wg

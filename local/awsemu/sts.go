@@ -128,7 +128,7 @@ func stsAssumeRole(c *Call) (any, error) {
 	keyID := "ASIA" + iamRandomID(16)
 	id := Identity{
 		Account: target.account,
-		Arn:     "arn:aws:sts::" + target.account + ":assumed-role/" + role.name + "/" + session,
+		Arn:     "arn:" + target.partition + ":sts::" + target.account + ":assumed-role/" + role.name + "/" + session,
 		UserID:  role.id + ":" + session,
 		RoleArn: role.arn,
 	}
