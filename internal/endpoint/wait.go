@@ -21,10 +21,11 @@ const (
 	waitFirstInterval = 2 * time.Second
 	waitMaxInterval   = 15 * time.Second
 	// waitReserve is how long before the context deadline a wait gives up.
-	// It is longer than the runtime's margin, so that the resource answers
-	// with its own reason and has time to delete an endpoint it will not
-	// wait for any more.
-	waitReserve = customresource.DefaultDeadlineMargin + 10*time.Second
+	// It covers the runtime's margin plus the whole cleanupTimeout and some
+	// slack, so that deleting an endpoint Create will not wait for any more
+	// ends before the runtime answers with its generic timeout, and the
+	// resource's own reason is the one CloudFormation gets.
+	waitReserve = customresource.DefaultDeadlineMargin + cleanupTimeout + 5*time.Second
 	// waitLimit bounds a wait when the context has no deadline.
 	waitLimit = 10 * time.Minute
 	// notFoundGrace is how long a new endpoint may still be unknown to
