@@ -33,7 +33,7 @@ func (r *Resource) Create(ctx context.Context, req customresource.Request) (cust
 
 // create creates the secret name for p and returns its ARN. The password
 // is p's, else keep (a password carried over from the secret being
-// replaced), else a generated one.
+// replaced) when it follows Redshift's rules, else a generated one.
 //
 // The ClientRequestToken comes from the request, so a redelivery with the
 // same value is accepted by Secrets Manager as a retry. A redelivery with a
@@ -42,7 +42,9 @@ func (r *Resource) Create(ctx context.Context, req customresource.Request) (cust
 // ID and it has the version the token names.
 func (r *Resource) create(ctx context.Context, req customresource.Request, p Properties, name, keep string) (string, error) {
 	password := p.Password
-	if password == "" {
+	// A password someone changed by hand in the secret being replaced may
+	// break Redshift's rules; then a new one is generated.
+	if password == "" && checkRedshiftPassword(keep) == "" {
 		password = keep
 	}
 	if password == "" {

@@ -279,6 +279,23 @@ func TestUpdateWithNewNameReplaces(t *testing.T) {
 	}
 }
 
+func TestReplacementDoesNotCarryOverAnInvalidPassword(t *testing.T) {
+	e := newEnv(t)
+	old := with(workgroupProps(), map[string]any{"Name": "app/v1"})
+	res := e.create(t, old)
+	// Someone writes a password Redshift refuses into the secret by hand.
+	if _, err := e.sm.PutSecretValue(context.Background(), &secretsmanager.PutSecretValueInput{
+		SecretId: aws.String(res.PhysicalResourceID), SecretString: aws.String(`{"username":"app_user","password":"short"}`),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := e.update(t, "u1", res.PhysicalResourceID, old, with(old, map[string]any{"Name": "app/v2"}))
+	_, password := splitPassword(e.value(t, got.PhysicalResourceID))
+	if problem := checkRedshiftPassword(password); problem != "" {
+		t.Errorf("the replacement's password %s", problem)
+	}
+}
+
 func TestUpdateWithoutNameKeepsGeneratedName(t *testing.T) {
 	e := newEnv(t)
 	res := e.create(t, workgroupProps())
