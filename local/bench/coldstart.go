@@ -51,8 +51,14 @@ func ColdStart(ctx context.Context, path string, env []string, requestID string,
 	if err := cmd.Start(); err != nil {
 		return Measurement{}, fmt.Errorf("starting %s: %w", path, err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed when the process has ended; waitErr is then Wait's
+	// error.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
 	stop := func() *os.ProcessState {
 		_ = cmd.Process.Kill()
 		<-exited
@@ -61,10 +67,12 @@ func ColdStart(ctx context.Context, path string, env []string, requestID string,
 
 	if err := await(ctx, api.Polled(), exited); err != nil {
 		stop()
+		err = errors.Join(err, waitErr)
 		return Measurement{}, fmt.Errorf("%w: %s before its first poll for work: %w: %s", ErrColdStart, path, err, tail(output.Bytes()))
 	}
 	if err := await(ctx, api.Answered(), exited); err != nil {
 		stop()
+		err = errors.Join(err, waitErr)
 		return Measurement{}, fmt.Errorf("%w: %s before it answered the invocation: %w: %s", ErrColdStart, path, err, tail(output.Bytes()))
 	}
 	state := stop()
@@ -85,12 +93,18 @@ func ColdStart(ctx context.Context, path string, env []string, requestID string,
 var errExited = errors.New("the process exited")
 
 // await waits for done, for the process to exit, or for ctx to end.
-func await(ctx context.Context, done <-chan struct{}, exited <-chan error) error {
+func await(ctx context.Context, done, exited <-chan struct{}) error {
 	select {
 	case <-done:
 		return nil
-	case err := <-exited:
-		return errors.Join(errExited, err)
+	case <-exited:
+		// A process may answer and exit at once; the answer counts.
+		select {
+		case <-done:
+			return nil
+		default:
+			return errExited
+		}
 	case <-ctx.Done():
 		return ctx.Err()
 	}
