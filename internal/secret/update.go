@@ -36,12 +36,14 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	// this update rolls back a failed one: then nothing of them was
 	// applied, and there is nothing to undo.
 	old, oldErr := ParseProperties(req.OldProperties)
-	regenerate := oldErr == nil && p.GeneratesPassword() &&
+	// renew: the properties ask for another generated password than the
+	// old ones had; generatedPassword decides which.
+	renew := oldErr == nil && p.GeneratesPassword() &&
 		(!old.GeneratesPassword() || old.PasswordLength != p.PasswordLength)
 
 	if p.Name != "" && p.Name != currentName {
 		keep := ""
-		if p.GeneratesPassword() && !regenerate {
+		if p.GeneratesPassword() && !renew {
 			v, err := currentValue(ctx, r.sm, arn)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return customresource.Result{}, fmt.Errorf("replacing secret %s: %w", arn, err)
@@ -59,7 +61,7 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	if oldErr == nil {
 		removed = removedKeys(old.Tags, p.Tags)
 	}
-	if err := r.apply(ctx, req, p, arn, currentName, regenerate, removed); err != nil {
+	if err := r.apply(ctx, req, p, arn, currentName, renew, removed); err != nil {
 		return customresource.Result{}, err
 	}
 	return result(arn, currentName), nil
@@ -74,7 +76,7 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 // UpdateSecret re-encrypts the current and previous versions with the new
 // key but keeps them readable with the old one too, and only a new
 // version is encrypted with the new key alone.
-func (r *Resource) apply(ctx context.Context, req customresource.Request, p Properties, arn, name string, regenerate bool, removed []string) error {
+func (r *Resource) apply(ctx context.Context, req customresource.Request, p Properties, arn, name string, renew bool, removed []string) error {
 	d, err := describe(ctx, r.sm, arn)
 	if err != nil {
 		return fmt.Errorf("updating secret %s: %w", arn, err)
@@ -101,7 +103,7 @@ func (r *Resource) apply(ctx context.Context, req customresource.Request, p Prop
 			return fmt.Errorf("updating the description and KMS key of secret %s: %w", arn, err)
 		}
 	}
-	if err := r.applyValue(ctx, req, p, d, regenerate, keyChanged); err != nil {
+	if err := r.applyValue(ctx, req, p, d, renew, keyChanged); err != nil {
 		return err
 	}
 	return r.applyTags(ctx, req, p, d, removed)
@@ -110,7 +112,7 @@ func (r *Resource) apply(ctx context.Context, req customresource.Request, p Prop
 // applyValue writes a new version when the stored value differs from p's,
 // or when rewrite is set. The version ID comes from the request, so that a
 // redelivery sees its own version and does not generate a second password.
-func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p Properties, d *secretsmanager.DescribeSecretOutput, regenerate, rewrite bool) error {
+func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p Properties, d *secretsmanager.DescribeSecretOutput, renew, rewrite bool) error {
 	arn := aws.ToString(d.ARN)
 	token := versionID(req, "value", p.GeneratesPassword())
 	if hasVersion(d, token) {
@@ -122,7 +124,7 @@ func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p
 	}
 	password := p.Password
 	if password == "" {
-		if password, err = r.generatedPassword(ctx, p, d, current.password(), regenerate); err != nil {
+		if password, err = r.generatedPassword(ctx, p, d, current.password(), renew); err != nil {
 			return err
 		}
 	}
