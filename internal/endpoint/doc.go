@@ -13,6 +13,10 @@
 // marker, never for the endpoint.
 //
 // Update changes subnets, security groups, private DNS, the policy, the IP
-// address type and tags in place; a new VpcId or ServiceName creates a
-// replacement. Delete deletes the endpoint and waits until it is gone.
+// address type (with the type of its DNS records) and tags in place; a new
+// VpcId or ServiceName creates a replacement. IpAddressType is not a
+// replacement, unlike in the design: a new endpoint for the same service
+// in the same VPC could not take the private DNS name the old one holds
+// until CloudFormation's cleanup. Delete deletes the endpoint and waits
+// until it is gone.
 package endpoint
