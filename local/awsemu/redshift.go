@@ -2,7 +2,6 @@ package awsemu
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"regexp"
 	"sort"
 	"strings"
@@ -255,107 +254,6 @@ func rsDeleteCluster(c *Call) (any, error) {
 	return struct{ Cluster rsClusterShape }{cl.shape("deleting")}, nil
 }
 
-type rsCredentials struct {
-	DbUser     string
-	DbPassword string
-	Expiration string
-}
-
-// rsDuration validates DurationSeconds of the temporary-credential
-// operations of both Redshift and Redshift Serverless.
-func rsDuration(seconds, def int, code string) (time.Duration, error) {
-	if seconds == 0 {
-		seconds = def
-	}
-	if seconds < rsMinCredentialSeconds || seconds > rsMaxCredentialSeconds {
-		return 0, Errorf(code, "DurationSeconds must be between %d and %d.", rsMinCredentialSeconds, rsMaxCredentialSeconds)
-	}
-	return time.Duration(seconds) * time.Second, nil
-}
-
-func rsGetClusterCredentials(c *Call) (any, error) {
-	q := c.Query
-	user := q.Get("DbUser")
-	if !rsDbUserPattern.MatchString(user) || strings.EqualFold(user, "public") {
-		return nil, Errorf("InvalidParameterValue", "Invalid DbUser %q.", user)
-	}
-	seconds, err := q.Int("DurationSeconds", 0)
-	if err != nil {
-		return nil, err
-	}
-	d, err := rsDuration(seconds, rsDefaultClusterSeconds, "InvalidParameterValue")
-	if err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	cl, err := st.cluster(c, q.Get("ClusterIdentifier"))
-	if err != nil {
-		return nil, err
-	}
-	// Redshift prefixes the user to tell the login that the password is a
-	// temporary IAM credential: IAMA: when the login may create the user,
-	// IAM: otherwise.
-	prefix := "IAM:"
-	if q.Bool("AutoCreate", false) {
-		cl.db.ensureUser(user)
-		prefix = "IAMA:"
-	}
-	return rsCredentials{
-		DbUser:     prefix + user,
-		DbPassword: rsTempPassword(),
-		Expiration: c.Emulator.Now().Add(d).UTC().Format(time.RFC3339),
-	}, nil
-}
-
-func rsGetClusterCredentialsWithIAM(c *Call) (any, error) {
-	seconds, err := c.Query.Int("DurationSeconds", 0)
-	if err != nil {
-		return nil, err
-	}
-	d, err := rsDuration(seconds, rsDefaultClusterSeconds, "InvalidParameterValue")
-	if err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	cl, err := st.cluster(c, c.Query.Get("ClusterIdentifier"))
-	if err != nil {
-		return nil, err
-	}
-	user := rsIAMDbUser(c.Caller)
-	cl.db.ensureUser(user)
-	now := c.Emulator.Now()
-	return struct {
-		rsCredentials
-		NextRefreshTime string
-	}{
-		rsCredentials{DbUser: user, DbPassword: rsTempPassword(), Expiration: now.Add(d).UTC().Format(time.RFC3339)},
-		now.Add(d).UTC().Format(time.RFC3339),
-	}, nil
-}
-
-// rsIAMDbUser maps an IAM identity to its database user as Redshift does for
-// IAM-identity credentials: IAM user foo is IAM:foo, role bar is IAMR:bar.
-// The account root, which AWS does not document, maps to IAM:root.
-func rsIAMDbUser(id Identity) string {
-	if id.RoleArn != "" {
-		return "IAMR:" + rsLastSegment(id.RoleArn)
-	}
-	if _, rest, ok := strings.Cut(id.Arn, ":assumed-role/"); ok {
-		role, _, _ := strings.Cut(rest, "/")
-		return "IAMR:" + role
-	}
-	if _, rest, ok := strings.Cut(id.Arn, ":user/"); ok {
-		return "IAM:" + rsLastSegment(rest)
-	}
-	return "IAM:root"
-}
-
-func rsLastSegment(s string) string { return s[strings.LastIndex(s, "/")+1:] }
-
 // rsValidPassword reports whether p meets Redshift's password rules.
 func rsValidPassword(p string) bool {
 	if len(p) < 8 || len(p) > 64 || strings.ContainsAny(p, "'\"\\/@ ") {
@@ -375,13 +273,6 @@ func rsValidPassword(p string) bool {
 		}
 	}
 	return upper && lower && digit
-}
-
-// rsTempPassword returns a random temporary database password.
-func rsTempPassword() string {
-	var b [48]byte
-	_, _ = rand.Read(b[:])
-	return base64.StdEncoding.EncodeToString(b[:])
 }
 
 // rsRandomLabel returns the random DNS label of cluster endpoints.
