@@ -74,7 +74,8 @@ var errIAMPolicySyntax = Errorf("MalformedPolicyDocument", "Syntax errors in pol
 type iamDocumentKind int
 
 const (
-	iamIdentityDocument iamDocumentKind = iota // managed and inline permission policies
+	iamIdentityDocument iamDocumentKind = iota // an inline permission policy
+	iamManagedDocument                         // a version of a managed permission policy
 	iamTrustDocument                           // a role's AssumeRolePolicyDocument
 )
 
@@ -104,7 +105,13 @@ func iamParsePolicy(doc string, kind iamDocumentKind) (iamPolicyDocument, error)
 			return iamPolicyDocument{}, errIAMPolicySyntax
 		}
 	}
-	if pd.Version != "2012-10-17" && pd.Version != "2008-10-17" {
+	// Without a Version a document is in the 2008-10-17 language, which
+	// IAM still takes for inline and trust policies but not for managed
+	// ones.
+	switch {
+	case pd.Version == "" && kind == iamManagedDocument:
+		return iamPolicyDocument{}, Errorf("MalformedPolicyDocument", "A managed policy must have a version string")
+	case pd.Version != "" && pd.Version != "2012-10-17" && pd.Version != "2008-10-17":
 		return iamPolicyDocument{}, Errorf("MalformedPolicyDocument", "The policy failed legacy parsing")
 	}
 	if len(pd.Statement) == 0 {
@@ -175,7 +182,7 @@ func iamCheckStatement(st iamStatement, kind iamDocumentKind) error {
 		return Errorf("MalformedPolicyDocument", "Policy statement must contain actions.")
 	}
 	switch kind {
-	case iamIdentityDocument:
+	case iamIdentityDocument, iamManagedDocument:
 		if st.Principal != nil || st.NotPrincipal != nil {
 			return Errorf("MalformedPolicyDocument", "Policy document should not specify a principal.")
 		}

@@ -128,13 +128,14 @@ func (a *iamAccount) ownPolicy(arn string) (*iamPolicy, error) {
 	return p, nil
 }
 
-// iamIdentityDocumentParam reads and checks a permission policy document.
-func iamIdentityDocumentParam(q QueryParams, sizeLimit int, quota string) (string, error) {
+// iamIdentityDocumentParam reads and checks a permission policy document
+// of kind iamIdentityDocument or iamManagedDocument.
+func iamIdentityDocumentParam(q QueryParams, kind iamDocumentKind, sizeLimit int, quota string) (string, error) {
 	doc, err := iamRequired(q, "PolicyDocument")
 	if err != nil {
 		return "", err
 	}
-	if _, err := iamParsePolicy(doc, iamIdentityDocument); err != nil {
+	if _, err := iamParsePolicy(doc, kind); err != nil {
 		return "", err
 	}
 	if iamPolicySize(doc) > sizeLimit {
@@ -160,7 +161,7 @@ func iamCreatePolicy(c *Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := iamIdentityDocumentParam(q, managedPolicySizeLimit, "PolicySize")
+	doc, err := iamIdentityDocumentParam(q, iamManagedDocument, managedPolicySizeLimit, "PolicySize")
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ type policyVersionResult struct {
 
 func iamCreatePolicyVersion(c *Call) (any, error) {
 	q := c.Query
-	doc, err := iamIdentityDocumentParam(q, managedPolicySizeLimit, "PolicySize")
+	doc, err := iamIdentityDocumentParam(q, iamManagedDocument, managedPolicySizeLimit, "PolicySize")
 	if err != nil {
 		return nil, err
 	}

@@ -243,7 +243,7 @@ func iamPutRolePolicy(c *Call) (any, error) {
 	if err := iamValidateName("policyName", policyName, 128); err != nil {
 		return nil, err
 	}
-	doc, err := iamIdentityDocumentParam(q, roleInlinePolicySizeLimit, "RolePolicySize")
+	doc, err := iamIdentityDocumentParam(q, iamIdentityDocument, roleInlinePolicySizeLimit, "RolePolicySize")
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,8 @@ func TestIAMCreateRoleValidation(t *testing.T) {
 		"trust without Principal":     {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`)}, wantCode: "MalformedPolicyDocument"},
 		"trust with a non-STS action": {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}]}`)}, wantCode: "MalformedPolicyDocument"},
 		"trust not JSON":              {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(`trust me`)}, wantCode: "MalformedPolicyDocument"},
+		"trust without Version":       {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}},
+		"trust of unknown Version":    {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(`{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}, wantCode: "MalformedPolicyDocument"},
 		"session too short":           {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(testTrustLambda), MaxSessionDuration: aws.Int32(3599)}, wantCode: "ValidationError"},
 		"session too long":            {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(testTrustLambda), MaxSessionDuration: aws.Int32(43201)}, wantCode: "ValidationError"},
 		"missing boundary":            {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(testTrustLambda), PermissionsBoundary: aws.String("arn:aws:iam::111111111111:policy/missing")}, wantCode: "NoSuchEntity"},
@@ -114,6 +116,10 @@ func TestIAMRoleLifecycle(t *testing.T) {
 			_, err := client.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("reader"), PolicyDocument: aws.String(trustFor("arn:aws:iam::111111111111:role/missing"))})
 			return err
 		}, "MalformedPolicyDocument"},
+		{"inline policy without Version, in the 2008-10-17 language", func() error {
+			_, err := client.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("reader"), PolicyName: aws.String("inline"), PolicyDocument: aws.String(`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)})
+			return err
+		}, ""},
 		{"inline policy", func() error {
 			_, err := client.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("reader"), PolicyName: aws.String("inline"), PolicyDocument: aws.String(testIdentityPolicy)})
 			return err
