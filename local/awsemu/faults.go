@@ -108,6 +108,11 @@ func (e *Emulator) applyFaults(ctx context.Context, c *Call) error {
 		if f.Times > 0 && f.hits >= f.Times {
 			continue
 		}
+		// A request fails once: later failing faults keep their turn
+		// for the next request.
+		if f.Code != "" && fail != nil {
+			continue
+		}
 		f.hits++
 		latency += f.Latency
 		if f.Code != "" && fail == nil {

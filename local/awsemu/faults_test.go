@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/google/go-cmp/cmp"
 )
 
 // noRetries makes a client give up after its first attempt.
@@ -124,5 +125,24 @@ func TestFaultAdminAPI(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET faults status = %d, want 405", resp.StatusCode)
+	}
+}
+
+// TestFaultsApplyInTurn checks that faults for the same operation fail
+// one request each, in the order they were injected, rather than one
+// request using them all up.
+func TestFaultsApplyInTurn(t *testing.T) {
+	srv := Start()
+	t.Cleanup(srv.Close)
+	client := iam.NewFromConfig(srv.Config(AccountA), noRetries)
+	srv.InjectFault(Throttle("iam", "ListRoles", 1))
+	srv.InjectFault(ServerError("iam", "ListRoles", 1))
+	var got []string
+	for range 3 {
+		_, err := client.ListRoles(context.Background(), &iam.ListRolesInput{})
+		got = append(got, errorCode(err))
+	}
+	if diff := cmp.Diff([]string{"Throttling", "ServiceFailure", ""}, got); diff != "" {
+		t.Errorf("error codes of three calls (-want +got):\n%s", diff)
 	}
 }
