@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
-	"syscall"
 	"time"
 )
 
@@ -36,8 +34,8 @@ const logTail = 2048
 // ColdStart runs the bootstrap at path with env (and nothing else of this
 // process's environment) against a fresh RuntimeAPI that delivers event
 // with requestID. It measures the time from exec to the first poll for
-// work, waits for the answer, then kills the function and reads its peak
-// resident memory.
+// work, waits for the answer, reads the function's peak resident memory
+// and kills it.
 func ColdStart(ctx context.Context, path string, env []string, requestID string, event []byte) (Measurement, error) {
 	api := NewRuntimeAPI(requestID, event)
 	defer api.Close()
@@ -75,12 +73,16 @@ func ColdStart(ctx context.Context, path string, env []string, requestID string,
 		err = errors.Join(err, waitErr)
 		return Measurement{}, fmt.Errorf("%w: %s before it answered the invocation: %w: %s", ErrColdStart, path, err, tail(output.Bytes()))
 	}
+	peak, ok := peakRSS(cmd.Process.Pid)
 	state := stop()
+	if !ok {
+		peak = maxRSS(state)
+	}
 	out := api.Outcome()
 	m := Measurement{
 		ColdStart:  api.PollAt().Sub(start),
 		Invocation: out.At.Sub(api.PollAt()),
-		MaxRSS:     maxRSS(state),
+		MaxRSS:     peak,
 		Outcome:    out,
 	}
 	if out.Kind != "response" {
@@ -108,22 +110,6 @@ func await(ctx context.Context, done, exited <-chan struct{}) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// maxRSS returns the peak resident set size of an exited process in bytes.
-func maxRSS(state *os.ProcessState) int64 {
-	if state == nil {
-		return 0
-	}
-	ru, ok := state.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0
-	}
-	if runtime.GOOS == "darwin" {
-		return ru.Maxrss
-	}
-	// Linux reports kilobytes.
-	return ru.Maxrss * 1024
 }
 
 func tail(b []byte) []byte {

@@ -162,10 +162,10 @@ func TestNodeStart(t *testing.T) {
 		script  string
 		wantErr error
 	}{
-		"ready":             {script: bench.NodeMinimalScript},
-		"never says ready":  {script: "0", wantErr: bench.ErrColdStart},
+		"minimal":           {script: bench.NodeMinimalScript},
+		"exits before done": {script: "process.exit(0)", wantErr: bench.ErrColdStart},
 		"throws":            {script: `throw new Error("boom")`, wantErr: bench.ErrColdStart},
-		"ready, then fails": {script: bench.NodeMinimalScript + `; process.exitCode = 3`, wantErr: bench.ErrColdStart},
+		"done, then fails":  {script: "process.exitCode = 3", wantErr: bench.ErrColdStart},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -75,19 +75,19 @@ func ProviderFrameworkFiles(dir string) (map[string]string, error) {
 	return files, nil
 }
 
-// readyLine is what the Node.js scripts print when they are ready.
+// readyLine is what NodeStart's wrapper prints once the script has run.
 const readyLine = "ready"
 
-// NodeMinimalScript does nothing but say it is ready: the start of any
-// Node.js handler costs at least this.
-const NodeMinimalScript = `process.stdout.write("` + readyLine + `\n")`
+// NodeMinimalScript does nothing: the start of any Node.js handler costs
+// at least what starting node with it does.
+const NodeMinimalScript = "0"
 
 // NodeProviderFrameworkScript returns a script that loads the provider
-// framework's handler from dir and says it is ready. Its AWS SDK v3
-// clients (@aws-sdk/client-lambda and client-sfn), which the Lambda
-// Node.js runtime provides and which are not installed here, are replaced
-// by empty modules: the time and memory measured are a lower bound for the
-// real handler.
+// framework's handler from dir. Its AWS SDK v3 clients
+// (@aws-sdk/client-lambda and client-sfn), which the Lambda Node.js
+// runtime provides and which are not installed here, are replaced by empty
+// modules: the time and memory measured are a lower bound for the real
+// handler.
 func NodeProviderFrameworkScript(dir string) string {
 	path, _ := json.Marshal(filepath.Join(dir, "framework.js"))
 	return `const Module = require("module");
@@ -97,16 +97,26 @@ Module._load = function (request) {
   return load.apply(this, arguments);
 };
 const handler = require(` + string(path) + `);
-if (typeof handler.onEvent !== "function") throw new Error("framework.js has no onEvent");
-process.stdout.write("` + readyLine + `\n");`
+if (typeof handler.onEvent !== "function") throw new Error("framework.js has no onEvent");`
 }
 
-// NodeStart runs node with script and measures the time from exec to the
-// script's ready line, and the process's peak resident memory once it has
-// exited.
+// nodeWrapper follows the script: it says ready and keeps node alive until
+// its stdin closes, so that its peak memory can be read while it runs.
+const nodeWrapper = `
+;process.stdout.write("` + readyLine + `\n");
+process.stdin.resume();
+process.stdin.on("end", () => process.exit());`
+
+// NodeStart runs node with script, which must finish synchronously, and
+// measures the time from exec to the end of the script and node's peak
+// resident memory at that point.
 func NodeStart(ctx context.Context, node, script string) (Measurement, error) {
-	cmd := exec.CommandContext(ctx, node, "-e", script)
+	cmd := exec.CommandContext(ctx, node, "-e", script+nodeWrapper)
 	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return Measurement{}, fmt.Errorf("running node: %w", err)
+	}
+	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return Measurement{}, fmt.Errorf("running node: %w", err)
 	}
@@ -118,12 +128,17 @@ func NodeStart(ctx context.Context, node, script string) (Measurement, error) {
 	}
 	line, readErr := bufio.NewReader(stdout).ReadString('\n')
 	ready := time.Now()
+	peak, ok := peakRSS(cmd.Process.Pid)
+	stdin.Close()
 	waitErr := cmd.Wait()
 	if readErr != nil || strings.TrimSpace(line) != readyLine {
-		return Measurement{}, fmt.Errorf("%w: node did not print %q: %w: %s", ErrColdStart, readyLine, errors.Join(readErr, waitErr), tail(stderr.Bytes()))
+		return Measurement{}, fmt.Errorf("%w: node did not finish the script: %w: %s", ErrColdStart, errors.Join(readErr, waitErr), tail(stderr.Bytes()))
 	}
 	if waitErr != nil {
 		return Measurement{}, fmt.Errorf("%w: node: %w: %s", ErrColdStart, waitErr, tail(stderr.Bytes()))
 	}
-	return Measurement{ColdStart: ready.Sub(start), MaxRSS: maxRSS(cmd.ProcessState)}, nil
+	if !ok {
+		peak = maxRSS(cmd.ProcessState)
+	}
+	return Measurement{ColdStart: ready.Sub(start), MaxRSS: peak}, nil
 }
