@@ -141,6 +141,19 @@ var rsDbUserPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$`)
 
 func rsClusterKey(account, id string) string { return account + "/" + strings.ToLower(id) }
 
+// rsOnCluster serves an operation on the cluster that ClusterIdentifier
+// names, with the Redshift state locked.
+func rsOnCluster(c *Call, serve func(st *rsState, cl *rsCluster) (any, error)) (any, error) {
+	st := rsStore(c.Emulator)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cl, err := st.cluster(c, c.Query.Get("ClusterIdentifier"))
+	if err != nil {
+		return nil, err
+	}
+	return serve(st, cl)
+}
+
 func (st *rsState) cluster(c *Call, id string) (*rsCluster, error) {
 	cl, ok := st.clusters[rsClusterKey(c.Account(), id)]
 	if !ok {
@@ -243,15 +256,10 @@ func rsDeleteCluster(c *Call) (any, error) {
 	if !q.Bool("SkipFinalClusterSnapshot", false) && q.Get("FinalClusterSnapshotIdentifier") == "" {
 		return nil, Errorf("InvalidParameterCombination", "FinalClusterSnapshotIdentifier is required unless SkipFinalClusterSnapshot is specified.")
 	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	cl, err := st.cluster(c, q.Get("ClusterIdentifier"))
-	if err != nil {
-		return nil, err
-	}
-	delete(st.clusters, rsClusterKey(c.Account(), cl.id))
-	return struct{ Cluster rsClusterShape }{cl.shape("deleting")}, nil
+	return rsOnCluster(c, func(st *rsState, cl *rsCluster) (any, error) {
+		delete(st.clusters, rsClusterKey(c.Account(), cl.id))
+		return struct{ Cluster rsClusterShape }{cl.shape("deleting")}, nil
+	})
 }
 
 // rsValidPassword reports whether p meets Redshift's password rules.

@@ -35,62 +35,51 @@ func rsGetClusterCredentials(c *Call) (any, error) {
 	if !rsDbUserPattern.MatchString(user) || strings.EqualFold(user, "public") {
 		return nil, Errorf("InvalidParameterValue", "Invalid DbUser %q.", user)
 	}
+	d, err := rsClusterCredentialsDuration(q)
+	if err != nil {
+		return nil, err
+	}
+	return rsOnCluster(c, func(_ *rsState, cl *rsCluster) (any, error) {
+		// Redshift prefixes the user to tell the login that the password
+		// is a temporary IAM credential: IAMA: when the login may create
+		// the user, IAM: otherwise.
+		prefix := "IAM:"
+		if q.Bool("AutoCreate", false) {
+			cl.db.ensureUser(user)
+			prefix = "IAMA:"
+		}
+		return rsCredentials{
+			DbUser:     prefix + user,
+			DbPassword: rsTempPassword(),
+			Expiration: c.Emulator.Now().Add(d).UTC().Format(time.RFC3339),
+		}, nil
+	})
+}
+
+// rsClusterCredentialsDuration reads the DurationSeconds of the
+// provisioned cluster's credential operations.
+func rsClusterCredentialsDuration(q QueryParams) (time.Duration, error) {
 	seconds, err := q.Int("DurationSeconds", 0)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	d, err := rsDuration(seconds, rsDefaultClusterSeconds, "InvalidParameterValue")
-	if err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	cl, err := st.cluster(c, q.Get("ClusterIdentifier"))
-	if err != nil {
-		return nil, err
-	}
-	// Redshift prefixes the user to tell the login that the password is a
-	// temporary IAM credential: IAMA: when the login may create the user,
-	// IAM: otherwise.
-	prefix := "IAM:"
-	if q.Bool("AutoCreate", false) {
-		cl.db.ensureUser(user)
-		prefix = "IAMA:"
-	}
-	return rsCredentials{
-		DbUser:     prefix + user,
-		DbPassword: rsTempPassword(),
-		Expiration: c.Emulator.Now().Add(d).UTC().Format(time.RFC3339),
-	}, nil
+	return rsDuration(seconds, rsDefaultClusterSeconds, "InvalidParameterValue")
 }
 
 func rsGetClusterCredentialsWithIAM(c *Call) (any, error) {
-	seconds, err := c.Query.Int("DurationSeconds", 0)
+	d, err := rsClusterCredentialsDuration(c.Query)
 	if err != nil {
 		return nil, err
 	}
-	d, err := rsDuration(seconds, rsDefaultClusterSeconds, "InvalidParameterValue")
-	if err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	cl, err := st.cluster(c, c.Query.Get("ClusterIdentifier"))
-	if err != nil {
-		return nil, err
-	}
-	user := rsIAMDbUser(c.Caller)
-	cl.db.ensureUser(user)
-	now := c.Emulator.Now()
-	return struct {
-		rsCredentials
-		NextRefreshTime string
-	}{
-		rsCredentials{DbUser: user, DbPassword: rsTempPassword(), Expiration: now.Add(d).UTC().Format(time.RFC3339)},
-		now.Add(d).UTC().Format(time.RFC3339),
-	}, nil
+	return rsOnCluster(c, func(_ *rsState, cl *rsCluster) (any, error) {
+		user := rsIAMDbUser(c.Caller)
+		cl.db.ensureUser(user)
+		expires := c.Emulator.Now().Add(d).UTC().Format(time.RFC3339)
+		return struct {
+			rsCredentials
+			NextRefreshTime string
+		}{rsCredentials{DbUser: user, DbPassword: rsTempPassword(), Expiration: expires}, expires}, nil
+	})
 }
 
 // rsIAMDbUser maps an IAM identity to its database user as Redshift does for

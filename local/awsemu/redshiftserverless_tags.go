@@ -1,6 +1,9 @@
 package awsemu
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The tags of Redshift Serverless namespaces and workgroups, kept by ARN.
 
@@ -54,11 +57,18 @@ func (st *rsState) taggable(c *Call, arn string) error {
 	return nil
 }
 
-func rssTagResource(c *Call) (any, error) {
-	var in struct {
-		ResourceArn string   `json:"resourceArn"`
-		Tags        []rssTag `json:"tags"`
-	}
+// rssTagInput is the request of TagResource, UntagResource and
+// ListTagsForResource; each sends the members it needs.
+type rssTagInput struct {
+	ResourceArn string   `json:"resourceArn"`
+	Tags        []rssTag `json:"tags"`
+	TagKeys     []string `json:"tagKeys"`
+}
+
+// rssOnTaggable decodes a tag request, locks the Redshift state and runs
+// serve once the resource ARN names a taggable resource of the caller.
+func rssOnTaggable(c *Call, serve func(st *rsState, in rssTagInput) (any, error)) (any, error) {
+	var in rssTagInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
@@ -68,50 +78,26 @@ func rssTagResource(c *Call) (any, error) {
 	if err := st.taggable(c, in.ResourceArn); err != nil {
 		return nil, err
 	}
-	return struct{}{}, st.setTags(in.ResourceArn, in.Tags)
+	return serve(st, in)
+}
+
+func rssTagResource(c *Call) (any, error) {
+	return rssOnTaggable(c, func(st *rsState, in rssTagInput) (any, error) {
+		return struct{}{}, st.setTags(in.ResourceArn, in.Tags)
+	})
 }
 
 func rssUntagResource(c *Call) (any, error) {
-	var in struct {
-		ResourceArn string   `json:"resourceArn"`
-		TagKeys     []string `json:"tagKeys"`
-	}
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if err := st.taggable(c, in.ResourceArn); err != nil {
-		return nil, err
-	}
-	kept := []rssTag{}
-	for _, t := range st.tags[in.ResourceArn] {
-		removed := false
-		for _, k := range in.TagKeys {
-			removed = removed || k == t.Key
-		}
-		if !removed {
-			kept = append(kept, t)
-		}
-	}
-	st.tags[in.ResourceArn] = kept
-	return struct{}{}, nil
+	return rssOnTaggable(c, func(st *rsState, in rssTagInput) (any, error) {
+		st.tags[in.ResourceArn] = slices.DeleteFunc(slices.Clone(st.tags[in.ResourceArn]), func(t rssTag) bool {
+			return slices.Contains(in.TagKeys, t.Key)
+		})
+		return struct{}{}, nil
+	})
 }
 
 func rssListTagsForResource(c *Call) (any, error) {
-	var in struct {
-		ResourceArn string `json:"resourceArn"`
-	}
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	st := rsStore(c.Emulator)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if err := st.taggable(c, in.ResourceArn); err != nil {
-		return nil, err
-	}
-	tags := append([]rssTag{}, st.tags[in.ResourceArn]...)
-	return map[string]any{"tags": tags}, nil
+	return rssOnTaggable(c, func(st *rsState, in rssTagInput) (any, error) {
+		return map[string]any{"tags": append([]rssTag{}, st.tags[in.ResourceArn]...)}, nil
+	})
 }
