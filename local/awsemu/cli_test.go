@@ -110,6 +110,11 @@ func TestCLIRequestShapes(t *testing.T) {
 			wantStatus: http.StatusOK,
 			wantXML:    &xmlWant{"Arn", []string{"arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess"}},
 		},
+		"iam list-policies leaves out Tags, as IAM does": {
+			req:        cliRequest{service: "iam", body: "Action=ListPolicies&Version=2010-05-08&Scope=AWS"},
+			wantStatus: http.StatusOK,
+			wantXML:    &xmlWant{"Tags", nil},
+		},
 		"iam create-role --tags, then untag-role --tag-keys": {
 			setup: []cliRequest{
 				{service: "iam", body: "Action=CreateRole&Version=2010-05-08&RoleName=cli-role&AssumeRolePolicyDocument=" + url.QueryEscape(trust) +

@@ -46,7 +46,7 @@ type policyXML struct {
 	Description                   string `xml:",omitempty"`
 	CreateDate                    string
 	UpdateDate                    string
-	Tags                          []iamTag `xml:"Tags>member"`
+	Tags                          []iamTag `xml:"Tags>member,omitempty"`
 }
 
 type policyVersionXML struct {

@@ -23,7 +23,7 @@ type userXML struct {
 	Arn                 string
 	CreateDate          string
 	PermissionsBoundary *iamBoundaryXML `xml:",omitempty"`
-	Tags                []iamTag        `xml:"Tags>member"`
+	Tags                []iamTag        `xml:"Tags>member,omitempty"`
 }
 
 func (u *iamUser) view() userXML {
