@@ -46,7 +46,7 @@ type policyXML struct {
 	Description                   string `xml:",omitempty"`
 	CreateDate                    string
 	UpdateDate                    string
-	Tags                          []iamTag `xml:"Tags>member,omitempty"`
+	Tags                          iamTagList `xml:"Tags,omitempty"`
 }
 
 type policyVersionXML struct {

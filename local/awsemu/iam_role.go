@@ -41,7 +41,7 @@ type roleXML struct {
 	Description              string          `xml:",omitempty"`
 	MaxSessionDuration       int             `xml:",omitempty"`
 	PermissionsBoundary      *iamBoundaryXML `xml:",omitempty"`
-	Tags                     []iamTag        `xml:"Tags>member,omitempty"`
+	Tags                     iamTagList      `xml:"Tags,omitempty"`
 }
 
 // view renders the role; ListRoles leaves out tags and the boundary, as

@@ -1,6 +1,9 @@
 package awsemu
 
-import "strings"
+import (
+	"encoding/xml"
+	"strings"
+)
 
 func init() {
 	for prefix, target := range map[string]iamTagTarget{
@@ -18,6 +21,19 @@ func init() {
 type iamTag struct {
 	Key   string
 	Value string
+}
+
+// iamTagList is the Tags member of a role, user or policy in IAM's XML
+// form, <Tags><member>...</member></Tags>. With omitempty it is left out
+// when empty, as IAM does; a "Tags>member" path would still write an
+// empty <Tags/>.
+type iamTagList []iamTag
+
+// MarshalXML writes the list's members inside start.
+func (l iamTagList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(struct {
+		Member []iamTag `xml:"member"`
+	}{l}, start)
 }
 
 // maxIAMTags is IAM's limit of tags per role, user or policy.

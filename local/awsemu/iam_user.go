@@ -23,7 +23,7 @@ type userXML struct {
 	Arn                 string
 	CreateDate          string
 	PermissionsBoundary *iamBoundaryXML `xml:",omitempty"`
-	Tags                []iamTag        `xml:"Tags>member,omitempty"`
+	Tags                iamTagList      `xml:"Tags,omitempty"`
 }
 
 func (u *iamUser) view() userXML {
