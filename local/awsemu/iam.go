@@ -63,6 +63,18 @@ const (
 	kindGroup iamEntityKind = "group"
 )
 
+// iamEntityParam is the request parameter that names an entity of kind.
+func iamEntityParam(kind iamEntityKind) string {
+	switch kind {
+	case kindRole:
+		return "RoleName"
+	case kindUser:
+		return "UserName"
+	default:
+		return "GroupName"
+	}
+}
+
 // iamEntity is what roles, users and groups have in common.
 type iamEntity struct {
 	kind     iamEntityKind

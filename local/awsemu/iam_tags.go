@@ -11,9 +11,9 @@ func init() {
 		"User":   iamEntityTags(kindUser),
 		"Policy": iamPolicyTags,
 	} {
-		iamOperations["Tag"+prefix] = iamTagResource(target)
-		iamOperations["Untag"+prefix] = iamUntag(target)
-		iamOperations["List"+prefix+"Tags"] = iamListTags(target)
+		iamOperations["Tag"+prefix] = iamTagHandler(target)
+		iamOperations["Untag"+prefix] = iamUntagHandler(target)
+		iamOperations["List"+prefix+"Tags"] = iamListTagsHandler(target)
 	}
 }
 
@@ -109,18 +109,6 @@ type iamTagsResult struct {
 	iamListPage
 }
 
-// iamEntityParam is the request parameter that names an entity of kind.
-func iamEntityParam(kind iamEntityKind) string {
-	switch kind {
-	case kindRole:
-		return "RoleName"
-	case kindUser:
-		return "UserName"
-	default:
-		return "GroupName"
-	}
-}
-
 // iamTagTarget is a kind of taggable IAM resource: the request parameter
 // that names one, and how to find its tags for reading and for a change.
 // They differ for policies: AWS managed policies can be read but not
@@ -162,8 +150,8 @@ var iamPolicyTags = iamTagTarget{
 	},
 }
 
-// iamTagResource serves TagRole, TagUser and TagPolicy.
-func iamTagResource(target iamTagTarget) Handler {
+// iamTagHandler serves TagRole, TagUser and TagPolicy.
+func iamTagHandler(target iamTagTarget) Handler {
 	return func(c *Call) (any, error) {
 		tags, err := iamTagsParam(c.Query)
 		if err != nil {
@@ -180,8 +168,8 @@ func iamTagResource(target iamTagTarget) Handler {
 	}
 }
 
-// iamUntag serves UntagRole, UntagUser and UntagPolicy.
-func iamUntag(target iamTagTarget) Handler {
+// iamUntagHandler serves UntagRole, UntagUser and UntagPolicy.
+func iamUntagHandler(target iamTagTarget) Handler {
 	return func(c *Call) (any, error) {
 		return iamOn(c, target.param, target.change, func(_ *iamState, _ *iamAccount, existing *[]iamTag) (any, error) {
 			*existing = iamRemoveTags(*existing, c.Query.List("TagKeys"))
@@ -190,8 +178,8 @@ func iamUntag(target iamTagTarget) Handler {
 	}
 }
 
-// iamListTags serves ListRoleTags, ListUserTags and ListPolicyTags.
-func iamListTags(target iamTagTarget) Handler {
+// iamListTagsHandler serves ListRoleTags, ListUserTags and ListPolicyTags.
+func iamListTagsHandler(target iamTagTarget) Handler {
 	return func(c *Call) (any, error) {
 		return iamOn(c, target.param, target.read, func(_ *iamState, _ *iamAccount, tags *[]iamTag) (any, error) {
 			items, page, err := iamPaginate(c.Query, *tags)
