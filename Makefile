@@ -70,7 +70,7 @@ deploy: build node_modules ## Deploy the provider stack to a real account (needs
 	$(CDK) deploy --require-approval broadening
 
 bench: ## Benchmarks: handler cost, AWS calls per action, cold start, size and memory per function.
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 clean: ## Remove build output and cdk.out.
 	rm -rf $(BUILD) cdk.out
