@@ -62,11 +62,15 @@ func (r *report) row(name string) *summaryRow {
 
 // printf writes one or more lines with every known secret scrubbed.
 func (r *report) printf(format string, args ...any) {
-	s := fmt.Sprintf(format, args...)
+	fmt.Fprint(r.w, r.scrub(fmt.Sprintf(format, args...)))
+}
+
+// scrub replaces every known secret value in s.
+func (r *report) scrub(s string) string {
 	for _, v := range r.secrets {
 		s = strings.ReplaceAll(s, v, redacted)
 	}
-	fmt.Fprint(r.w, s)
+	return s
 }
 
 func (r *report) section(title string) {
@@ -151,11 +155,7 @@ func (r *report) summary() {
 			result = "FAILED: " + row.failure
 			failed++
 		}
-		line := fmt.Sprintf("%s\t%d\t%s", row.name, row.steps, result)
-		for _, v := range r.secrets {
-			line = strings.ReplaceAll(line, v, redacted)
-		}
-		fmt.Fprintln(tw, line)
+		fmt.Fprintln(tw, r.scrub(fmt.Sprintf("%s\t%d\t%s", row.name, row.steps, result)))
 	}
 	tw.Flush()
 	if failed > 0 {
