@@ -34,9 +34,8 @@ func newAssumeCheck(r *runner) *assumeCheck {
 // account B, and checks that the second call succeeds, or is denied when
 // allowed is false.
 func (a *assumeCheck) run(ctx context.Context, roleArn string, allowed bool) error {
-	a.row.steps++
 	rep := a.r.rep
-	rep.step(a.row.steps, "sts:AssumeRole from account A's role session into "+roleArn)
+	rep.step(a.row, "from account A's role session into "+roleArn)
 	session, err := a.callerSession(ctx)
 	if err != nil {
 		return a.fail(err)

@@ -77,8 +77,12 @@ func (r *report) section(title string) {
 	r.printf("\n=== %s\n", title)
 }
 
-func (r *report) step(n int, name string) {
-	r.printf("\n--- step %d: %s\n", n, name)
+// step counts a step of row and writes its heading. The heading names the
+// row, because a section such as the cross-account one interleaves the
+// steps of several resources.
+func (r *report) step(row *summaryRow, name string) {
+	row.steps++
+	r.printf("\n--- %s, step %d: %s\n", row.name, row.steps, name)
 }
 
 // request writes an event's type, IDs and properties; secret properties are

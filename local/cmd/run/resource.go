@@ -65,8 +65,7 @@ func (x *resource) lifecycle(ctx context.Context, p plan) error {
 // send delivers ev, writes request and response to the report and checks
 // the status.
 func (x *resource) send(ctx context.Context, name string, ev cfn.Event, want cfn.StatusType) (cfn.Response, error) {
-	x.row.steps++
-	x.rep.step(x.row.steps, name)
+	x.rep.step(x.row, name)
 	x.rep.request(ev)
 	resp, err := x.driver.Send(ctx, ev)
 	if err != nil {

@@ -136,6 +136,8 @@ func TestRun(t *testing.T) {
 				"state available, VPC vpc-",
 				"DNS names vpce-",
 				`"Password":"<redacted>"`,
+				"--- caller grant (account A), step 1: create",
+				"--- cross-account sts:AssumeRole, step 3: from account A's role session into",
 				"PASS: 8 resources and checks",
 			},
 		},
