@@ -40,7 +40,7 @@ type SecretProps struct {
 	Port     *float64
 	// Name is the secret name; it must start with NamePrefix, the only
 	// names the provider may manage. Default:
-	// redshift-data-api/<stack>-<logical-id>-<hash>.
+	// redshift-data-api/<stack>/<logical-id>-<hash>.
 	Name        *string
 	Description *string
 	// KmsKeyId encrypts the secret; the key must be one of the provider's
