@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +30,10 @@ import (
 // canaryPassword is the workgroup secret's Password in the tests: it must
 // not appear in the report or the functions' logs.
 const canaryPassword = "Canary-Passw0rd-4c1f9e"
+
+// functionTimeout is the in-process functions' timeout: the minute that
+// local/rie gives the built functions by default.
+const functionTimeout = time.Minute
 
 // inProcess serves the functions' resources in this process, wired as
 // functions/<name>/main.go wires them, from the same environment the run
@@ -68,7 +73,13 @@ func (p *inProcess) start(_ context.Context, name string, env map[string]string)
 	h := customresource.NewHandler(resources,
 		customresource.WithAllowLocalResponseURL(env[customresource.EnvAllowLocalResponseURL] == "true"),
 		customresource.WithLogger(slog.New(slog.NewJSONHandler(p, nil))))
-	return h.HandleEvent, nil
+	// Every Lambda invocation has a deadline: it bounds the test as the
+	// runtime interface emulator's timeout bounds the run.
+	return func(ctx context.Context, ev cfn.Event) error {
+		ctx, cancel := context.WithTimeout(ctx, functionTimeout)
+		defer cancel()
+		return h.HandleEvent(ctx, ev)
+	}, nil
 }
 
 func (p *inProcess) close() error { return nil }
