@@ -45,6 +45,17 @@ func functionSpecs() []functionSpec {
 	}
 }
 
+// specOf returns the spec of function fn, and false for a Function that is
+// not one of the provider's.
+func specOf(fn Function) (functionSpec, bool) {
+	for _, spec := range functionSpecs() {
+		if spec.function == fn {
+			return spec, true
+		}
+	}
+	return functionSpec{}, false
+}
+
 // The names and tags that bound what the functions may change. The handlers
 // create every policy, role and secret under these names, and tag every VPC
 // endpoint with StackIDTag when they create it.

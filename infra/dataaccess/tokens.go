@@ -44,10 +44,8 @@ func ExportName(prefix string, fn Function) string {
 // SecretServiceToken: the suffix of its export name and the logical ID of
 // the provider stack's output.
 func ServiceTokenName(fn Function) string {
-	for _, spec := range functionSpecs() {
-		if spec.function == fn {
-			return spec.id + "ServiceToken"
-		}
+	if spec, ok := specOf(fn); ok {
+		return spec.id + "ServiceToken"
 	}
 	return string(fn) + "ServiceToken"
 }
