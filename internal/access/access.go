@@ -212,9 +212,6 @@ func (r *Access) Delete(ctx context.Context, req customresource.Request) error {
 			return err
 		}
 		for _, p := range a.Principals {
-			if p.Kind == kindGroup {
-				continue
-			}
 			if err := r.release(ctx, loc, p, req.PhysicalResourceID); err != nil {
 				return err
 			}

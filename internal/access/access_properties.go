@@ -1,8 +1,6 @@
 package access
 
 import (
-	"fmt"
-
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -38,16 +36,6 @@ func readAccess(props map[string]any) (accessProps, error) {
 		for _, name := range []string{"PolicyName", "PolicyPath"} {
 			if p.Has(name) {
 				p.Fail(name, "is only used with PolicyMode Scoped; Managed mode attaches the AWS managed policy", "PolicyMode Scoped, or remove "+name)
-			}
-		}
-		for _, pr := range a.Principals {
-			if pr.Kind == kindGroup {
-				// Managed grants record in tags on the principal whether
-				// they attached the shared AWS managed policy; groups have
-				// no tags, so a grant could not tell its attachment from
-				// someone else's and might revoke access it did not give.
-				p.Fail("Groups", fmt.Sprintf("group %s cannot take a Managed grant: IAM groups have no tags to record which grant attached the AWS managed policy", pr.Name), "PolicyMode Scoped for groups (the grant owns its policy), or grant the group's roles or users")
-				break
 			}
 		}
 	}

@@ -69,6 +69,37 @@ func TestAccessContractManaged(t *testing.T) {
 	})
 }
 
+func TestAccessContractManagedGroup(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	e.createGroup(t, "loaders")
+	exists := func(ctx context.Context, id string) (bool, error) {
+		if !isGrantID(id) {
+			return e.policyExists(ctx, id)
+		}
+		for _, name := range []string{"analysts", "loaders"} {
+			held, err := ledgerTags(ctx, e.clients.IAM, testLoc, name)
+			if err != nil {
+				return false, err
+			}
+			if _, ok := held[id]; ok {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	lifecycle.RunContract(t, lifecycle.Contract{
+		ResourceType:      AccessType,
+		Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,
+		Create:            map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}},
+		UpdateInPlace:     map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts", "loaders"}},
+		UpdateReplace:     map[string]any{"PolicyMode": "Scoped", "Groups": []any{"analysts"}, "Clusters": "analytics"},
+		InvalidProperties: map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}, "PolicyName": "p"},
+		Exists:            exists,
+		Check:             checkAccessResponse,
+	})
+}
+
 func checkAccessResponse(t *testing.T, phase string, resp cfn.Response) {
 	t.Helper()
 	if resp.Status == cfn.StatusSuccess && resp.Data != nil && resp.Data["PolicyArn"] == nil {

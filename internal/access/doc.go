@@ -11,7 +11,8 @@
 //     assume, carrying the same Data API permissions.
 //
 // A Managed grant never revokes what it did not grant: it records, in tags
-// on the principal, which grants hold the managed policy and whether a grant
-// attached it, and detaches it only when the last grant that attached it is
-// deleted. See docs/access.md.
+// on the role or user (for a group, in the tags of the group's never
+// attached ledger policy), which grants hold the managed policy and whether
+// a grant attached it, and detaches it only when the last grant that
+// attached it is deleted. See docs/access.md.
 package access

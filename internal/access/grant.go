@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,21 +13,22 @@ import (
 
 // A Managed grant attaches the AWS managed policy, which other stacks and
 // people may attach to the same principal too. To never revoke what it did
-// not grant, each grant records itself in tags on the principal:
+// not grant, each grant records itself on the principal: in tags on a role
+// or user, and in the tags of the group's ledger policy for a group (IAM
+// groups take no tags; see ledger.go). The records are:
 //
 //   - grantTagPrefix + <grant hash>: this grant holds the managed policy on
-//     the principal. One tag per grant.
+//     the principal. One record per grant.
 //   - attachedByGrantTag: the managed policy was attached by a grant. It is
 //     absent when the policy was attached before the first grant came, by
 //     someone else.
 //
-// A grant's Delete removes its own tag and then detaches the policy only
-// when no other grant tag remains and attachedByGrantTag is present. The
-// tag is removed before the others are read, so two grants deleted at the
-// same time cannot both see the other and leave the policy behind.
-//
-// IAM groups have no tags, so Managed mode refuses groups (see
-// readAccess): a Scoped grant owns its policy and serves groups.
+// A grant's Delete removes its own record and then detaches the policy
+// only when no other grant record remains and attachedByGrantTag is
+// present. The record is removed before the others are read, so two grants
+// deleted at the same time cannot both see the other and leave the policy
+// behind. Records are read again after a detach and after a hold, so that
+// a grant created while another is deleted ends up attached.
 const (
 	grantTagPrefix     = "redshift-data-access:grant:"
 	attachedByGrantTag = "redshift-data-access:attached-by-grant"
@@ -54,20 +56,43 @@ func grantLabel(req customresource.Request) string {
 	return label
 }
 
+// maxHoldAttempts bounds how often hold starts over when a concurrent
+// release detached the policy, or deleted the group's ledger, under it.
+const maxHoldAttempts = 3
+
 // hold makes principal p hold the managed policy for the grant id. added
 // says whether this call recorded the grant (it was not recorded before),
 // so that a failing Create undoes only its own work.
 func (r *Access) hold(ctx context.Context, loc location, p principal, id, label string) (added bool, err error) {
+	for attempt := range maxHoldAttempts {
+		recorded, done, err := r.holdOnce(ctx, loc, p, id, label)
+		if attempt == 0 {
+			added = !recorded
+		}
+		if err != nil || done {
+			return added, err
+		}
+	}
+	return added, fmt.Errorf("holding policy %s on %s for grant %s: %w", loc.managedPolicyArn(), p, id, errGrantUndone)
+}
+
+// errGrantUndone is returned when concurrent releases kept undoing a hold.
+var errGrantUndone = errors.New("a concurrent grant delete kept detaching the policy; retry the request")
+
+// holdOnce records the grant and attaches the policy when it is not
+// attached, then reads both back. done is false when a concurrent release
+// took either away in between.
+func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, label string) (recorded, done bool, err error) {
 	managed := loc.managedPolicyArn()
 	current, err := attached(ctx, r.c.IAM, p)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
-	held, err := tags(ctx, r.c.IAM, p)
+	held, err := r.records(ctx, loc, p)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
-	_, recorded := held[id]
+	_, recorded = held[id]
 	isAttached := slices.Contains(current, managed)
 	_, byGrant := held[attachedByGrantTag]
 	add := map[string]string{}
@@ -79,23 +104,36 @@ func (r *Access) hold(ctx context.Context, loc location, p principal, id, label 
 	if !isAttached && !byGrant {
 		add[attachedByGrantTag] = "true"
 	}
+	if len(add) == 0 && isAttached {
+		return recorded, true, nil // nothing to do: a redelivery
+	}
 	if len(add) > 0 {
-		// Tags first: if the attach below fails, a retry or the Delete
+		// Records first: if the attach below fails, a retry or the Delete
 		// still knows the grant and who attached.
-		if err := tagPrincipal(ctx, r.c.IAM, p, add); err != nil {
-			return false, err
+		if err := r.record(ctx, loc, p, add); err != nil {
+			return recorded, false, err
 		}
 	}
 	if !isAttached {
-		return !recorded, attach(ctx, r.c.IAM, p, managed)
+		if err := attach(ctx, r.c.IAM, p, managed); err != nil {
+			return recorded, false, err
+		}
 	}
-	return !recorded, nil
+	current, err = attached(ctx, r.c.IAM, p)
+	if err != nil {
+		return recorded, false, err
+	}
+	if held, err = r.records(ctx, loc, p); err != nil {
+		return recorded, false, err
+	}
+	_, still := held[id]
+	return recorded, still && slices.Contains(current, managed), nil
 }
 
 // release ends the grant id on principal p, detaching the managed policy
 // only if a grant attached it and no other grant holds it.
 func (r *Access) release(ctx context.Context, loc location, p principal, id string) error {
-	held, err := tags(ctx, r.c.IAM, p)
+	held, err := r.records(ctx, loc, p)
 	if isNoSuchEntity(err) {
 		return nil // the principal is gone, and with it the attachment
 	}
@@ -103,26 +141,72 @@ func (r *Access) release(ctx context.Context, loc location, p principal, id stri
 		return err
 	}
 	if _, ok := held[id]; ok {
-		if err := untagPrincipal(ctx, r.c.IAM, p, id); err != nil {
+		if err := r.unrecord(ctx, loc, p, id); err != nil {
 			return err
 		}
-		if held, err = tags(ctx, r.c.IAM, p); err != nil {
+		if held, err = r.records(ctx, loc, p); err != nil {
 			return err
 		}
 	}
-	for k := range held {
-		if strings.HasPrefix(k, grantTagPrefix) {
-			return nil // another grant still holds the policy
-		}
+	if holdsGrant(held) {
+		return nil // another grant still holds the policy
 	}
 	if _, byGrant := held[attachedByGrantTag]; !byGrant {
+		if p.Kind == kindGroup && len(held) > 0 {
+			return deleteLedger(ctx, r.c.IAM, loc, p.Name)
+		}
 		return nil // attached by someone else, or not at all
 	}
-	if err := detach(ctx, r.c.IAM, p, loc.managedPolicyArn()); err != nil {
+	managed := loc.managedPolicyArn()
+	if err := detach(ctx, r.c.IAM, p, managed); err != nil {
 		return err
+	}
+	// A grant that recorded itself while this one was deleted saw the
+	// policy attached and did not attach it: give it back.
+	if held, err = r.records(ctx, loc, p); err != nil {
+		return err
+	}
+	if holdsGrant(held) {
+		return attach(ctx, r.c.IAM, p, managed)
+	}
+	if p.Kind == kindGroup {
+		return deleteLedger(ctx, r.c.IAM, loc, p.Name)
 	}
 	if err := untagPrincipal(ctx, r.c.IAM, p, attachedByGrantTag); err != nil && !isNoSuchEntity(err) {
 		return fmt.Errorf("removing the grant marker from %s: %w", p, err)
 	}
 	return nil
+}
+
+// holdsGrant reports whether records hold any grant's record.
+func holdsGrant(records map[string]string) bool {
+	for k := range records {
+		if strings.HasPrefix(k, grantTagPrefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// records returns the grant records of p: a role's or user's tags, or the
+// tags of a group's ledger.
+func (r *Access) records(ctx context.Context, loc location, p principal) (map[string]string, error) {
+	if p.Kind == kindGroup {
+		return ledgerTags(ctx, r.c.IAM, loc, p.Name)
+	}
+	return tags(ctx, r.c.IAM, p)
+}
+
+func (r *Access) record(ctx context.Context, loc location, p principal, add map[string]string) error {
+	if p.Kind == kindGroup {
+		return addLedgerTags(ctx, r.c.IAM, loc, p.Name, add)
+	}
+	return tagPrincipal(ctx, r.c.IAM, p, add)
+}
+
+func (r *Access) unrecord(ctx context.Context, loc location, p principal, keys ...string) error {
+	if p.Kind == kindGroup {
+		return removeLedgerTags(ctx, r.c.IAM, loc, p.Name, keys...)
+	}
+	return untagPrincipal(ctx, r.c.IAM, p, keys...)
 }

@@ -153,18 +153,6 @@ func TestManagedRedeliveredCreateIsIdempotent(t *testing.T) {
 	}
 }
 
-func TestManagedModeRefusesGroups(t *testing.T) {
-	e := newEnv(t, awsemu.AccountA)
-	e.createGroup(t, "analysts")
-	_, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Grant", "", map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}}, nil))
-	if !customresource.IsInvalidInput(err) {
-		t.Errorf("error = %v, want invalid input", err)
-	}
-	if got := e.attachedTo(t, kindGroup, "analysts"); len(got) > 0 {
-		t.Errorf("group got %v", got)
-	}
-}
-
 // In Managed mode the workgroups are only tagged: the managed policy lets
 // serverless temporary credentials through for tagged workgroups only.
 func TestManagedGrantTagsWorkgroups(t *testing.T) {

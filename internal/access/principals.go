@@ -169,7 +169,7 @@ func detach(ctx context.Context, c IAMAPI, p principal, policyArn string) error 
 	return nil
 }
 
-// attached lists the managed policies attached to a role or user.
+// attached lists the managed policies attached to a principal.
 func attached(ctx context.Context, c IAMAPI, p principal) ([]string, error) {
 	var arns []string
 	var marker *string
@@ -190,8 +190,12 @@ func attached(ctx context.Context, c IAMAPI, p principal) ([]string, error) {
 				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
 			}
 			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
-		default:
-			return nil, fmt.Errorf("listing the policies attached to %s: only roles and users are listed", p)
+		case kindGroup:
+			out, err := c.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+			}
+			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
 		}
 		for _, a := range list {
 			arns = append(arns, deref(a.PolicyArn))
@@ -225,7 +229,7 @@ func tags(ctx context.Context, c IAMAPI, p principal) (map[string]string, error)
 			}
 			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
 		default:
-			return nil, fmt.Errorf("listing the tags of %s: IAM groups have no tags", p)
+			return nil, fmt.Errorf("listing the tags of %s: %w", p, errGroupTags)
 		}
 		for _, t := range list {
 			out[deref(t.Key)] = deref(t.Value)
@@ -238,10 +242,7 @@ func tags(ctx context.Context, c IAMAPI, p principal) (map[string]string, error)
 }
 
 func tagPrincipal(ctx context.Context, c IAMAPI, p principal, add map[string]string) error {
-	list := make([]iamtypes.Tag, 0, len(add))
-	for k, v := range add {
-		list = append(list, iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
-	}
+	list := tagList(add)
 	var err error
 	switch p.Kind {
 	case kindRole:
@@ -249,7 +250,7 @@ func tagPrincipal(ctx context.Context, c IAMAPI, p principal, add map[string]str
 	case kindUser:
 		_, err = c.TagUser(ctx, &iam.TagUserInput{UserName: &p.Name, Tags: list})
 	default:
-		err = errors.New("IAM groups have no tags")
+		err = errGroupTags
 	}
 	if err != nil {
 		return fmt.Errorf("tagging %s: %w", p, err)
@@ -265,13 +266,17 @@ func untagPrincipal(ctx context.Context, c IAMAPI, p principal, keys ...string) 
 	case kindUser:
 		_, err = c.UntagUser(ctx, &iam.UntagUserInput{UserName: &p.Name, TagKeys: keys})
 	default:
-		err = errors.New("IAM groups have no tags")
+		err = errGroupTags
 	}
 	if err != nil {
 		return fmt.Errorf("untagging %s: %w", p, err)
 	}
 	return nil
 }
+
+// errGroupTags is the mistake of asking for a group's tags: IAM groups
+// have none, and their grants are recorded on a ledger (ledger.go).
+var errGroupTags = errors.New("IAM groups have no tags")
 
 // diffPrincipals returns the principals of next that are not in prev, and
 // those of prev that are not in next.

@@ -51,7 +51,6 @@ func TestReadAccessRejects(t *testing.T) {
 		"secret ARN":                   {props: map[string]any{"Roles": "r", "Clusters": "c1", "SecretArns": "my-secret"}, want: []string{"SecretArns"}},
 		"assume a user":                {props: map[string]any{"Roles": "r", "AssumeRoleArns": "arn:aws:iam::222222222222:user/b"}, want: []string{"AssumeRoleArns"}},
 		"managed with scoped property": {props: map[string]any{"Roles": "r", "PolicyMode": "Managed", "Clusters": "c1", "PolicyName": "p"}, want: []string{"Clusters", "PolicyName"}},
-		"managed with group":           {props: map[string]any{"Groups": "g", "PolicyMode": "Managed"}, want: []string{"Groups"}},
 		"tag workgroups without any":   {props: map[string]any{"Roles": "r", "Clusters": "c1", "TagWorkgroups": true}, want: []string{"TagWorkgroups"}},
 		"managed workgroups untagged":  {props: map[string]any{"Roles": "r", "PolicyMode": "Managed", "Workgroups": "wg-one"}, want: []string{"Workgroups"}},
 		"path":                         {props: map[string]any{"Roles": "r", "Clusters": "c1", "PolicyPath": "no-slashes"}, want: []string{"PolicyPath"}},

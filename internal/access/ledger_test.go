@@ -1,0 +1,256 @@
+package access
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+)
+
+// testLoc is where the test clients' ARNs live.
+var testLoc = location{Partition: "aws", Account: awsemu.AccountA}
+
+// ledgerExists reports whether group's ledger policy exists.
+func (e *env) ledgerExists(t *testing.T, group string) bool {
+	t.Helper()
+	ok, err := e.policyExists(t.Context(), ledgerArn(testLoc, group))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+func (e *env) groupHoldsManaged(t *testing.T, group string) bool {
+	t.Helper()
+	return slices.Contains(e.attachedTo(t, kindGroup, group), managedArn)
+}
+
+func TestManagedGrantsOnOneGroupDeletedInEitherOrder(t *testing.T) {
+	tests := map[string]struct {
+		deleteFirst, deleteSecond string
+	}{
+		"first grant deleted first":  {deleteFirst: "GrantA", deleteSecond: "GrantB"},
+		"second grant deleted first": {deleteFirst: "GrantB", deleteSecond: "GrantA"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createGroup(t, "analysts")
+			r := NewAccess(e.clients)
+			props := map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}}
+			ids := map[string]string{}
+			for _, logical := range []string{"GrantA", "GrantB"} {
+				res, err := r.Create(t.Context(), request(customresource.ActionCreate, logical, "", props, nil))
+				if err != nil {
+					t.Fatalf("Create %s: %v", logical, err)
+				}
+				ids[logical] = res.PhysicalResourceID
+			}
+			if !e.groupHoldsManaged(t, "analysts") {
+				t.Fatal("the group lacks the managed policy after two grants")
+			}
+
+			if err := r.Delete(t.Context(), request(customresource.ActionDelete, tc.deleteFirst, ids[tc.deleteFirst], props, nil)); err != nil {
+				t.Fatal(err)
+			}
+			if !e.groupHoldsManaged(t, "analysts") {
+				t.Errorf("the group lost the managed policy while %s still holds it", tc.deleteSecond)
+			}
+			if err := r.Delete(t.Context(), request(customresource.ActionDelete, tc.deleteSecond, ids[tc.deleteSecond], props, nil)); err != nil {
+				t.Fatal(err)
+			}
+			if e.groupHoldsManaged(t, "analysts") {
+				t.Error("the group keeps the managed policy after both grants are deleted")
+			}
+			if e.ledgerExists(t, "analysts") {
+				t.Error("the ledger outlives the last grant")
+			}
+		})
+	}
+}
+
+func TestManagedGroupGrantNeverRevokesAnAttachmentMadeByHand(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	if _, err := e.iam.AttachGroupPolicy(t.Context(), &iam.AttachGroupPolicyInput{GroupName: aws.String("analysts"), PolicyArn: aws.String(managedArn)}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewAccess(e.clients)
+	props := map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}}
+	res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Delete(t.Context(), request(customresource.ActionDelete, "Grant", res.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if !e.groupHoldsManaged(t, "analysts") {
+		t.Error("the attachment made by hand before the grant was revoked")
+	}
+	if e.ledgerExists(t, "analysts") {
+		t.Error("the ledger outlives the grant")
+	}
+}
+
+// A redelivered Create or Delete converges: the second delivery changes
+// nothing and fails on nothing.
+func TestManagedGroupGrantRedeliveryConverges(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	r := NewAccess(e.clients)
+	props := map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}
+	create := request(customresource.ActionCreate, "Grant", "", props, nil)
+	first, err := r.Create(t.Context(), create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.calls.reset()
+	second, err := r.Create(t.Context(), create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first, second); diff != "" {
+		t.Errorf("redelivered Create (-first +second):\n%s", diff)
+	}
+	if m := e.calls.mutating(); len(m) > 0 {
+		t.Errorf("redelivered Create made mutating calls: %v", m)
+	}
+
+	del := request(customresource.ActionDelete, "Grant", first.PhysicalResourceID, props, nil)
+	for i := range 2 {
+		if err := r.Delete(t.Context(), del); err != nil {
+			t.Fatalf("Delete delivery %d: %v", i+1, err)
+		}
+	}
+	if e.groupHoldsManaged(t, "analysts") {
+		t.Error("the group keeps the managed policy after the grant is deleted")
+	}
+	if e.ledgerExists(t, "analysts") {
+		t.Error("the ledger outlives the grant")
+	}
+}
+
+func TestManagedUpdateAddsAndRemovesGroup(t *testing.T) {
+	withGroup := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Groups": []any{"analysts"}}
+	withoutGroup := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}}
+	tests := map[string]struct {
+		before, after map[string]any
+		wantHeld      bool
+	}{
+		"group added":   {before: withoutGroup, after: withGroup, wantHeld: true},
+		"group removed": {before: withGroup, after: withoutGroup, wantHeld: false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "analyst", "/")
+			e.createGroup(t, "analysts")
+			r := NewAccess(e.clients)
+			res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", tc.before, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", res.PhysicalResourceID, tc.after, tc.before))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.PhysicalResourceID != res.PhysicalResourceID {
+				t.Errorf("physical ID changed from %s to %s", res.PhysicalResourceID, got.PhysicalResourceID)
+			}
+			if held := e.groupHoldsManaged(t, "analysts"); held != tc.wantHeld {
+				t.Errorf("group holds the managed policy: %t, want %t", held, tc.wantHeld)
+			}
+			if ledger := e.ledgerExists(t, "analysts"); ledger != tc.wantHeld {
+				t.Errorf("ledger exists: %t, want %t", ledger, tc.wantHeld)
+			}
+			if !slices.Contains(e.attachedTo(t, kindRole, "analyst"), managedArn) {
+				t.Error("the role lost the managed policy in an update that kept it")
+			}
+		})
+	}
+}
+
+// The ledger may only ever take permissions away: if someone attaches it
+// by mistake, it must grant nothing.
+func TestLedgerDocumentOnlyDenies(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	if _, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Grant", "", map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}, nil)); err != nil {
+		t.Fatal(err)
+	}
+	arn := ledgerArn(testLoc, "analysts")
+	got, err := e.iam.GetPolicy(t.Context(), &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt32(got.Policy.AttachmentCount) != 0 {
+		t.Errorf("the ledger is attached %d times", aws.ToInt32(got.Policy.AttachmentCount))
+	}
+	v, err := e.iam.GetPolicyVersion(t.Context(), &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: got.Policy.DefaultVersionId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := policy.Parse(aws.ToString(v.PolicyVersion.Document))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc.Statement {
+		if s.Effect != "Deny" {
+			t.Errorf("ledger statement %q has Effect %s, want Deny", s.Sid, s.Effect)
+		}
+	}
+}
+
+// racingIAM runs a hook before the first DetachGroupPolicy call, to put
+// another grant's Create between a release's read of the records and its
+// detach: a case the emulator alone cannot interleave.
+type racingIAM struct {
+	IAMAPI
+	beforeDetach func()
+}
+
+func (c *racingIAM) DetachGroupPolicy(ctx context.Context, in *iam.DetachGroupPolicyInput, opts ...func(*iam.Options)) (*iam.DetachGroupPolicyOutput, error) {
+	if hook := c.beforeDetach; hook != nil {
+		c.beforeDetach = nil
+		hook()
+	}
+	return c.IAMAPI.DetachGroupPolicy(ctx, in, opts...)
+}
+
+func TestGroupGrantCreatedDuringAnotherDeleteKeepsThePolicy(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	props := map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}
+	plain := NewAccess(e.clients)
+	first, err := plain.Create(t.Context(), request(customresource.ActionCreate, "GrantA", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing := &racingIAM{IAMAPI: e.clients.IAM}
+	racing.beforeDetach = func() {
+		if _, err := plain.Create(t.Context(), request(customresource.ActionCreate, "GrantB", "", props, nil)); err != nil {
+			t.Errorf("Create GrantB during the delete of GrantA: %v", err)
+		}
+	}
+	clients := e.clients
+	clients.IAM = racing
+	if err := NewAccess(clients).Delete(t.Context(), request(customresource.ActionDelete, "GrantA", first.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if racing.beforeDetach != nil {
+		t.Fatal("the delete never detached, so the race was not exercised")
+	}
+	if !e.groupHoldsManaged(t, "analysts") {
+		t.Error("the group lost the managed policy that GrantB holds")
+	}
+	if !e.ledgerExists(t, "analysts") {
+		t.Error("the ledger that records GrantB is gone")
+	}
+}
