@@ -5,9 +5,9 @@
 // requests (package local/lifecycle) against the local AWS emulator
 // (package local/awsemu).
 //
-// The package holds only tests. They build the three functions into a
-// temporary directory and aws-lambda-rie once into the user's cache
-// directory (or use the binary named by AWS_LAMBDA_RIE), and skip where
-// the Go tool is missing or the system is not Linux, the only one the
-// runtime interface emulator runs on.
+// The package holds only tests. The first test that needs them builds the
+// three functions into a temporary directory and aws-lambda-rie once into
+// the user's cache directory (or uses the binary named by AWS_LAMBDA_RIE);
+// the tests skip where the Go tool is missing or the system is not Linux,
+// the only one the runtime interface emulator runs on.
 package e2e

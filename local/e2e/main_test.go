@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,26 +27,23 @@ const buildTimeout = 10 * time.Minute
 // functionNames are the product's functions, as under functions/.
 var functionNames = []string{"secret", "access", "endpoint"}
 
-// binaries are what TestMain built for every test: the bootstraps in
-// dir/<name>/bootstrap and aws-lambda-rie. skip, when set, is why the
-// tests cannot run here.
+// binaries are what the first test that needs them built for every
+// test: the bootstraps in dir/<name>/bootstrap and aws-lambda-rie. skip,
+// when set, is why the tests cannot run here.
 var binaries struct {
+	once     sync.Once
 	dir, rie string
 	skip     string
 	err      error
 }
 
+// TestMain removes the built functions. They are built on first use, not
+// here, so that a run that selects no end-to-end test (make bench, go test
+// -run with another name) builds nothing.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "e2e-functions-")
-	if err != nil {
-		binaries.err = err
-	} else {
-		binaries.dir = dir
-		buildBinaries()
-	}
 	code := m.Run()
-	if dir != "" {
-		os.RemoveAll(dir)
+	if binaries.dir != "" {
+		os.RemoveAll(binaries.dir)
 	}
 	os.Exit(code)
 }
@@ -59,6 +57,12 @@ func buildBinaries() {
 		binaries.skip = "the go tool is not on PATH: " + err.Error()
 		return
 	}
+	dir, err := os.MkdirTemp("", "e2e-functions-")
+	if err != nil {
+		binaries.err = err
+		return
+	}
+	binaries.dir = dir
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
 	for _, name := range functionNames {
@@ -103,10 +107,11 @@ func rieBinary(ctx context.Context) (string, error) {
 	return rie.Build(ctx, dir)
 }
 
-// requireBinaries skips the test where the functions cannot run, and
-// fails it when building them failed.
+// requireBinaries builds the binaries once, skips the test where the
+// functions cannot run, and fails it when building them failed.
 func requireBinaries(t *testing.T) {
 	t.Helper()
+	binaries.once.Do(buildBinaries)
 	if binaries.skip != "" {
 		t.Skip(binaries.skip)
 	}
