@@ -3,7 +3,11 @@
 // the AWS Lambda Runtime Interface Emulator (package local/rie) with only
 // the standard SDK environment, and driven through CloudFormation's
 // requests (package local/lifecycle) against the local AWS emulator
-// (package local/awsemu).
+// (package local/awsemu), served on loopback by the test process: the
+// functions reach it over HTTP through AWS_ENDPOINT_URL as they would the
+// standalone server of local/cmd/awsemu, which runs the same emulator.
+// After each test the logs of the functions are checked for the secret's
+// password and for ResponseURL signatures.
 //
 // The package holds only tests. The first test that needs them builds the
 // three functions into a temporary directory and aws-lambda-rie once into

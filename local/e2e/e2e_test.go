@@ -26,6 +26,10 @@ const (
 	endpointType     = "Custom::RedshiftDataApiEndpoint"
 )
 
+// canaryPassword is the Password of the secret contract's instances: the
+// functions' logs must never show it.
+const canaryPassword = "Canary-Passw0rd-e2e-7d41"
+
 // served says which function serves a resource type, and in which account
 // it runs.
 var served = map[string]struct{ function, account string }{
@@ -44,7 +48,7 @@ func TestContract(t *testing.T) {
 		contract func(w *world) lifecycle.Contract
 	}{
 		secretType: {func(w *world) lifecycle.Contract {
-			create := map[string]any{"ClusterIdentifier": clusterID, "Username": "myusername", "RecoveryWindowInDays": "0"}
+			create := map[string]any{"ClusterIdentifier": clusterID, "Username": "myusername", "Password": canaryPassword, "RecoveryWindowInDays": "0"}
 			return lifecycle.Contract{
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Database": "sales", "Description": "updated"}),

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -120,11 +121,18 @@ func requireBinaries(t *testing.T) {
 	}
 }
 
+// leaks are what the functions' logs must never hold: the password the
+// secret tests set, and the signature of a ResponseURL (a write
+// credential).
+var leaks = []string{canaryPassword, "X-Amz-Signature"}
+
 // startFunction runs the built function name under the runtime interface
 // emulator, with the credentials of account on srv and nothing else in
-// its environment, until the test ends.
+// its environment, until the test ends; then it checks that the logs of
+// the function and the emulator hold none of leaks.
 func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifecycle.Invoke {
 	t.Helper()
+	var logs bytes.Buffer
 	key := awsemu.AccessKeyA
 	if account == awsemu.AccountB {
 		key = awsemu.AccessKeyB
@@ -139,13 +147,25 @@ func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifec
 			"AWS_REGION":                            srv.Region(),
 			customresource.EnvAllowLocalResponseURL: "true",
 		},
+		Output: &logs,
 	})
 	if err != nil {
 		t.Fatalf("starting function %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		if err := f.Close(); err != nil {
+			// The processes may still write to logs.
 			t.Errorf("stopping function %s: %v", name, err)
+			return
+		}
+		// The processes have exited: nothing writes to logs any more.
+		if logs.Len() == 0 {
+			t.Errorf("function %s logged nothing: the leak check below would prove nothing", name)
+		}
+		for _, leak := range leaks {
+			if bytes.Contains(logs.Bytes(), []byte(leak)) {
+				t.Errorf("the logs of function %s contain %q", name, leak)
+			}
 		}
 	})
 	return f.InvokeEvent
