@@ -87,8 +87,7 @@ func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Acces
 	p.str("PolicyName", props.PolicyName)
 	p.str("PolicyPath", props.PolicyPath)
 	p.boolean("TagWorkgroups", props.TagWorkgroups)
-	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionAccess)
-	a.resource = newCustomResource(a.Construct, AccessResourceType, token, p)
+	a.resource = newCustomResource(a.Construct, AccessResourceType, props.Provider, FunctionAccess, p)
 	return a
 }
 

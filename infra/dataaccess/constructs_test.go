@@ -60,23 +60,23 @@ func TestCustomResourceProperties(t *testing.T) {
 	want := map[string]customResource{
 		"WorkgroupSecret": {Type: SecretResourceType, Function: FunctionSecret, Properties: map[string]string{
 			"WorkgroupName": "analytics", "Username": "myusername", "Database": "dev", "PasswordLength": "32",
-			"RetainOnDelete": "false",
-			"Tags":           `{"Key":"env","Value":"test"},{"Key":"team","Value":"data"}`,
+			"RetainOnDelete": "false", "ServiceTimeout": "720",
+			"Tags": `{"Key":"env","Value":"test"},{"Key":"team","Value":"data"}`,
 		}},
 		"ClusterSecret": {Type: SecretResourceType, Function: FunctionSecret, Properties: map[string]string{
-			"ClusterIdentifier": "examplecluster", "Username": "awsuser", "Port": "5439",
+			"ClusterIdentifier": "examplecluster", "Username": "awsuser", "Port": "5439", "ServiceTimeout": "720",
 		}},
 		"AppAccess": {Type: AccessResourceType, Function: FunctionAccess, Properties: map[string]string{
 			"Roles": "app-role", "Workgroups": "analytics", "AuthMethods": "SecretsManager,ServerlessTemporaryCredentials",
 			"SecretArns":    fmt.Sprintf("${%s.Arn}", logical["WorkgroupSecret"]),
-			"TagWorkgroups": "true",
+			"TagWorkgroups": "true", "ServiceTimeout": "720",
 		}},
 		"PartnerRole": {Type: CrossAccountRoleResourceType, Function: FunctionAccess, Properties: map[string]string{
 			"TrustedPrincipalArns": "arn:aws:iam::111111111111:role/someRoleA", "ExternalId": "partner-42",
-			"MaxSessionDuration": "7200", "PolicyMode": "Managed",
+			"MaxSessionDuration": "7200", "PolicyMode": "Managed", "ServiceTimeout": "720",
 		}},
 		"DataApiEndpoint": {Type: EndpointResourceType, Function: FunctionEndpoint, Properties: map[string]string{
-			"VpcId": "vpc-0123456789abcdef0", "SubnetIds": "subnet-0a1b2c3d,subnet-0e1f2a3b", "PrivateDnsEnabled": "true",
+			"VpcId": "vpc-0123456789abcdef0", "SubnetIds": "subnet-0a1b2c3d,subnet-0e1f2a3b", "PrivateDnsEnabled": "true", "ServiceTimeout": "1920",
 			"PolicyDocument": `{"Statement":[{"Action":"redshift-data:*","Effect":"Allow","Principal":{"AWS":"*"},"Resource":"*"}],"Version":"2012-10-17"}`,
 		}},
 	}

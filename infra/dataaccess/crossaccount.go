@@ -75,8 +75,7 @@ func NewCrossAccountRole(scope constructs.Construct, id string, props *CrossAcco
 	p.str("PermissionsBoundaryArn", props.PermissionsBoundaryArn)
 	p.tags("Tags", props.Tags)
 	props.Permissions.write(p)
-	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionAccess)
-	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, token, p)
+	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, props.Provider, FunctionAccess, p)
 	return r
 }
 

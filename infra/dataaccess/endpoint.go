@@ -69,8 +69,7 @@ func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *E
 	p.str("IpAddressType", props.IpAddressType)
 	p.str("ServiceName", props.ServiceName)
 	p.tags("Tags", props.Tags)
-	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionEndpoint)
-	e.resource = newCustomResource(e.Construct, EndpointResourceType, token, p)
+	e.resource = newCustomResource(e.Construct, EndpointResourceType, props.Provider, FunctionEndpoint, p)
 	return e
 }
 

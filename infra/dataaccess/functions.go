@@ -128,10 +128,12 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 			actions: []string{
 				"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy",
 				"iam:DeletePolicyVersion", "iam:GetPolicy", "iam:GetPolicyVersion",
-				"iam:ListEntitiesForPolicy", "iam:ListPolicyVersions", "iam:TagPolicy",
+				"iam:ListEntitiesForPolicy", "iam:ListPolicyTags", "iam:ListPolicyVersions",
+				"iam:TagPolicy", "iam:UntagPolicy",
 			},
 			resources: []resource{ownPolicies},
-			why:       "policy names are generated per grant; the wildcard stays within the path /" + NamePrefix + " of every policy this function creates",
+			why: "policy names are generated per grant, and per group for the ledgers under /" + NamePrefix + "grants/ whose tags record a group's Managed grants; " +
+				"the wildcard stays within the path /" + NamePrefix + " of every policy this function creates",
 		},
 		{
 			sid: "AttachOnlyDataApiPolicies",
@@ -150,7 +152,7 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 			sid: "ReadGrantedPrincipals",
 			actions: []string{
 				"iam:GetGroup", "iam:GetRole", "iam:GetUser",
-				"iam:ListAttachedRolePolicies", "iam:ListAttachedUserPolicies",
+				"iam:ListAttachedGroupPolicies", "iam:ListAttachedRolePolicies", "iam:ListAttachedUserPolicies",
 				"iam:ListRoleTags", "iam:ListUserTags",
 			},
 			resources: principals,

@@ -173,18 +173,19 @@ func (p properties) tags(name string, v *map[string]*string) {
 	p[name] = out
 }
 
-// newCustomResource creates the CloudFormation resource of a construct.
-//
-// It sets no ServiceTimeout: CloudFormation sends that property to the
-// function in ResourceProperties, where the handlers would reject it as
-// unknown (the runtime removes only ServiceToken). The functions answer
-// before their own timeout in any case.
-func newCustomResource(scope constructs.Construct, resourceType string, token *string, props properties) awscdk.CustomResource {
+// newCustomResource creates the CloudFormation resource of a construct,
+// served by function fn of source (the stack's provider when source is
+// nil). Its ServiceTimeout is the function's
+// (serviceTimeout), so that CloudFormation gives up on a lost answer after
+// minutes rather than an hour; the runtime leaves ServiceTimeout out of the
+// properties that the handlers see.
+func newCustomResource(scope constructs.Construct, resourceType string, source TokenSource, fn Function, props properties) awscdk.CustomResource {
 	m := map[string]any(props)
 	return awscdk.NewCustomResource(scope, jsii.String("Resource"), &awscdk.CustomResourceProps{
-		ServiceToken:  token,
-		ResourceType:  jsii.String(resourceType),
-		Properties:    &m,
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		ServiceToken:   tokenFor(awscdk.Stack_Of(scope), source, fn),
+		ServiceTimeout: serviceTimeoutOf(fn),
+		ResourceType:   jsii.String(resourceType),
+		Properties:     &m,
+		RemovalPolicy:  awscdk.RemovalPolicy_DESTROY,
 	})
 }

@@ -197,5 +197,7 @@ func (p *Provider) newFunction(spec functionSpec, assetDir string, props *Provid
 		Role:          role,
 		LogGroup:      logs,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
+		RetryAttempts: jsii.Number(asyncRetryAttempts),
+		MaxEventAge:   spec.maxEventAge(),
 	})
 }

@@ -17,6 +17,9 @@ type function struct {
 	Timeout, MemorySize         float64
 	LogRetentionDays            float64
 	LogDeletionPolicy           string
+	// RetryAttempts and MaxEventAge are from the function's
+	// AWS::Lambda::EventInvokeConfig.
+	RetryAttempts, MaxEventAge float64
 }
 
 // functionsOf returns the functions of tpl and their role logical IDs,
@@ -25,6 +28,10 @@ func functionsOf(t *testing.T, tpl cfnTemplate) (map[Function]function, map[Func
 	t.Helper()
 	got := map[Function]function{}
 	roles := map[Function]string{}
+	invokeConfigs := map[string]map[string]any{}
+	for _, r := range tpl.ofType("AWS::Lambda::EventInvokeConfig") {
+		invokeConfigs[flatten(r.Properties["FunctionName"])] = r.Properties
+	}
 	for id, r := range tpl.ofType("AWS::Lambda::Function") {
 		p := r.Properties
 		var key Function
@@ -49,6 +56,9 @@ func functionsOf(t *testing.T, tpl cfnTemplate) (map[Function]function, map[Func
 		if days, ok := logs.Properties["RetentionInDays"].(float64); ok {
 			fn.LogRetentionDays = days
 		}
+		invoke := invokeConfigs["${"+id+"}"]
+		fn.RetryAttempts, _ = invoke["MaximumRetryAttempts"].(float64)
+		fn.MaxEventAge, _ = invoke["MaximumEventAgeInSeconds"].(float64)
 		got[key] = fn
 		roles[key] = strings.TrimSuffix(strings.TrimPrefix(flatten(p["Role"]), "${"), ".Arn}")
 	}
@@ -59,11 +69,14 @@ func TestProviderFunctions(t *testing.T) {
 	f := getFixture(t)
 	base := function{
 		Runtime: "provided.al2023", Handler: "bootstrap", LogFormat: "JSON", Architectures: []string{"arm64"},
-		Timeout: 300, MemorySize: 256,
+		Timeout: 300, MemorySize: 256, RetryAttempts: 1,
 	}
+	// The oldest event worth running is the timeout plus a minute of
+	// retry delay and a minute of slack.
 	with := func(timeout, days float64, deletion string) function {
 		fn := base
 		fn.Timeout, fn.LogRetentionDays, fn.LogDeletionPolicy = timeout, days, deletion
+		fn.MaxEventAge = timeout + 120
 		return fn
 	}
 	tests := map[string]struct {

@@ -104,8 +104,7 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 	p.number("RecoveryWindowInDays", props.RecoveryWindowInDays)
 	p.boolean("RetainOnDelete", props.RetainOnDelete)
 	p.boolean("RestoreIfScheduledForDeletion", props.RestoreIfScheduledForDeletion)
-	token := tokenFor(awscdk.Stack_Of(scope), props.Provider, FunctionSecret)
-	s.resource = newCustomResource(s.Construct, SecretResourceType, token, p)
+	s.resource = newCustomResource(s.Construct, SecretResourceType, props.Provider, FunctionSecret, p)
 	return s
 }
 
