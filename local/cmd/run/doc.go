@@ -15,14 +15,14 @@
 //
 // The emulator is the standalone server that the functions reach: a real
 // HTTP server on 127.0.0.1 serving awsemu.New, the handler that
-// local/cmd/awsemu serves, and the functions, separate processes under the
-// runtime interface emulator, know it only by AWS_ENDPOINT_URL. Run starts
-// it in its own process rather than spawning local/cmd/awsemu, because it
-// also reads the state back for the report and sets the VPC endpoints'
-// pending and deleting delays, which need the emulator in hand, and because
-// it then has nothing to build, no port to wait for and no process to
-// clean up. To poke at the same emulator with the AWS CLI, run
-// local/cmd/awsemu.
+// local/cmd/awsemu serves; the functions, separate processes under the
+// runtime interface emulator, know it only by AWS_ENDPOINT_URL. The run
+// serves it from its own process rather than spawning local/cmd/awsemu,
+// because it also reads the state back for the report and sets the VPC
+// endpoints' pending and deleting delays, which need the emulator in
+// hand, and because it then has nothing more to build, no port to wait
+// for and no process to clean up. To use the same emulator with the AWS
+// CLI, run local/cmd/awsemu.
 //
 // Usage:
 //
