@@ -19,9 +19,7 @@ type AccessProps struct {
 	Provider TokenSource
 
 	// Roles, Users and Groups are the principals, by name or ARN, in the
-	// stack's account. Groups need PolicyModeScoped: IAM groups take no
-	// tags, so a Managed grant could not record that it attached the
-	// managed policy.
+	// stack's account.
 	Roles  *[]*string
 	Users  *[]*string
 	Groups *[]*string
@@ -110,7 +108,6 @@ func (props *AccessProps) validate() []error {
 			prop string
 			set  bool
 		}{
-			{"Groups", stateOf(props.Groups) != listEmpty},
 			{"AssumeRoleArns", assumeOnly},
 			{"PolicyName", isSet(props.PolicyName)},
 			{"PolicyPath", isSet(props.PolicyPath)},

@@ -69,6 +69,7 @@ func TestAccessPropsValidate(t *testing.T) {
 			PolicyName: jsii.String("analysts-data-api"), PolicyPath: jsii.String("/redshift-data-api/team/"),
 		}},
 		"managed":                    {props: AccessProps{Users: s("analyst"), Permissions: Permissions{PolicyMode: PolicyModeManaged}}},
+		"managed for a group":        {props: AccessProps{Groups: s("analysts"), Permissions: Permissions{PolicyMode: PolicyModeManaged}}},
 		"managed tagging workgroups": {props: AccessProps{Roles: s("app"), Permissions: Permissions{PolicyMode: PolicyModeManaged, Workgroups: s("w")}, TagWorkgroups: jsii.Bool(true)}},
 		"only assume role":           {props: AccessProps{Roles: s("app"), AssumeRoleArns: s("arn:aws:iam::222222222222:role/someRoleB")}},
 		"no principal":               {props: AccessProps{Permissions: Permissions{Workgroups: s("w")}}, want: []string{"Roles"}},
@@ -80,7 +81,7 @@ func TestAccessPropsValidate(t *testing.T) {
 				Permissions: Permissions{PolicyMode: PolicyModeManaged, Clusters: s("c"), DbUser: jsii.String("u")},
 				PolicyPath:  jsii.String("/redshift-data-api/"),
 			},
-			want: []string{"Permissions.Clusters", "Permissions.DbUser", "Groups", "AssumeRoleArns", "PolicyPath"},
+			want: []string{"Permissions.Clusters", "Permissions.DbUser", "AssumeRoleArns", "PolicyPath"},
 		},
 		"unknown auth method": {props: AccessProps{Roles: s("app"), Permissions: Permissions{Workgroups: s("w"), AuthMethods: []AuthMethod{"Password"}}}, want: []string{"Permissions.AuthMethods"}},
 		"policy path outside the provider's": {
