@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -159,12 +160,17 @@ type lifecycleCalls struct {
 	create, update, delete []bench.Call
 }
 
+// lifecycleTimeout bounds one lifecycle, as a Lambda function's timeout
+// bounds each action: the endpoint's waits end at the deadline.
+const lifecycleTimeout = time.Minute
+
 // runLifecycle creates an instance with props, updates it with the same
 // properties and deletes it, and returns the calls of each action. It
 // fails tb when an action fails or the update replaces the resource.
 func runLifecycle(tb testing.TB, e *awsEnv, sc scenario, res customresource.Resource, props map[string]any, requestID string) lifecycleCalls {
 	tb.Helper()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), lifecycleTimeout)
+	defer cancel()
 	req := customresource.Request{
 		Action: customresource.ActionCreate, RequestID: requestID, StackID: callsStackID,
 		LogicalResourceID: "Bench", ResourceType: sc.resourceType, Properties: props,

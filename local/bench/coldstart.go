@@ -31,6 +31,11 @@ var ErrColdStart = errors.New("cold start failed")
 // logTail is how much of a failed function's output an error quotes.
 const logTail = 2048
 
+// waitDelay bounds how long waiting for a killed or exited process may
+// still wait for its output to close, which a child it started could hold
+// open.
+const waitDelay = 5 * time.Second
+
 // ColdStart runs the bootstrap at path with env (and nothing else of this
 // process's environment) against a fresh RuntimeAPI that delivers event
 // with requestID. It measures the time from exec to the first poll for
@@ -44,6 +49,7 @@ func ColdStart(ctx context.Context, path string, env []string, requestID string,
 	cmd.Env = append(append([]string(nil), env...), "AWS_LAMBDA_RUNTIME_API="+api.Address())
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
+	cmd.WaitDelay = waitDelay
 
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

@@ -40,7 +40,9 @@ func TestColdStartOfAProcessThatIsNoFunction(t *testing.T) {
 			if err != nil {
 				t.Skipf("no %s on this machine: %v", tc.command, err)
 			}
-			_, err = bench.ColdStart(context.Background(), path, nil, "r", []byte(`{}`))
+			ctx, cancel := context.WithTimeout(t.Context(), coldStartTimeout)
+			defer cancel()
+			_, err = bench.ColdStart(ctx, path, nil, "r", []byte(`{}`))
 			if !errors.Is(err, bench.ErrColdStart) {
 				t.Errorf("ColdStart(%s) error = %v, want ErrColdStart", tc.command, err)
 			}
@@ -49,7 +51,7 @@ func TestColdStartOfAProcessThatIsNoFunction(t *testing.T) {
 }
 
 func TestBuildOfAMissingFunction(t *testing.T) {
-	err := bench.Build(context.Background(), t.TempDir(), "functions/none", host, filepath.Join(t.TempDir(), "bootstrap"))
+	err := bench.Build(t.Context(), t.TempDir(), "functions/none", host, filepath.Join(t.TempDir(), "bootstrap"))
 	if !errors.Is(err, bench.ErrNoFunction) {
 		t.Errorf("Build error = %v, want ErrNoFunction", err)
 	}
@@ -169,7 +171,9 @@ func TestNodeStart(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			m, err := bench.NodeStart(context.Background(), nodePath, tc.script)
+			ctx, cancel := context.WithTimeout(t.Context(), coldStartTimeout)
+			defer cancel()
+			m, err := bench.NodeStart(ctx, nodePath, tc.script)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("error = %v, want %v", err, tc.wantErr)
 			}

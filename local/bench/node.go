@@ -122,6 +122,7 @@ func NodeStart(ctx context.Context, node, script string) (Measurement, error) {
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	cmd.WaitDelay = waitDelay
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return Measurement{}, fmt.Errorf("starting %s: %w", node, err)
