@@ -18,16 +18,50 @@ type Document struct {
 	Statement []Statement `json:"Statement"`
 }
 
-// Statement is one statement of a Document. Principal is used only in trust
-// policies.
+// UnmarshalJSON reads a document whose Statement is a list of statements
+// or, as IAM's grammar also allows, a single statement object.
+func (d *Document) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Version   string          `json:"Version"`
+		ID        string          `json:"Id"`
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*d = Document{Version: raw.Version, ID: raw.ID}
+	text := bytes.TrimSpace(raw.Statement)
+	switch {
+	case len(text) == 0 || bytes.Equal(text, []byte("null")):
+		return nil
+	case text[0] == '{':
+		var one Statement
+		if err := json.Unmarshal(text, &one); err != nil {
+			return fmt.Errorf("statement: %w", err)
+		}
+		d.Statement = []Statement{one}
+		return nil
+	}
+	if err := json.Unmarshal(text, &d.Statement); err != nil {
+		return fmt.Errorf("statements: %w", err)
+	}
+	return nil
+}
+
+// Statement is one statement of a Document. Principal and NotPrincipal are
+// used only in trust policies. Every element of IAM's grammar has a field,
+// so that a document read back from IAM loses nothing that could change its
+// meaning.
 type Statement struct {
-	Sid       string     `json:"Sid,omitempty"`
-	Effect    string     `json:"Effect"`
-	Principal *Principal `json:"Principal,omitempty"`
-	Action    Value      `json:"Action,omitempty"`
-	NotAction Value      `json:"NotAction,omitempty"`
-	Resource  Value      `json:"Resource,omitempty"`
-	Condition Condition  `json:"Condition,omitempty"`
+	Sid          string     `json:"Sid,omitempty"`
+	Effect       string     `json:"Effect"`
+	Principal    *Principal `json:"Principal,omitempty"`
+	NotPrincipal *Principal `json:"NotPrincipal,omitempty"`
+	Action       Value      `json:"Action,omitempty"`
+	NotAction    Value      `json:"NotAction,omitempty"`
+	Resource     Value      `json:"Resource,omitempty"`
+	NotResource  Value      `json:"NotResource,omitempty"`
+	Condition    Condition  `json:"Condition,omitempty"`
 }
 
 // Condition maps a condition operator (StringEquals, StringLike, ...) to

@@ -96,6 +96,46 @@ func TestEquivalent(t *testing.T) {
 			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::2:root","arn:aws:iam::1:root"]},"Action":"sts:AssumeRole"}]}`,
 			want: true,
 		},
+		"single statement object and one-item list": {
+			a:    `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"a:X","Resource":"*"}}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["a:X"],"Resource":"*"}]}`,
+			want: true,
+		},
+		"single statement object differs": {
+			a:    `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"a:X","Resource":"*"}}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:Y","Resource":"*"}]}`,
+			want: false,
+		},
+		"NotAction and Action": {
+			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"a:X","Resource":"*"}]}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:X","Resource":"*"}]}`,
+			want: false,
+		},
+		"NotResource and Resource": {
+			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","NotResource":"arn:aws:s3:::a"}]}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","Resource":"arn:aws:s3:::a"}]}`,
+			want: false,
+		},
+		"NotResource added": {
+			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","Resource":"*"}]}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","Resource":"*","NotResource":"arn:aws:s3:::a"}]}`,
+			want: false,
+		},
+		"NotResource order": {
+			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","NotResource":["arn:aws:s3:::a","arn:aws:s3:::b"]}]}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","NotResource":["arn:aws:s3:::b","arn:aws:s3:::a"]}]}`,
+			want: true,
+		},
+		"NotPrincipal and Principal": {
+			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"sts:AssumeRole"}]}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"sts:AssumeRole"}]}`,
+			want: false,
+		},
+		"NotPrincipal values differ": {
+			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"sts:AssumeRole"}]}`,
+			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::2:root"},"Action":"sts:AssumeRole"}]}`,
+			want: false,
+		},
 		"principal added": {
 			a:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"sts:AssumeRole"}]}`,
 			b:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::2:root","arn:aws:iam::1:root"]},"Action":"sts:AssumeRole"}]}`,
@@ -119,6 +159,51 @@ func TestEquivalent(t *testing.T) {
 	}
 }
 
+// IAM's grammar allows Statement to be one object instead of a list; such
+// a document must read as the same statements, not fail or lose them.
+func TestParseAcceptsASingleStatementObject(t *testing.T) {
+	want := Document{Version: Version, Statement: []Statement{{
+		Effect:      Deny,
+		Action:      Value{"s3:GetObject"},
+		NotResource: Value{"arn:aws:s3:::public/*"},
+	}}}
+	tests := map[string]string{
+		"object":      `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::public/*"}}`,
+		"list of one": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::public/*"}]}`,
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			for _, text := range []string{in, url.QueryEscape(in)} {
+				got, err := Parse(text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+				if err := Validate(got, ManagedPolicySize); err != nil {
+					t.Errorf("Validate: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestParseRejectsMalformedStatement(t *testing.T) {
+	tests := map[string]string{
+		"statement is a string":       `{"Version":"2012-10-17","Statement":"Allow"}`,
+		"object with a bad Action":    `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":7,"Resource":"*"}}`,
+		"list holding a bad Resource": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:X","Resource":{}}]}`,
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Parse(in); err == nil {
+				t.Error("Parse succeeded, want an error")
+			}
+		})
+	}
+}
+
 func TestValidateRejectsBadGrammar(t *testing.T) {
 	tests := map[string]string{
 		"old version":            `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"a:X","Resource":"*"}]}`,
@@ -129,6 +214,8 @@ func TestValidateRejectsBadGrammar(t *testing.T) {
 		"unknown partition":      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:X","Resource":"arn:aws-mars:s3:::b"}]}`,
 		"unknown operator":       `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:X","Resource":"*","Condition":{"StringSortOf":{"k":"v"}}}]}`,
 		"no resource":            `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:X"}]}`,
+		"resource and not":       `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:X","Resource":"*","NotResource":"arn:aws:s3:::b"}]}`,
+		"malformed not resource": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"a:X","NotResource":"arn:aws:s3"}]}`,
 		"principal not ARN":      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"someRoleA"},"Action":"sts:AssumeRole"}]}`,
 	}
 	for name, in := range tests {

@@ -11,7 +11,8 @@ import (
 // of statements, actions, resources and condition values does not matter,
 // a string equals a list holding only that string, duplicates count once,
 // action names compare case-insensitively (IAM treats them so), and Sids,
-// which only label statements, are ignored. It is the test that decides
+// which only label statements, are ignored. NotAction, NotResource and
+// NotPrincipal compare like their positive forms but never equal them. It is the test that decides
 // whether an update needs a new policy version.
 func Equivalent(a, b Document) bool {
 	return slices.Equal(canonical(a), canonical(b))
@@ -24,17 +25,17 @@ func canonical(d Document) []string {
 	out = append(out, "Version:"+d.Version)
 	for _, s := range d.Statement {
 		n := normalStatement{
-			Effect:    s.Effect,
-			Action:    normalValue(s.Action, true),
-			NotAction: normalValue(s.NotAction, true),
-			Resource:  normalValue(s.Resource, false),
+			Effect:      s.Effect,
+			Action:      normalValue(s.Action, true),
+			NotAction:   normalValue(s.NotAction, true),
+			Resource:    normalValue(s.Resource, false),
+			NotResource: normalValue(s.NotResource, false),
 		}
 		if s.Principal != nil {
-			n.PrincipalAll = s.Principal.All
-			n.Principal = map[string][]string{}
-			for k, v := range s.Principal.IDs {
-				n.Principal[k] = normalValue(v, false)
-			}
+			n.Principal = normalPrincipal(*s.Principal)
+		}
+		if s.NotPrincipal != nil {
+			n.NotPrincipal = normalPrincipal(*s.NotPrincipal)
 		}
 		if len(s.Condition) > 0 {
 			n.Condition = map[string]map[string][]string{}
@@ -54,14 +55,31 @@ func canonical(d Document) []string {
 	return slices.Compact(out)
 }
 
+// normalStatement is a statement in normal form. Each Not element has its
+// own field, so a statement that uses one never equals one that uses its
+// positive form or none.
 type normalStatement struct {
 	Effect       string
-	PrincipalAll bool                           `json:",omitempty"`
-	Principal    map[string][]string            `json:",omitempty"`
+	Principal    *normalPrincipalIDs            `json:",omitempty"`
+	NotPrincipal *normalPrincipalIDs            `json:",omitempty"`
 	Action       []string                       `json:",omitempty"`
 	NotAction    []string                       `json:",omitempty"`
 	Resource     []string                       `json:",omitempty"`
+	NotResource  []string                       `json:",omitempty"`
 	Condition    map[string]map[string][]string `json:",omitempty"`
+}
+
+type normalPrincipalIDs struct {
+	All bool                `json:",omitempty"`
+	IDs map[string][]string `json:",omitempty"`
+}
+
+func normalPrincipal(p Principal) *normalPrincipalIDs {
+	n := &normalPrincipalIDs{All: p.All, IDs: map[string][]string{}}
+	for k, v := range p.IDs {
+		n.IDs[k] = normalValue(v, false)
+	}
+	return n
 }
 
 func normalValue(v Value, foldCase bool) []string {

@@ -16,7 +16,9 @@ var actionRE = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*]+$`)
 // Validate checks d against IAM's policy grammar before it is sent, so that
 // a bad document fails before anything is created: version 2012-10-17, at
 // least one statement, Effect Allow or Deny, actions of the form
-// service:Action, resources "*" or well-formed ARNs, principals that are
+// service:Action, exactly one of Action and NotAction and (outside trust
+// policies) of Resource and NotResource, resources "*" or well-formed ARNs,
+// principals (and NotPrincipal) that are
 // ARNs, account IDs or "*", known condition operators, and a size (without
 // white space) of at most sizeLimit characters.
 func Validate(d Document, sizeLimit int) error {
@@ -42,10 +44,11 @@ func Validate(d Document, sizeLimit int) error {
 				fail("statement %d: action %q is not of the form service:Action", i, a)
 			}
 		}
-		if s.Principal == nil && len(s.Resource) == 0 {
-			fail("statement %d: Resource is required", i)
+		trust := s.Principal != nil || s.NotPrincipal != nil
+		if !trust && (len(s.Resource) == 0) == (len(s.NotResource) == 0) {
+			fail("statement %d: exactly one of Resource and NotResource is required", i)
 		}
-		for _, r := range s.Resource {
+		for _, r := range append(slices.Clone(s.Resource), s.NotResource...) {
 			if r == "*" {
 				continue
 			}
@@ -53,8 +56,11 @@ func Validate(d Document, sizeLimit int) error {
 				fail("statement %d: resource: %v", i, err)
 			}
 		}
-		if s.Principal != nil {
-			for kind, ids := range s.Principal.IDs {
+		for _, pr := range []*Principal{s.Principal, s.NotPrincipal} {
+			if pr == nil {
+				continue
+			}
+			for kind, ids := range pr.IDs {
 				for _, id := range ids {
 					if kind == "AWS" && id != "*" && !IsAccountID(id) {
 						if _, err := ParseARN(id); err != nil {
