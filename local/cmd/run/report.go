@@ -121,9 +121,17 @@ func (r *report) properties(props map[string]any) string {
 }
 
 // response writes the status, physical ID, Data and Reason of a response.
+// Data sent with NoEcho shows only its keys, as CloudFormation masks it.
 func (r *report) response(resp cfn.Response) {
 	r.printf("  response: %s, physical ID %s\n", resp.Status, resp.PhysicalResourceID)
-	if len(resp.Data) > 0 {
+	switch {
+	case len(resp.Data) > 0 && resp.NoEcho:
+		masked := make(map[string]any, len(resp.Data))
+		for k := range resp.Data {
+			masked[k] = redacted
+		}
+		r.printf("            data (NoEcho) %s\n", compactJSON(masked))
+	case len(resp.Data) > 0:
 		r.printf("            data %s\n", compactJSON(resp.Data))
 	}
 	if resp.Reason != "" {

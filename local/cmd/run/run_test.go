@@ -228,6 +228,35 @@ func TestReportProperties(t *testing.T) {
 	}
 }
 
+func TestReportResponse(t *testing.T) {
+	resp := cfn.Response{Status: cfn.StatusSuccess, PhysicalResourceID: "id", Data: map[string]any{"Arn": "arn:aws:x", "Token": "t0ken"}}
+	tests := map[string]struct {
+		noEcho bool
+		want   string
+	}{
+		"data shown": {
+			want: "  response: SUCCESS, physical ID id\n" +
+				`            data {"Arn":"arn:aws:x","Token":"t0ken"}` + "\n",
+		},
+		"NoEcho data masked": {
+			noEcho: true,
+			want: "  response: SUCCESS, physical ID id\n" +
+				`            data (NoEcho) {"Arn":"<redacted>","Token":"<redacted>"}` + "\n",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			resp := resp
+			resp.NoEcho = tc.noEcho
+			newReport(&out, nil).response(resp)
+			if diff := cmp.Diff(tc.want, out.String()); diff != "" {
+				t.Errorf("printed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestReportScrubsSecrets(t *testing.T) {
 	var out bytes.Buffer
 	r := newReport(&out, nil)
