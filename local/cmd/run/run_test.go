@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -303,6 +304,26 @@ func TestCheckResponse(t *testing.T) {
 			err := checkResponse(ev, tc.resp, tc.recorded)
 			if got := errors.Is(err, errOutcome); got != tc.wantErr {
 				t.Errorf("checkResponse() = %v, want an errOutcome: %t", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestMainWithExitNotReady checks that a run that cannot start exits with
+// status 2, before it starts anything.
+func TestMainWithExitNotReady(t *testing.T) {
+	tests := map[string]struct {
+		args []string
+	}{
+		"unknown flag":        {args: []string{"-bogus"}},
+		// An aws-lambda-rie exists, so only the missing bootstraps stop
+		// the run.
+		"functions not built": {args: []string{"-functions", t.TempDir(), "-rie", os.Args[0]}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := mainWithExit(t.Context(), tc.args); got != exitNotReady {
+				t.Errorf("mainWithExit(%q) = %d, want %d", tc.args, got, exitNotReady)
 			}
 		})
 	}
