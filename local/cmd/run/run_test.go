@@ -315,7 +315,7 @@ func TestMainWithExitNotReady(t *testing.T) {
 	tests := map[string]struct {
 		args []string
 	}{
-		"unknown flag":        {args: []string{"-bogus"}},
+		"unknown flag": {args: []string{"-bogus"}},
 		// An aws-lambda-rie exists, so only the missing bootstraps stop
 		// the run.
 		"functions not built": {args: []string{"-functions", t.TempDir(), "-rie", os.Args[0]}},
