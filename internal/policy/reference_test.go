@@ -104,7 +104,7 @@ func inAWSPartition(s string) string {
 }
 
 // wildcardMatch matches s against an IAM pattern with * (any run of
-// characters).
+// characters) and ? (exactly one character).
 func wildcardMatch(pattern, s string) bool {
 	if pattern == "" {
 		return s == ""
@@ -117,5 +117,5 @@ func wildcardMatch(pattern, s string) bool {
 		}
 		return false
 	}
-	return s != "" && pattern[0] == s[0] && wildcardMatch(pattern[1:], s[1:])
+	return s != "" && (pattern[0] == '?' || pattern[0] == s[0]) && wildcardMatch(pattern[1:], s[1:])
 }

@@ -60,7 +60,8 @@ type Scope struct {
 	AuthMethods []AuthMethod
 	// SecretArns are the secrets GetSecretValue may read; empty means any
 	// secret of the account and region tagged RedshiftDataFullAccess, as
-	// the managed policy allows.
+	// the managed policy allows. An ARN without Secrets Manager's random
+	// suffix is completed with "-??????" (see secretResource).
 	SecretArns []string
 	// DbUser is the database user of cluster temporary credentials;
 	// empty means DefaultDbUser.
@@ -148,7 +149,9 @@ func Scoped(s Scope) (Document, error) {
 	if slices.Contains(methods, AuthSecretsManager) {
 		sm := Statement{Sid: "SecretsManagerPermissions", Effect: Allow, Action: Value{"secretsmanager:GetSecretValue"}}
 		if len(s.SecretArns) > 0 {
-			sm.Resource = s.SecretArns
+			for _, a := range s.SecretArns {
+				sm.Resource = append(sm.Resource, secretResource(a))
+			}
 		} else {
 			sm.Resource = Value{fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:*", s.Partition, s.Region, s.Account)}
 			sm.Condition = Condition{"StringLike": {"secretsmanager:ResourceTag/" + TagKey: {"*"}}}

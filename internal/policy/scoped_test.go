@@ -282,3 +282,64 @@ func TestValidateEnforcesManagedPolicySize(t *testing.T) {
 		})
 	}
 }
+
+// A policy Resource is matched against the secret's complete ARN, which
+// ends in a hyphen and six random characters; a SecretArns entry given
+// without them must still match that secret, and only that secret.
+func TestScopedSecretArnsMatchTheRandomSuffix(t *testing.T) {
+	const prefix = "arn:aws:secretsmanager:us-east-1:111111111111:secret:"
+	tests := map[string]struct {
+		given     string
+		want      string
+		matches   []string
+		unmatched []string
+	}{
+		"name without suffix": {
+			given:     prefix + "redshift/analytics",
+			want:      prefix + "redshift/analytics-??????",
+			matches:   []string{prefix + "redshift/analytics-AbC123"},
+			unmatched: []string{prefix + "redshift/analytics-prod-AbC123", prefix + "redshift/analytics"},
+		},
+		"complete ARN": {
+			given:     prefix + "MyRedshiftSecret-mvLHxf",
+			want:      prefix + "MyRedshiftSecret-mvLHxf",
+			matches:   []string{prefix + "MyRedshiftSecret-mvLHxf"},
+			unmatched: []string{prefix + "MyRedshiftSecret-mvLHxf-AbC123"},
+		},
+		"caller's own wildcard": {
+			given:   prefix + "redshift/*",
+			want:    prefix + "redshift/*",
+			matches: []string{prefix + "redshift/a-AbC123"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			s := scopes["secrets-manager-only"]
+			s.SecretArns = []string{tc.given}
+			doc, err := Scoped(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(doc.Statement, func(s Statement) bool { return s.Sid == "SecretsManagerPermissions" })
+			if i < 0 {
+				t.Fatal("no SecretsManagerPermissions statement")
+			}
+			if diff := cmp.Diff(Value{tc.want}, doc.Statement[i].Resource); diff != "" {
+				t.Errorf("Resource (-want +got):\n%s", diff)
+			}
+			for _, arn := range tc.matches {
+				if !wildcardMatch(tc.want, arn) {
+					t.Errorf("%s does not match the secret %s", tc.want, arn)
+				}
+			}
+			for _, arn := range tc.unmatched {
+				if wildcardMatch(tc.want, arn) {
+					t.Errorf("%s also matches %s", tc.want, arn)
+				}
+			}
+			if err := Validate(doc, ManagedPolicySize); err != nil {
+				t.Errorf("Validate: %v", err)
+			}
+		})
+	}
+}
