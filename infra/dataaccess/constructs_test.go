@@ -146,3 +146,25 @@ func TestNoUnsuppressedNagFindings(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretKeyWithoutGrantWarns(t *testing.T) {
+	f := getFixture(t)
+	tests := map[string]struct {
+		stack awscdk.Stack
+		want  int
+	}{
+		// FullSecret names a key; the stack's default provider grants none.
+		"default provider":      {stack: f.constructs, want: 1},
+		"provider with the key": {stack: f.custom, want: 0},
+		"imported provider":     {stack: f.imported, want: 0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			found := assertions.Annotations_FromStack(tc.stack).FindWarning(jsii.String("*"),
+				assertions.Match_StringLikeRegexp(jsii.String(`SecretProps\.KmsKeyId:`)))
+			if got := len(*found); got != tc.want {
+				t.Errorf("%d KmsKeyId warnings, want %d", got, tc.want)
+			}
+		})
+	}
+}

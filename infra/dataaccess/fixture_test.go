@@ -21,7 +21,8 @@ type fixture struct {
 	imported awscdk.Stack
 	// invalid holds constructs with invalid props.
 	invalid awscdk.Stack
-	// custom holds a provider with non-default props.
+	// custom holds a provider with non-default props and a secret
+	// encrypted with its KMS key.
 	custom    awscdk.Stack
 	templates map[awscdk.Stack]cfnTemplate
 	err       error
@@ -29,6 +30,9 @@ type fixture struct {
 
 // The export prefix of the imported stack.
 const importPrefix = "SharedProvider"
+
+// secretKeyArn is the KMS key of the custom provider.
+const secretKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 var loadFixture = synthOnce(func() *fixture {
 	app := newTestApp()
@@ -103,10 +107,13 @@ var loadFixture = synthOnce(func() *fixture {
 	NewEndpoint(f.invalid, "NoNetwork", &EndpointProps{Provider: shared})
 
 	f.custom = awscdk.NewStack(app, jsii.String("Custom"), nil)
-	NewProvider(f.custom, "Provider", &ProviderProps{
+	custom := NewProvider(f.custom, "Provider", &ProviderProps{
 		LogRetention:     awslogs.RetentionDays_ONE_YEAR,
 		LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-		SecretKmsKeyArns: jsii.Strings("arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+		SecretKmsKeyArns: jsii.Strings(secretKeyArn),
+	})
+	NewSecret(f.custom, "KeySecret", &SecretProps{
+		Provider: custom, ClusterIdentifier: jsii.String("examplecluster"), Username: jsii.String("awsuser"), KmsKeyId: jsii.String(secretKeyArn),
 	})
 
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

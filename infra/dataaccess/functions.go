@@ -102,9 +102,13 @@ func secretPermissions(stack awscdk.Stack, props *ProviderProps) []permission {
 		for _, arn := range *props.SecretKmsKeyArns {
 			keys = append(keys, tokenResource(arn))
 		}
+		// Secrets Manager needs GenerateDataKey to encrypt a new secret
+		// value, Decrypt to read one, and Encrypt to re-encrypt the
+		// existing versions when an update moves a secret to another key;
+		// without Encrypt it silently leaves them under the old key.
 		perms = append(perms, permission{
 			sid:       "EncryptSecretsWithGivenKeys",
-			actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			actions:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"},
 			resources: keys,
 			conditions: map[string]map[string]any{
 				"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", *stack.Region())},

@@ -218,3 +218,24 @@ func checkEC2Write(t *testing.T, s statement, action string) {
 		}
 	}
 }
+
+func TestSecretKeysOnlyThroughSecretsManager(t *testing.T) {
+	f := getFixture(t)
+	var got []statement
+	for _, s := range roleStatements(f.templates[f.custom])[FunctionSecret] {
+		if s.Sid == "EncryptSecretsWithGivenKeys" {
+			got = append(got, s)
+		}
+	}
+	want := []statement{{
+		Sid:       "EncryptSecretsWithGivenKeys",
+		Actions:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"},
+		Resources: []string{secretKeyArn},
+		Condition: map[string]map[string]string{
+			"StringEquals": {"kms:ViaService": "secretsmanager.${AWS::Region}.amazonaws.com"},
+		},
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("KMS statement of the secret function (-want +got):\n%s", diff)
+	}
+}

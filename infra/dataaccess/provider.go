@@ -72,6 +72,9 @@ type ProviderProps struct {
 type Provider struct {
 	constructs.Construct
 	functions map[Function]awslambda.Function
+	// secretKeys says whether the secret function may use customer
+	// managed KMS keys (ProviderProps.SecretKmsKeyArns).
+	secretKeys bool
 }
 
 // providerID is the construct ID of the provider that ProviderOf creates.
@@ -99,8 +102,9 @@ func NewProvider(scope constructs.Construct, id string, props *ProviderProps) *P
 		props = &ProviderProps{}
 	}
 	p := &Provider{
-		Construct: constructs.NewConstruct(scope, jsii.String(id)),
-		functions: map[Function]awslambda.Function{},
+		Construct:  constructs.NewConstruct(scope, jsii.String(id)),
+		functions:  map[Function]awslambda.Function{},
+		secretKeys: props.SecretKmsKeyArns != nil && len(*props.SecretKmsKeyArns) > 0,
 	}
 	assetDir := resolveAssetDir(p.Construct, props.AssetDir)
 	for _, spec := range functionSpecs() {

@@ -44,7 +44,9 @@ type SecretProps struct {
 	Name        *string
 	Description *string
 	// KmsKeyId encrypts the secret; the key must be one of the provider's
-	// SecretKmsKeyArns. Default: aws/secretsmanager.
+	// SecretKmsKeyArns, or its key policy must let the provider's secret
+	// function use it. A provider in the stack without SecretKmsKeyArns
+	// gets a synth warning. Default: aws/secretsmanager.
 	KmsKeyId *string
 	Tags     *map[string]*string
 	// TagValue is the value of the RedshiftDataFullAccess tag. Default: the
@@ -85,6 +87,7 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 	}
 	s := &Secret{Construct: constructs.NewConstruct(scope, jsii.String(id))}
 	report(s.Construct, props.validate())
+	warnUngrantedKey(s.Construct, props)
 	p := properties{}
 	p.str("ClusterIdentifier", props.ClusterIdentifier)
 	p.str("WorkgroupName", props.WorkgroupName)
@@ -132,6 +135,26 @@ func (props *SecretProps) validate() []error {
 		v.fail("Name", "is %q; allowed: a name that starts with %s, the only names the provider may manage", name, NamePrefix)
 	}
 	return v.errs
+}
+
+// warnUngrantedKey warns when the secret is to be encrypted with a customer
+// managed key but its provider, created in this app, grants the secret
+// function no KMS key: Secrets Manager would then be denied the key at
+// deployment unless the key policy names the function's role. An imported
+// provider's grants are not known at synth.
+func warnUngrantedKey(scope constructs.Construct, props *SecretProps) {
+	if !isSet(props.KmsKeyId) {
+		return
+	}
+	provider, ok := props.Provider.(*Provider)
+	if props.Provider == nil {
+		provider, ok = ProviderOf(scope), true
+	}
+	if ok && !provider.secretKeys {
+		awscdk.Annotations_Of(scope).AddWarningV2(jsii.String("dataaccess:SecretKmsKeyNotGranted"), jsii.String(
+			"dataaccess.SecretProps.KmsKeyId: the provider grants its secret function no KMS key; "+
+				"add the key's ARN to ProviderProps.SecretKmsKeyArns of a provider created with NewProvider and pass it as Provider"), nil)
+	}
 }
 
 // Resource returns the underlying CloudFormation custom resource, for
