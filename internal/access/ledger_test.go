@@ -208,12 +208,12 @@ func TestLedgerDocumentOnlyDenies(t *testing.T) {
 	}
 }
 
-// racingIAM runs a hook before the first DetachGroupPolicy call, to put
-// another grant's Create between a release's read of the records and its
-// detach: a case the emulator alone cannot interleave.
+// racingIAM runs a hook before the first DetachGroupPolicy or TagPolicy
+// call, to put another grant's request between two calls of this one: a
+// case the emulator alone cannot interleave.
 type racingIAM struct {
 	IAMAPI
-	beforeDetach func()
+	beforeDetach, beforeTag func()
 }
 
 func (c *racingIAM) DetachGroupPolicy(ctx context.Context, in *iam.DetachGroupPolicyInput, opts ...func(*iam.Options)) (*iam.DetachGroupPolicyOutput, error) {
@@ -222,6 +222,53 @@ func (c *racingIAM) DetachGroupPolicy(ctx context.Context, in *iam.DetachGroupPo
 		hook()
 	}
 	return c.IAMAPI.DetachGroupPolicy(ctx, in, opts...)
+}
+
+func (c *racingIAM) TagPolicy(ctx context.Context, in *iam.TagPolicyInput, opts ...func(*iam.Options)) (*iam.TagPolicyOutput, error) {
+	if hook := c.beforeTag; hook != nil {
+		c.beforeTag = nil
+		hook()
+	}
+	return c.IAMAPI.TagPolicy(ctx, in, opts...)
+}
+
+// GrantB saw the policy attached by GrantA, so it records itself without
+// attaching; GrantA's Delete then runs to the end before GrantB's record
+// is written. GrantB must notice and attach the policy itself.
+func TestGroupGrantCreatedWhileTheLastOtherIsDeletedAttaches(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	props := map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}
+	plain := NewAccess(e.clients)
+	first, err := plain.Create(t.Context(), request(customresource.ActionCreate, "GrantA", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing := &racingIAM{IAMAPI: e.clients.IAM}
+	racing.beforeTag = func() {
+		if err := plain.Delete(t.Context(), request(customresource.ActionDelete, "GrantA", first.PhysicalResourceID, props, nil)); err != nil {
+			t.Errorf("Delete GrantA during the create of GrantB: %v", err)
+		}
+	}
+	clients := e.clients
+	clients.IAM = racing
+	second, err := NewAccess(clients).Create(t.Context(), request(customresource.ActionCreate, "GrantB", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if racing.beforeTag != nil {
+		t.Fatal("the create never tagged the ledger, so the race was not exercised")
+	}
+	if !e.groupHoldsManaged(t, "analysts") {
+		t.Fatal("the group lacks the managed policy that GrantB holds")
+	}
+	// GrantB attached it, so its own Delete must detach it again.
+	if err := plain.Delete(t.Context(), request(customresource.ActionDelete, "GrantB", second.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if e.groupHoldsManaged(t, "analysts") {
+		t.Error("the group keeps the managed policy after GrantB is deleted")
+	}
 }
 
 func TestGroupGrantCreatedDuringAnotherDeleteKeepsThePolicy(t *testing.T) {
