@@ -26,9 +26,10 @@ type SecretProps struct {
 	Username *string
 	// Password is the database user's password. Default: generated under
 	// Redshift's password rules and kept across updates. A given password
-	// must be a dynamic reference, for example from
-	// awscdk.SecretValue_SecretsManager, never plain text: CloudFormation
-	// passes ssm-secure references to no custom resource.
+	// must be a Secrets Manager dynamic reference
+	// (awscdk.SecretValue_SecretsManager) or a NoEcho parameter, never
+	// plain text, which would be in the template; CloudFormation resolves
+	// ssm-secure references for no custom resource. Synth checks this.
 	Password awscdk.SecretValue
 	// PasswordLength is the length of a generated password, 8 to 64.
 	// Default: 32.
@@ -86,7 +87,7 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 		props = &SecretProps{}
 	}
 	s := &Secret{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	report(s.Construct, props.validate())
+	report(s.Construct, append(props.validate(), checkPassword(s.Construct, props.Password)...))
 	warnUngrantedKey(s.Construct, props)
 	p := properties{}
 	p.str("ClusterIdentifier", props.ClusterIdentifier)
@@ -134,6 +135,26 @@ func (props *SecretProps) validate() []error {
 	if name, ok := known(props.Name); ok && !strings.HasPrefix(name, NamePrefix) {
 		v.fail("Name", "is %q; allowed: a name that starts with %s, the only names the provider may manage", name, NamePrefix)
 	}
+	return v.errs
+}
+
+// checkPassword returns an *InvalidPropError unless the password reaches
+// the template as something other than its text: a Secrets Manager dynamic
+// reference, or an expression such as a NoEcho parameter's Ref that
+// CloudFormation resolves. Plain text would be in the template, and
+// CloudFormation does not resolve ssm-secure references in custom
+// resources. It needs scope to resolve the value, which validate has not.
+func checkPassword(scope constructs.Construct, password awscdk.SecretValue) []error {
+	if password == nil {
+		return nil
+	}
+	text, ok := awscdk.Stack_Of(scope).Resolve(password.UnsafeUnwrap()).(string)
+	if !ok || strings.HasPrefix(text, "{{resolve:secretsmanager:") {
+		return nil
+	}
+	v := &validator{resource: "Secret"}
+	v.fail("Password", "is plain text or an ssm-secure reference; allowed: a Secrets Manager dynamic reference "+
+		"(awscdk.SecretValue_SecretsManager) or a NoEcho parameter, so that the password stays out of the template")
 	return v.errs
 }
 

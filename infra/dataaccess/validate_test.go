@@ -52,6 +52,29 @@ func TestSecretPropsValidate(t *testing.T) {
 	}
 }
 
+func TestCheckPassword(t *testing.T) {
+	stack := awscdk.NewStack(newTestApp(), jsii.String("Passwords"), nil)
+	param := awscdk.NewCfnParameter(stack, jsii.String("AdminPassword"), &awscdk.CfnParameterProps{NoEcho: jsii.Bool(true)})
+	tests := map[string]struct {
+		password awscdk.SecretValue
+		want     []string
+	}{
+		"generated":                 {},
+		"Secrets Manager reference": {password: awscdk.SecretValue_SecretsManager(jsii.String("admin-password"), nil)},
+		"NoEcho parameter":          {password: awscdk.SecretValue_CfnParameter(param)},
+		"plain text":                {password: awscdk.SecretValue_UnsafePlainText(jsii.String("Example-Passw0rd")), want: []string{"Password"}},
+		"ssm-secure reference":      {password: awscdk.SecretValue_SsmSecure(jsii.String("/admin/password"), nil), want: []string{"Password"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := invalidProps(t, checkPassword(stack, tc.password))
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("invalid props (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestAccessPropsValidate(t *testing.T) {
 	s := jsii.Strings
 	tests := map[string]struct {
