@@ -22,25 +22,33 @@ import (
 
 // world is an emulator with what the resources and the sample events
 // need: in account A the seed's cluster examplecluster, the workgroup
-// default-workgroup, the role someRoleA and the user analyst, a VPC with
-// DNS support and hostnames, subnets in us-east-1a and us-east-1b, a
-// security group, and a second such VPC for replacements.
+// default-workgroup, the role someRoleA, the users analyst and etl, the
+// group analysts, a VPC with DNS support and hostnames, subnets in
+// us-east-1a, us-east-1b and us-east-1c, a security group, and a second
+// such VPC with a subnet and a security group for replacements.
 type world struct {
 	srv         *awsemu.Server
 	roleA       string // someRoleA's ARN
 	vpc         string
 	subnetA     string
 	subnetB     string
+	subnetC     string
 	group       string
 	otherVPC    string
 	otherSubnet string
+	otherGroup  string
 }
 
 const (
 	clusterID     = "examplecluster"
 	workgroupName = "default-workgroup"
 	roleAName     = "someRoleA"
-	userName      = "analyst"
+)
+
+// The IAM users and groups the sample grants name.
+var (
+	userNames  = []string{"analyst", "etl"}
+	groupNames = []string{"analysts"}
 )
 
 func newWorld(t *testing.T) *world {
@@ -77,25 +85,42 @@ func newWorld(t *testing.T) *world {
 		}
 		return err
 	})
-	must(t, "CreateUser", func() error {
-		_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(userName)})
-		return err
-	})
+	for _, name := range userNames {
+		must(t, "CreateUser", func() error {
+			_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+			return err
+		})
+	}
+	for _, name := range groupNames {
+		must(t, "CreateGroup", func() error {
+			_, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(name)})
+			return err
+		})
+	}
 
 	e := ec2.NewFromConfig(cfg)
 	w.vpc = newVPC(t, e, "10.0.0.0/16")
 	w.subnetA = newSubnet(t, e, w.vpc, "10.0.1.0/24", "us-east-1a")
 	w.subnetB = newSubnet(t, e, w.vpc, "10.0.2.0/24", "us-east-1b")
+	w.subnetC = newSubnet(t, e, w.vpc, "10.0.3.0/24", "us-east-1c")
+	w.group = newSecurityGroup(t, e, w.vpc)
 	w.otherVPC = newVPC(t, e, "10.1.0.0/16")
 	w.otherSubnet = newSubnet(t, e, w.otherVPC, "10.1.1.0/24", "us-east-1a")
+	w.otherGroup = newSecurityGroup(t, e, w.otherVPC)
+	return w
+}
+
+func newSecurityGroup(t *testing.T, c *ec2.Client, vpc string) string {
+	t.Helper()
+	var id string
 	must(t, "CreateSecurityGroup", func() error {
-		out, err := e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: &w.vpc, GroupName: aws.String("data-api"), Description: aws.String("data-api")})
+		out, err := c.CreateSecurityGroup(t.Context(), &ec2.CreateSecurityGroupInput{VpcId: &vpc, GroupName: aws.String("data-api"), Description: aws.String("data-api")})
 		if err == nil {
-			w.group = aws.ToString(out.GroupId)
+			id = aws.ToString(out.GroupId)
 		}
 		return err
 	})
-	return w
+	return id
 }
 
 func must(t *testing.T, op string, f func() error) {
