@@ -23,7 +23,7 @@ const (
 )
 
 const (
-	defaultProviderStackName = "RedshiftDataApiProvider"
+	defaultProviderStackName = dataaccess.DefaultExportPrefix
 	exampleStackName         = "RedshiftDataApiExample"
 )
 

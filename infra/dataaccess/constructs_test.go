@@ -105,6 +105,26 @@ func TestImportedProviderImportsServiceTokens(t *testing.T) {
 	}
 }
 
+func TestImportedProviderExportPrefix(t *testing.T) {
+	stack := awscdk.NewStack(newTestApp(), jsii.String("Importing"), nil)
+	tests := map[string]struct {
+		provider ImportedProvider
+		want     string
+	}{
+		"default":      {want: "RedshiftDataApiProvider-EndpointServiceToken"},
+		"other prefix": {provider: ImportedProvider{ExportPrefix: "Shared"}, want: "Shared-EndpointServiceToken"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			token, _ := stack.Resolve(tc.provider.ServiceToken(FunctionEndpoint)).(map[string]any)
+			got := flatten(token["Fn::ImportValue"])
+			if got != tc.want {
+				t.Errorf("imports %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestInvalidPropsAreSynthErrors(t *testing.T) {
 	f := getFixture(t)
 	annotations := assertions.Annotations_FromStack(f.invalid)

@@ -17,20 +17,30 @@ var (
 	_ TokenSource = ImportedProvider{}
 )
 
+// DefaultExportPrefix is the name of the provider stack that this
+// repository's CDK app deploys, and so the prefix of its export names.
+const DefaultExportPrefix = "RedshiftDataApiProvider"
+
 // ImportedProvider imports the ServiceTokens that a provider stack exports,
 // so that a stack declares resources without deploying functions itself.
+// The zero value imports those of the provider stack deployed under its
+// default name.
 //
-//	provider := dataaccess.ImportedProvider{ExportPrefix: "RedshiftDataApiProvider"}
+//	provider := dataaccess.ImportedProvider{}
 //	dataaccess.NewEndpoint(stack, "Endpoint", &dataaccess.EndpointProps{Provider: provider, ...})
 type ImportedProvider struct {
 	// ExportPrefix is the prefix of the export names: the provider stack's
-	// name, unless it was deployed with another prefix.
+	// name. Default: DefaultExportPrefix.
 	ExportPrefix string
 }
 
 // ServiceToken returns Fn::ImportValue of the export of function fn.
 func (p ImportedProvider) ServiceToken(fn Function) *string {
-	return awscdk.Fn_ImportValue(jsii.String(ExportName(p.ExportPrefix, fn)))
+	prefix := p.ExportPrefix
+	if prefix == "" {
+		prefix = DefaultExportPrefix
+	}
+	return awscdk.Fn_ImportValue(jsii.String(ExportName(prefix, fn)))
 }
 
 // ExportName is the name under which a provider stack exports the
