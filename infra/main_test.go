@@ -2,52 +2,27 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/infra/dataaccess"
+	"github.com/redshift-data-access/redshift-data-access/infra/internal/cdktest"
 )
 
 // assetDir holds dummy bootstrap files, so that no test needs make build.
 var assetDir string
 
 func TestMain(m *testing.M) {
-	// The Node.js version warnings cannot be silenced from here: jsii starts
-	// its Node.js process while the packages initialize, before TestMain, so
-	// JSII_SILENCE_WARNING_* must be in the environment of go test.
-	dir, err := os.MkdirTemp("", "infra-assets-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	assetDir = dir
+	names := make([]string, 0, len(dataaccess.Functions()))
 	for _, fn := range dataaccess.Functions() {
-		if err := writeDummyBootstrap(filepath.Join(dir, string(fn))); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
+		names = append(names, string(fn))
 	}
-	code := m.Run()
-	jsii.Close()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func writeDummyBootstrap(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("not a real binary"), 0o755)
+	cdktest.Main(m, names, &assetDir)
 }
 
 // newTestApp returns an app with the dummy assets and the given context.
@@ -102,14 +77,8 @@ type cfnTemplate struct {
 
 func decodeTemplate(stack awscdk.Stack) (cfnTemplate, error) {
 	var tpl cfnTemplate
-	raw, err := json.Marshal(assertions.Template_FromStack(stack, nil).ToJSON())
-	if err != nil {
-		return tpl, fmt.Errorf("encoding the template of %s: %w", *stack.StackName(), err)
-	}
-	if err := json.Unmarshal(raw, &tpl); err != nil {
-		return tpl, fmt.Errorf("decoding the template of %s: %w", *stack.StackName(), err)
-	}
-	return tpl, nil
+	err := cdktest.DecodeTemplate(stack, &tpl)
+	return tpl, err
 }
 
 // text renders a template value compactly: strings as they are, anything
@@ -247,16 +216,10 @@ func TestExampleStackUsesProviderExports(t *testing.T) {
 
 func TestNoUnsuppressedNagFindings(t *testing.T) {
 	s := getSynthesized(t)
-	nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
 	for name, stack := range map[string]awscdk.Stack{"provider": s.stacks.provider.Stack, "example": s.stacks.example} {
 		t.Run(name, func(t *testing.T) {
-			annotations := assertions.Annotations_FromStack(stack)
-			findings := append(*annotations.FindError(jsii.String("*"), nag), *annotations.FindWarning(jsii.String("*"), nag)...)
-			for _, m := range findings {
-				// Printed whole: the fields of cxapi.SynthesisMessage are
-				// deprecated in favour of a package jsii does not offer Go.
-				raw, _ := json.Marshal(m)
-				t.Errorf("unsuppressed cdk-nag finding: %s", raw)
+			for _, finding := range cdktest.NagFindings(stack) {
+				t.Errorf("unsuppressed cdk-nag finding: %s", finding)
 			}
 		})
 	}

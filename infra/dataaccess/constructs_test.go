@@ -1,7 +1,6 @@
 package dataaccess
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/infra/internal/cdktest"
 )
 
 // customResource is what the tests read of a custom resource: its type, the
@@ -152,16 +153,10 @@ func TestNoUnsuppressedNagFindings(t *testing.T) {
 	stacks := map[string]awscdk.Stack{
 		"constructs": f.constructs, "imported": f.imported, "invalid": f.invalid, "custom": f.custom,
 	}
-	nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
 	for name, stack := range stacks {
 		t.Run(name, func(t *testing.T) {
-			annotations := assertions.Annotations_FromStack(stack)
-			findings := append(*annotations.FindError(jsii.String("*"), nag), *annotations.FindWarning(jsii.String("*"), nag)...)
-			for _, m := range findings {
-				// Printed whole: the fields of cxapi.SynthesisMessage are
-				// deprecated in favour of a package jsii does not offer Go.
-				raw, _ := json.Marshal(m)
-				t.Errorf("unsuppressed cdk-nag finding: %s", raw)
+			for _, finding := range cdktest.NagFindings(stack) {
+				t.Errorf("unsuppressed cdk-nag finding: %s", finding)
 			}
 		})
 	}

@@ -1,16 +1,15 @@
 package dataaccess
 
 import (
-	"encoding/json"
-	"fmt"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/redshift-data-access/redshift-data-access/infra/internal/cdktest"
 )
 
 // fixture is one app, synthesized once, with a stack per situation.
@@ -130,14 +129,8 @@ var loadFixture = synthOnce(func() *fixture {
 
 func decodeTemplate(stack awscdk.Stack) (cfnTemplate, error) {
 	var tpl cfnTemplate
-	raw, err := json.Marshal(assertions.Template_FromStack(stack, nil).ToJSON())
-	if err != nil {
-		return tpl, fmt.Errorf("encoding the template of %s: %w", *stack.StackName(), err)
-	}
-	if err := json.Unmarshal(raw, &tpl); err != nil {
-		return tpl, fmt.Errorf("decoding the template of %s: %w", *stack.StackName(), err)
-	}
-	return tpl, nil
+	err := cdktest.DecodeTemplate(stack, &tpl)
+	return tpl, err
 }
 
 // getFixture returns the synthesized fixture.

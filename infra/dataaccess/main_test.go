@@ -4,46 +4,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/infra/internal/cdktest"
 )
 
 // assetDir holds dummy bootstrap files, so that no test needs make build.
 var assetDir string
 
 func TestMain(m *testing.M) {
-	// The Node.js version warnings cannot be silenced from here: jsii starts
-	// its Node.js process while the packages initialize, before TestMain, so
-	// JSII_SILENCE_WARNING_* must be in the environment of go test.
-	dir, err := os.MkdirTemp("", "dataaccess-assets-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	assetDir = dir
+	names := make([]string, 0, len(Functions()))
 	for _, fn := range Functions() {
-		if err := writeDummyBootstrap(filepath.Join(dir, string(fn))); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
+		names = append(names, string(fn))
 	}
-	code := m.Run()
-	jsii.Close()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func writeDummyBootstrap(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("not a real binary"), 0o755)
+	cdktest.Main(m, names, &assetDir)
 }
 
 // newTestApp returns an app whose functions come from the dummy assets.
