@@ -27,6 +27,10 @@ type report struct {
 	// as a second line of defence.
 	secrets []string
 	rows    []*summaryRow
+	// lastState is the state last written for each physical ID, so that a
+	// read that found nothing new takes one line instead of a policy
+	// document again.
+	lastState map[string][]string
 }
 
 // summaryRow is one line of the closing summary table: a logical resource
@@ -39,7 +43,7 @@ type summaryRow struct {
 }
 
 func newReport(w io.Writer, secretNames []string) *report {
-	r := &report{w: w, secretNames: map[string]bool{}}
+	r := &report{w: w, secretNames: map[string]bool{}, lastState: map[string][]string{}}
 	for _, n := range secretNames {
 		r.secretNames[n] = true
 	}
@@ -139,9 +143,15 @@ func (r *report) response(resp cfn.Response) {
 	}
 }
 
-// state writes what was read back from AWS.
-func (r *report) state(label string, lines []string) {
-	r.printf("  state:    %s\n", label)
+// state writes what was read back from AWS for physical ID id, or that
+// it is unchanged since the last time it was written.
+func (r *report) state(id string, lines []string) {
+	r.printf("  state:    %s\n", id)
+	if last, ok := r.lastState[id]; ok && slices.Equal(last, lines) {
+		r.printf("            unchanged since the previous read\n")
+		return
+	}
+	r.lastState[id] = lines
 	for _, l := range lines {
 		r.printf("            %s\n", l)
 	}

@@ -258,6 +258,22 @@ func TestReportResponse(t *testing.T) {
 	}
 }
 
+func TestReportState(t *testing.T) {
+	var out bytes.Buffer
+	r := newReport(&out, nil)
+	r.state("id", []string{"a", "b"})
+	r.state("id", []string{"a", "b"})
+	r.state("other", []string{"a", "b"})
+	r.state("id", []string{"a", "c"})
+	want := "  state:    id\n            a\n            b\n" +
+		"  state:    id\n            unchanged since the previous read\n" +
+		"  state:    other\n            a\n            b\n" +
+		"  state:    id\n            a\n            c\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("printed (-want +got):\n%s", diff)
+	}
+}
+
 func TestReportScrubsSecrets(t *testing.T) {
 	var out bytes.Buffer
 	r := newReport(&out, nil)
