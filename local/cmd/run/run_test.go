@@ -189,6 +189,13 @@ func TestRun(t *testing.T) {
 					t.Errorf("the report does not show %q", want)
 				}
 			}
+			// Every update in place must show a change in AWS, or the step
+			// shows nothing.
+			for _, step := range strings.Split(report, "\n--- ")[1:] {
+				if strings.Contains(step, "update in place") && strings.Contains(step, "unchanged since the previous read") {
+					t.Errorf("an update in place changed nothing:\n--- %s", step)
+				}
+			}
 			for where, text := range map[string]string{"report": report, "logs": fns.logText()} {
 				for _, leak := range []string{canaryPassword, "X-Amz-Signature", "cloudformation-custom-resource-response"} {
 					if strings.Contains(text, leak) {

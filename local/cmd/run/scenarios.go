@@ -84,11 +84,14 @@ func scopedGrant(ctx context.Context, r *runner) error {
 		return err
 	}
 	create := map[string]any{"Roles": []any{analystRole}, "Users": []any{analystUser}, "Workgroups": []any{workgroupName}, "TagWorkgroups": "true"}
+	// Databases would not change this policy: it narrows only the
+	// dbname resources of clusters.
+	inPlace := with(create, map[string]any{"Roles": []any{analystRole, loaderRole}})
 	return x.lifecycle(ctx, plan{
 		create:  create,
-		inPlace: with(create, map[string]any{"Databases": []any{"dev"}}),
-		replace: with(create, map[string]any{"Databases": []any{"dev"}, "PolicyName": "data-api-analyst-workgroup"}),
-		invalid: with(create, map[string]any{"PolicyMode": "Sometimes"}),
+		inPlace: inPlace,
+		replace: with(inPlace, map[string]any{"PolicyName": "data-api-analyst-workgroup"}),
+		invalid: with(inPlace, map[string]any{"PolicyMode": "Sometimes"}),
 	})
 }
 
