@@ -106,6 +106,31 @@ func TestImportedProviderImportsServiceTokens(t *testing.T) {
 	}
 }
 
+// TestImportedProviderNeedsNoBuild synthesizes a stack of every construct
+// with ImportedProvider in an app whose asset directory is empty, as in a
+// fresh clone before make build: nothing may look for the functions.
+func TestImportedProviderNeedsNoBuild(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{AssetDirContextKey: t.TempDir()}})
+	stack := awscdk.NewStack(app, jsii.String("Unbuilt"), nil)
+	provider := ImportedProvider{}
+	NewSecret(stack, "Secret", &SecretProps{Provider: provider, WorkgroupName: jsii.String("w"), Username: jsii.String("u")})
+	NewAccess(stack, "Access", &AccessProps{Provider: provider, Roles: jsii.Strings("app"), Permissions: Permissions{Workgroups: jsii.Strings("w")}})
+	NewCrossAccountRole(stack, "Role", &CrossAccountRoleProps{Provider: provider, TrustedPrincipalArns: jsii.Strings("111111111111"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
+	NewEndpoint(stack, "Endpoint", &EndpointProps{Provider: provider, VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: jsii.Strings("subnet-0a1b2c3d")})
+	tpl, err := decodeTemplate(stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]int{}
+	for _, r := range tpl.Resources {
+		types[r.Type]++
+	}
+	want := map[string]int{SecretResourceType: 1, AccessResourceType: 1, CrossAccountRoleResourceType: 1, EndpointResourceType: 1}
+	if diff := cmp.Diff(want, types); diff != "" {
+		t.Errorf("resources by type (-want +got):\n%s", diff)
+	}
+}
+
 func TestImportedProviderExportPrefix(t *testing.T) {
 	stack := awscdk.NewStack(newTestApp(), jsii.String("Importing"), nil)
 	tests := map[string]struct {
