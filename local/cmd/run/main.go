@@ -26,6 +26,10 @@ import (
 // enough for a quick run.
 const endpointDelay = 300 * time.Millisecond
 
+// rieBuildTimeout bounds building aws-lambda-rie when it is missing: a
+// go install that downloads its module.
+const rieBuildTimeout = 10 * time.Minute
+
 // Exit statuses.
 const (
 	exitFailed   = 1 // a step's outcome differs from what CloudFormation needs
@@ -60,7 +64,9 @@ func mainWithExit(ctx context.Context, args []string) int {
 	}
 	if _, err := os.Stat(*riePath); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(os.Stderr, "run: %s is missing; building it\n", *riePath)
-		built, err := rie.Build(ctx, filepath.Dir(*riePath))
+		buildCtx, cancel := context.WithTimeout(ctx, rieBuildTimeout)
+		built, err := rie.Build(buildCtx, filepath.Dir(*riePath))
+		cancel()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "run:", err)
 			return exitNotReady
