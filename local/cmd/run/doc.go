@@ -29,9 +29,10 @@
 //	run -functions build/host -rie build/tools/aws-lambda-rie [-v]
 //
 // The report shows, for every step, the request (properties with secret
-// values redacted), the response and the AWS state read back through the
-// SDK, and ends with a summary table. Secret values and ResponseURLs are
-// never printed. The exit status is 1 when any step's outcome differs from
-// what CloudFormation needs, 2 when the run could not start. When the -rie
-// binary is missing, run builds it with rie.Build.
+// values redacted), the response (Data sent with NoEcho as keys only) and
+// the AWS state read back through the SDK, and ends with a summary table.
+// Secret values and ResponseURLs are never printed. The exit status is 1
+// when any step's outcome differs from what CloudFormation needs, 2 when
+// the run could not start or was interrupted. When the -rie binary is
+// missing, run builds it with rie.Build.
 package main

@@ -33,7 +33,7 @@ const rieBuildTimeout = 10 * time.Minute
 // Exit statuses.
 const (
 	exitFailed   = 1 // a step's outcome differs from what CloudFormation needs
-	exitNotReady = 2 // the run could not start
+	exitNotReady = 2 // the run could not start or was interrupted
 )
 
 func main() {
