@@ -16,7 +16,8 @@ type InvalidPropError struct {
 	// Resource is the construct kind, for example "Secret".
 	Resource string
 	// Prop is the field of the props struct, for example "Username".
-	Prop    string
+	Prop string
+	// Problem says what is wrong and what is allowed.
 	Problem string
 }
 
