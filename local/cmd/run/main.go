@@ -30,6 +30,11 @@ const endpointDelay = 300 * time.Millisecond
 // go install that downloads its module.
 const rieBuildTimeout = 10 * time.Minute
 
+// runTimeout bounds the whole run, which takes seconds: a function or an
+// emulator call that hangs ends it with exit status 2 instead of blocking
+// the terminal or CI.
+const runTimeout = 10 * time.Minute
+
 // Exit statuses.
 const (
 	exitFailed   = 1 // a step's outcome differs from what CloudFormation needs
@@ -80,7 +85,9 @@ func mainWithExit(ctx context.Context, args []string) int {
 	fns := &rieFunctions{rie: *riePath, dir: *dir, output: logs}
 	// The Password of the workgroup secret: random, so that nothing but
 	// the emulator's secret store ever holds it.
-	rows, err := run(ctx, fns, options{password: "Run-" + rand.Text(), endpointDelay: endpointDelay}, os.Stdout)
+	runCtx, cancel := context.WithTimeout(ctx, runTimeout)
+	defer cancel()
+	rows, err := run(runCtx, fns, options{password: "Run-" + rand.Text(), endpointDelay: endpointDelay}, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "run:", err)
 		return exitNotReady
