@@ -161,7 +161,8 @@ func TestInvalidPropsAreSynthErrors(t *testing.T) {
 	}{
 		"secret without username":       {path: "/Invalid/NoUser", pattern: `SecretProps\.Username:`, want: 1},
 		"endpoint without VPC, subnets": {path: "/Invalid/NoNetwork", pattern: `EndpointProps\.(VpcId|SubnetIds):`, want: 2},
-		"nothing else":                  {path: "*", pattern: `^dataaccess\.`, want: 3},
+		"plain-text password":           {path: "/Invalid/PlainPassword", pattern: `SecretProps\.Password:`, want: 1},
+		"nothing else":                  {path: "*", pattern: `^dataaccess\.`, want: 4},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -170,6 +171,15 @@ func TestInvalidPropsAreSynthErrors(t *testing.T) {
 				t.Errorf("%d errors at %s matching %s, want %d", got, tc.path, tc.pattern, tc.want)
 			}
 		})
+	}
+}
+
+func TestRejectedPasswordStaysOutOfTemplate(t *testing.T) {
+	f := getFixture(t)
+	for id, r := range f.templates[f.invalid].ofType(SecretResourceType) {
+		if _, ok := r.Properties["Password"]; ok {
+			t.Errorf("secret %s has a Password property although its password was rejected", id)
+		}
 	}
 }
 

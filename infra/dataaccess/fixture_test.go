@@ -104,6 +104,10 @@ var loadFixture = synthOnce(func() *fixture {
 	f.invalid = awscdk.NewStack(app, jsii.String("Invalid"), nil)
 	NewSecret(f.invalid, "NoUser", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w")})
 	NewEndpoint(f.invalid, "NoNetwork", &EndpointProps{Provider: shared})
+	NewSecret(f.invalid, "PlainPassword", &SecretProps{
+		Provider: shared, WorkgroupName: jsii.String("w"), Username: jsii.String("u"),
+		Password: awscdk.SecretValue_UnsafePlainText(jsii.String("Example-Passw0rd")),
+	})
 
 	f.custom = awscdk.NewStack(app, jsii.String("Custom"), nil)
 	custom := NewProvider(f.custom, "Provider", &ProviderProps{

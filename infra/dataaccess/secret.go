@@ -87,13 +87,16 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 		props = &SecretProps{}
 	}
 	s := &Secret{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	report(s.Construct, append(props.validate(), checkPassword(s.Construct, props.Password)...))
+	passwordErrs := checkPassword(s.Construct, props.Password)
+	report(s.Construct, append(props.validate(), passwordErrs...))
 	warnUngrantedKey(s.Construct, props)
 	p := properties{}
 	p.str("ClusterIdentifier", props.ClusterIdentifier)
 	p.str("WorkgroupName", props.WorkgroupName)
 	p.str("Username", props.Username)
-	if props.Password != nil {
+	// A rejected password stays out of the template that synth writes to
+	// cdk.out before it fails.
+	if props.Password != nil && len(passwordErrs) == 0 {
 		p["Password"] = props.Password.UnsafeUnwrap()
 	}
 	p.number("PasswordLength", props.PasswordLength)
@@ -138,7 +141,7 @@ func (props *SecretProps) validate() []error {
 	return v.errs
 }
 
-// checkPassword returns an *InvalidPropError unless the password reaches
+// checkPassword returns one *InvalidPropError unless the password reaches
 // the template as something other than its text: a Secrets Manager dynamic
 // reference, or an expression such as a NoEcho parameter's Ref that
 // CloudFormation resolves. Plain text would be in the template, and
