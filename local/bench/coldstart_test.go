@@ -116,19 +116,42 @@ func BenchmarkColdStart(b *testing.B) {
 		benchNode(b, bench.NodeMinimalScript)
 	})
 	b.Run("node-provider-framework", func(b *testing.B) {
-		dir, err := bench.FindProviderFramework(moduleRoot)
-		if err != nil {
-			b.Skipf("%v: only node-minimal, the lower bound of any Node.js handler, is measured", err)
+		requireNode(b)
+		dir := providerFramework(b)
+		ctx, cancel := context.WithTimeout(context.Background(), coldStartTimeout)
+		defer cancel()
+		if err := bench.ProviderFrameworkSDK(ctx, nodePath, dir); err != nil {
+			b.Skipf("%v; install them with npm install --prefix DIR @aws-sdk/client-lambda @aws-sdk/client-sfn and set NODE_PATH=DIR/node_modules; node-provider-framework-stubbed-sdk is the lower bound", err)
 		}
 		benchNode(b, bench.NodeProviderFrameworkScript(dir))
 	})
+	b.Run("node-provider-framework-stubbed-sdk", func(b *testing.B) {
+		benchNode(b, bench.NodeProviderFrameworkStubbedScript(providerFramework(b)))
+	})
+}
+
+// providerFramework returns the directory of the provider framework's
+// handler, or skips tb.
+func providerFramework(tb testing.TB) string {
+	tb.Helper()
+	dir, err := bench.FindProviderFramework(moduleRoot)
+	if err != nil {
+		tb.Skipf("%v: only node-minimal, the lower bound of any Node.js handler, is measured", err)
+	}
+	return dir
+}
+
+// requireNode skips tb where there is no Node.js at nodePath.
+func requireNode(tb testing.TB) {
+	tb.Helper()
+	if _, err := exec.LookPath(nodePath); err != nil {
+		tb.Skipf("no Node.js at %s: %v", nodePath, err)
+	}
 }
 
 // benchNode measures node running script.
 func benchNode(b *testing.B, script string) {
-	if _, err := exec.LookPath(nodePath); err != nil {
-		b.Skipf("no Node.js at %s: %v", nodePath, err)
-	}
+	requireNode(b)
 	var sum time.Duration
 	var peak int64
 	for i := 0; i < b.N; i++ {

@@ -17,7 +17,9 @@
 //     the function's first poll for work and its peak resident memory after
 //     one invocation.
 //   - FindProviderFramework and NodeStart measure the Node.js handler of
-//     the CDK provider framework the same way, as far as it can run here.
+//     the CDK provider framework the same way: with its AWS SDK clients
+//     where node finds them (ProviderFrameworkSDK), and with them stubbed,
+//     a lower bound that runs on any machine with node.
 //
 // See docs/bench.md for the method and the numbers measured.
 package bench

@@ -157,9 +157,7 @@ func TestProviderFrameworkFilesLeaveOutTypeScript(t *testing.T) {
 }
 
 func TestNodeStart(t *testing.T) {
-	if _, err := exec.LookPath(nodePath); err != nil {
-		t.Skipf("no Node.js at %s: %v", nodePath, err)
-	}
+	requireNode(t)
 	tests := map[string]struct {
 		script  string
 		wantErr error
@@ -179,6 +177,60 @@ func TestNodeStart(t *testing.T) {
 			}
 			if err == nil && (m.ColdStart <= 0 || m.MaxRSS <= 0) {
 				t.Errorf("measurement %+v: want a positive start time and peak memory", m)
+			}
+		})
+	}
+}
+
+// TestProviderFrameworkScripts loads a stand-in for the provider
+// framework's handler that requires an SDK client, as framework.js does,
+// with and without the client installed.
+func TestProviderFrameworkScripts(t *testing.T) {
+	requireNode(t)
+	tests := map[string]struct {
+		installSDK  bool
+		stubbed     bool
+		wantSDKErr  error
+		wantNodeErr error
+	}{
+		"SDK installed":              {installSDK: true},
+		"SDK missing":                {wantSDKErr: bench.ErrNoSDK, wantNodeErr: bench.ErrColdStart},
+		"SDK missing, stubbed":       {stubbed: true, wantSDKErr: bench.ErrNoSDK},
+		"SDK installed, but stubbed": {installSDK: true, stubbed: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			// Only the directory's own node_modules may provide the SDK.
+			t.Setenv("NODE_PATH", "")
+			dir := t.TempDir()
+			files := map[string]string{
+				"framework.js": `const lambda = require("@aws-sdk/client-lambda"); require("@aws-sdk/client-sfn");
+exports.onEvent = async () => lambda;`,
+			}
+			if tc.installSDK {
+				files["node_modules/@aws-sdk/client-lambda/index.js"] = "module.exports = {};"
+				files["node_modules/@aws-sdk/client-sfn/index.js"] = "module.exports = {};"
+			}
+			for name, content := range files {
+				path := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), coldStartTimeout)
+			defer cancel()
+			if err := bench.ProviderFrameworkSDK(ctx, nodePath, dir); !errors.Is(err, tc.wantSDKErr) {
+				t.Errorf("ProviderFrameworkSDK error = %v, want %v", err, tc.wantSDKErr)
+			}
+			script := bench.NodeProviderFrameworkScript(dir)
+			if tc.stubbed {
+				script = bench.NodeProviderFrameworkStubbedScript(dir)
+			}
+			if _, err := bench.NodeStart(ctx, nodePath, script); !errors.Is(err, tc.wantNodeErr) {
+				t.Errorf("NodeStart error = %v, want %v", err, tc.wantNodeErr)
 			}
 		})
 	}

@@ -82,22 +82,58 @@ const readyLine = "ready"
 // at least what starting node with it does.
 const NodeMinimalScript = "0"
 
+// providerFrameworkSDK are the AWS SDK v3 clients that the provider
+// framework's handler requires. The Lambda Node.js runtime provides them;
+// here they are found only where node's module resolution finds them, for
+// example in a directory named by NODE_PATH.
+var providerFrameworkSDK = []string{"@aws-sdk/client-lambda", "@aws-sdk/client-sfn"}
+
+// ErrNoSDK is returned when node cannot resolve the AWS SDK clients that
+// the provider framework's handler requires.
+var ErrNoSDK = errors.New("the AWS SDK v3 clients of the provider framework are not installed")
+
 // NodeProviderFrameworkScript returns a script that loads the provider
-// framework's handler from dir. Its AWS SDK v3 clients
-// (@aws-sdk/client-lambda and client-sfn), which the Lambda Node.js
-// runtime provides and which are not installed here, are replaced by empty
-// modules: the time and memory measured are a lower bound for the real
-// handler.
+// framework's handler from dir with its AWS SDK v3 clients, which must be
+// installed (see ProviderFrameworkSDK).
 func NodeProviderFrameworkScript(dir string) string {
-	path, _ := json.Marshal(filepath.Join(dir, "framework.js"))
+	return requireFramework(dir)
+}
+
+// NodeProviderFrameworkStubbedScript returns a script that loads the
+// provider framework's handler from dir with its AWS SDK v3 clients
+// replaced by empty modules: the time and memory measured are a lower
+// bound for the real handler, which runs where the clients are missing.
+func NodeProviderFrameworkStubbedScript(dir string) string {
 	return `const Module = require("module");
 const load = Module._load;
 Module._load = function (request) {
   if (request.startsWith("@aws-sdk/")) return {};
   return load.apply(this, arguments);
 };
-const handler = require(` + string(path) + `);
+` + requireFramework(dir)
+}
+
+func requireFramework(dir string) string {
+	path, _ := json.Marshal(filepath.Join(dir, "framework.js"))
+	return `const handler = require(` + string(path) + `);
 if (typeof handler.onEvent !== "function") throw new Error("framework.js has no onEvent");`
+}
+
+// ProviderFrameworkSDK returns an error wrapping ErrNoSDK unless node
+// resolves the provider framework's AWS SDK clients from dir, as
+// framework.js would.
+func ProviderFrameworkSDK(ctx context.Context, node, dir string) error {
+	paths, _ := json.Marshal([]string{dir})
+	for _, module := range providerFrameworkSDK {
+		name, _ := json.Marshal(module)
+		cmd := exec.CommandContext(ctx, node, "-e", "require.resolve("+string(name)+", {paths: "+string(paths)+"})")
+		cmd.WaitDelay = waitDelay
+		// node's error is a stack trace that says no more than ErrNoSDK.
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("resolving %s from %s: %w (node: %w)", module, dir, ErrNoSDK, err)
+		}
+	}
+	return nil
 }
 
 // nodeWrapper follows the script: it says ready and keeps node alive until
