@@ -24,8 +24,12 @@ func TestRolesGrantWhatTheHandlersCall(t *testing.T) {
 	// needsNoPermission are calls that IAM authorizes for every principal.
 	needsNoPermission := map[string]bool{"sts:GetCallerIdentity": true}
 	// alsoNeeded are permissions that IAM checks for a call besides the
-	// call's own: CreatePolicy with Tags needs iam:TagPolicy.
-	alsoNeeded := map[Function][]string{FunctionAccess: {"iam:TagPolicy"}}
+	// call's own: CreatePolicy with Tags needs iam:TagPolicy, and
+	// CreateVpcEndpoint with private DNS route53:AssociateVPCWithHostedZone.
+	alsoNeeded := map[Function][]string{
+		FunctionAccess:   {"iam:TagPolicy"},
+		FunctionEndpoint: {"route53:AssociateVPCWithHostedZone"},
+	}
 	tests := map[Function]map[string]reflect.Type{
 		FunctionSecret: {"secretsmanager": reflect.TypeFor[secret.Client]()},
 		FunctionAccess: {

@@ -77,12 +77,12 @@ func TestRoleServices(t *testing.T) {
 		"defaults": {tpl: f.templates[f.constructs], want: map[Function][]string{
 			FunctionSecret:   {"logs", "secretsmanager"},
 			FunctionAccess:   {"iam", "logs", "redshift-serverless"},
-			FunctionEndpoint: {"ec2", "logs"},
+			FunctionEndpoint: {"ec2", "logs", "route53"},
 		}},
 		"KMS keys for secrets": {tpl: f.templates[f.custom], want: map[Function][]string{
 			FunctionSecret:   {"kms", "logs", "secretsmanager"},
 			FunctionAccess:   {"iam", "logs", "redshift-serverless"},
-			FunctionEndpoint: {"ec2", "logs"},
+			FunctionEndpoint: {"ec2", "logs", "route53"},
 		}},
 	}
 	for name, tc := range tests {
