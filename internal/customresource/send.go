@@ -19,6 +19,13 @@ const maxSendAttempts = 5
 // time for the next attempt before the deadline.
 const sendAttemptTimeout = 10 * time.Second
 
+// sendReserve is how long before the invocation's deadline the send gives
+// up, so that HandleEvent logs the outcome and returns while Lambda still
+// runs it. With DefaultDeadlineMargin the worst case is: the FAILED PUT
+// starts 15 s before the deadline, a stalled first attempt ends 5 s before
+// it, and the retries share the 4 s left before the reserve.
+const sendReserve = time.Second
+
 // defaultBackoff waits about 0.2, 0.4, 0.8 and 1.6 s between the five
 // attempts: well inside the deadline margin.
 var defaultBackoff = backoff{first: 200 * time.Millisecond, max: 2 * time.Second}
@@ -72,9 +79,15 @@ func newDefaultHTTPClient() *http.Client {
 }
 
 // send PUTs body to responseURL, retrying network errors and 5xx with
-// jittered backoff up to maxSendAttempts, and never 4xx. It returns the
-// number of attempts made. Its errors never contain the URL.
+// jittered backoff up to maxSendAttempts, and never 4xx. Every attempt,
+// and the send as a whole, ends sendReserve before ctx's deadline. It
+// returns the number of attempts made. Its errors never contain the URL.
 func (h *Handler) send(ctx context.Context, responseURL string, body []byte) (int, error) {
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-sendReserve))
+		defer cancel()
+	}
 	var err error
 	for attempt := 1; attempt <= maxSendAttempts; attempt++ {
 		if attempt > 1 {
@@ -94,9 +107,12 @@ func (h *Handler) send(ctx context.Context, responseURL string, body []byte) (in
 	return maxSendAttempts, fmt.Errorf("sending the response: giving up after %d attempts: %w", maxSendAttempts, err)
 }
 
-// put makes one attempt. Like cfn.Response.Send it sets no Content-Type:
-// the pre-signed URL was signed without one.
+// put makes one attempt, bounded by sendAttemptTimeout whatever the
+// client. Like cfn.Response.Send it sets no Content-Type: the pre-signed
+// URL was signed without one.
 func (h *Handler) put(ctx context.Context, responseURL string, body []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, sendAttemptTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, responseURL, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("building the response request: %w", withoutURL(err))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
 
@@ -76,5 +78,33 @@ func TestHandleEventPutHasNoContentType(t *testing.T) {
 		if p.method != http.MethodPut || p.hasContentType {
 			t.Errorf("got %s with Content-Type %q (set: %t); want PUT without Content-Type, as the pre-signed URL was signed", p.method, p.contentType, p.hasContentType)
 		}
+	}
+}
+
+// TestHandleEventSendEndsBeforeTheDeadline hangs both the resource and
+// the ResponseURL: the FAILED response's PUTs must give up, and HandleEvent
+// return, before the invocation's deadline, while Lambda still runs it.
+func TestHandleEventSendEndsBeforeTheDeadline(t *testing.T) {
+	release := make(chan struct{})
+	stalled := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		<-release
+	}))
+	defer stalled.Close()
+	defer close(release)
+	h, _ := newTestHandler(&fakeResource{t: t, create: func(ctx context.Context, _ customresource.Request) (customresource.Result, error) {
+		<-ctx.Done()
+		return customresource.Result{}, ctx.Err()
+	}}, customresource.WithDeadlineMargin(1400*time.Millisecond))
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	ev := newEvent(stalled.URL+"/cloudformation-custom-resource-response-useast1/r?X-Amz-Signature="+signature, cfn.RequestCreate, "", nil)
+
+	err := h.HandleEvent(ctx, ev)
+	if returned := time.Now(); !returned.Before(deadline) {
+		t.Errorf("HandleEvent returned %v after the invocation's deadline; want before it", returned.Sub(deadline))
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("HandleEvent error = %v, want the send's deadline", err)
 	}
 }
