@@ -12,14 +12,21 @@ import (
 var ErrResponseURL = errors.New("invalid ResponseURL")
 
 // responseBucket matches the names of CloudFormation's response buckets,
-// for example cloudformation-custom-resource-response-useast1 (the region
-// without dashes in the commercial regions; with them in newer ones).
+// for example cloudformation-custom-resource-response-useast1. AWS
+// documents the region part without dashes; dashes are accepted anyway,
+// because rejecting a real ResponseURL leaves the stack waiting for an
+// answer that never comes.
 const responseBucket = `cloudformation-custom-resource-response-[a-z0-9-]+`
 
 // s3Endpoint matches the S3 endpoints a pre-signed URL uses: the global
-// endpoint, the regional ones in both the dot and the legacy dash form, and
-// dual-stack, in the aws, aws-us-gov and aws-cn partitions.
-const s3Endpoint = `s3(\.amazonaws\.com|[.-][a-z0-9-]+\.amazonaws\.com|\.dualstack\.[a-z0-9-]+\.amazonaws\.com)(\.cn)?`
+// endpoint, the regional ones in both the dot and the legacy dash form,
+// FIPS and dual-stack, in the DNS domains of every AWS partition: aws and
+// aws-us-gov (amazonaws.com), aws-cn (amazonaws.com.cn), the isolated
+// partitions and the European Sovereign Cloud.
+const s3Endpoint = `s3(-fips)?(\.dualstack)?([.-][a-z0-9-]+)?\.` + partitionDomain
+
+// partitionDomain matches the DNS suffixes of the AWS partitions.
+const partitionDomain = `(amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov|amazonaws\.eu)`
 
 var (
 	virtualHostStyle = regexp.MustCompile(`^` + responseBucket + `\.` + s3Endpoint + `$`)
