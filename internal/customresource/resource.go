@@ -55,8 +55,23 @@ type Result struct {
 // Resource implements one custom resource type. Every method must be
 // idempotent: CloudFormation may deliver a request more than once, and
 // retries, rollbacks and replacement cleanup reuse the same methods.
+//
+// The runtime cancels ctx DefaultDeadlineMargin before the Lambda
+// deadline and answers FAILED at once; a method that waits must give up,
+// and undo its work, before then.
 type Resource interface {
+	// Create makes the resource and returns its physical ID. A Create that
+	// fails must undo what it made before returning its error: the runtime
+	// then answers with a failed-create marker, not with any ID in the
+	// Result, and the Delete that CloudFormation sends for the marker never
+	// reaches the resource.
 	Create(ctx context.Context, req Request) (Result, error)
+	// Update changes the resource in place and returns the same physical
+	// ID, or an empty one, or makes a replacement and returns its new ID.
+	// It never deletes the old resource: CloudFormation sends a Delete for
+	// the old ID once the stack update succeeds, or for the new one when it
+	// rolls back. A failed Update is answered with the request's physical
+	// ID, so an Update that fails after making a replacement must undo it.
 	Update(ctx context.Context, req Request) (Result, error)
 	// Delete removes the resource named by req.PhysicalResourceID. A
 	// resource that is already gone, or an ID this resource never issued,
