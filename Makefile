@@ -60,8 +60,8 @@ node_modules: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch node_modules
 
-synth: build node_modules ## Synthesize the CDK app into cdk.out, with the built Lambda assets.
-	$(CDK) synth --quiet
+synth: build node_modules ## Synthesize the CDK app (provider and example stacks) into cdk.out, with the built Lambda assets.
+	$(CDK) synth --quiet -c example=true
 
 diff: build node_modules ## Compare the CDK app with what is deployed (needs AWS credentials).
 	$(CDK) diff
