@@ -23,7 +23,9 @@ const sendAttemptTimeout = 10 * time.Second
 // up, so that HandleEvent logs the outcome and returns while Lambda still
 // runs it. With DefaultDeadlineMargin the worst case is: the FAILED PUT
 // starts 15 s before the deadline, a stalled first attempt ends 5 s before
-// it, and the retries share the 4 s left before the reserve.
+// it, and the retries share the 4 s left before the reserve. A handler
+// with a shorter margin reserves at most half of it, so that its send
+// still has time.
 const sendReserve = time.Second
 
 // defaultBackoff waits about 0.2, 0.4, 0.8 and 1.6 s between the five
@@ -79,13 +81,13 @@ func newDefaultHTTPClient() *http.Client {
 }
 
 // send PUTs body to responseURL, retrying network errors and 5xx with
-// jittered backoff up to maxSendAttempts, and never 4xx. Every attempt,
-// and the send as a whole, ends sendReserve before ctx's deadline. It
+// jittered backoff up to maxSendAttempts, and never 4xx. The send as a
+// whole ends sendReserve (or half the margin) before ctx's deadline. It
 // returns the number of attempts made. Its errors never contain the URL.
 func (h *Handler) send(ctx context.Context, responseURL string, body []byte) (int, error) {
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-sendReserve))
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-min(sendReserve, h.margin/2)))
 		defer cancel()
 	}
 	var err error
