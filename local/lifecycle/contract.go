@@ -36,8 +36,9 @@ type Contract struct {
 // RunContract runs, each as a subtest, the request sequences CloudFormation
 // sends a custom resource: create and read back, duplicate delivery of a
 // Create, update in place, update with replacement followed by the delete of
-// the old physical ID, a failed update followed by its rollback, delete,
-// delete twice, and the delete of a failed Create's marker. Every response
+// the old physical ID (with the Update delivered twice), a failed update
+// followed by its rollback, delete, delete twice, duplicate delivery of a
+// Delete, and the delete of a failed Create's marker. Every response
 // is checked against CloudFormation's rules before c.Check sees it.
 func RunContract(t *testing.T, c Contract) {
 	t.Helper()
@@ -52,6 +53,7 @@ func RunContract(t *testing.T, c Contract) {
 		{"failed update and rollback", contractRollback},
 		{"delete", contractDelete},
 		{"delete twice", contractDeleteTwice},
+		{"duplicate delete", contractDuplicateDelete},
 		{"delete of a failed create", contractFailedCreate},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,10 +97,17 @@ func contractUpdateInPlace(t *testing.T, s *step) {
 
 func contractUpdateReplace(t *testing.T, s *step) {
 	oldID := s.create("create", s.c.Create)
-	resp := s.expect("update with replacement", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, oldID, s.c.Create, s.c.UpdateReplace)))
+	ev := s.d.NewEvent(cfn.RequestUpdate, oldID, s.c.Create, s.c.UpdateReplace)
+	resp := s.expect("update with replacement", cfn.StatusSuccess, s.send(ev))
 	newID := resp.PhysicalResourceID
 	if newID == oldID {
 		t.Fatalf("update with replacement: physical ID stayed %q", oldID)
+	}
+	// One sequence both replaces and redelivers: a resource with a fixed
+	// name may block that name for a while after deleting it.
+	again := s.expect("update with replacement redelivered", cfn.StatusSuccess, s.send(ev))
+	if again.PhysicalResourceID != newID {
+		t.Errorf("update with replacement redelivered: physical ID %q, first delivery returned %q; a redelivery must converge on the same replacement", again.PhysicalResourceID, newID)
 	}
 	// The old resource stays until CloudFormation's cleanup phase deletes it.
 	s.wantExists(oldID, true)
@@ -134,6 +143,14 @@ func contractDeleteTwice(t *testing.T, s *step) {
 	id := s.create("create", s.c.Create)
 	s.delete("delete", id, s.c.Create)
 	s.delete("delete again", id, s.c.Create)
+	s.wantExists(id, false)
+}
+
+func contractDuplicateDelete(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	ev := s.d.NewEvent(cfn.RequestDelete, id, nil, s.c.Create)
+	s.expect("delete", cfn.StatusSuccess, s.send(ev))
+	s.expect("delete redelivered", cfn.StatusSuccess, s.send(ev))
 	s.wantExists(id, false)
 }
 
