@@ -14,5 +14,6 @@
 // on the role or user (for a group, in the tags of the group's never
 // attached ledger policy), which grants hold the managed policy and whether
 // a grant attached it, and detaches it only when the last grant that
-// attached it is deleted. See docs/access.md.
+// attached it is deleted. The README's section on the access resources
+// explains the design.
 package access
