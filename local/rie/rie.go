@@ -110,8 +110,11 @@ func start(ctx context.Context, o Options) (*Function, error) {
 	cmd.Env = environment(o)
 	cmd.Stdout, cmd.Stderr = o.Output, o.Output
 	// A process group of its own lets Close kill the bootstrap, which the
-	// emulator starts as its child, together with the emulator.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// emulator starts as its child, together with the emulator. Pdeathsig
+	// kills the emulator when this process dies without calling Close (a
+	// test binary's timeout panic, a kill); the bootstrap then loses its
+	// runtime API and exits.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", o.RIEPath, err)
 	}

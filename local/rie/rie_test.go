@@ -28,6 +28,9 @@ var binaries struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(orphanHelperEnv) != "" {
+		runOrphanHelper(os.Getenv(rieEnv), os.Getenv(bootstrapEnv))
+	}
 	dir, err := os.MkdirTemp("", "rie-test-")
 	if err != nil {
 		binaries.err = err
@@ -58,8 +61,9 @@ func buildBinaries(dir string) (rie, bootstrap string, err error) {
 	return rie, bootstrap, nil
 }
 
-// startEcho runs the echo function under the emulator until the test ends.
-func startEcho(t *testing.T, env map[string]string) *Function {
+// requireBinaries skips the test off Linux and fails it when the test
+// binaries did not build.
+func requireBinaries(t *testing.T) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skipf("the Lambda runtime interface emulator runs only on Linux, not %s", runtime.GOOS)
@@ -67,6 +71,12 @@ func startEcho(t *testing.T, env map[string]string) *Function {
 	if binaries.err != nil {
 		t.Fatalf("building the test binaries: %v", binaries.err)
 	}
+}
+
+// startEcho runs the echo function under the emulator until the test ends.
+func startEcho(t *testing.T, env map[string]string) *Function {
+	t.Helper()
+	requireBinaries(t)
 	f, err := Start(context.Background(), Options{RIEPath: binaries.rie, BootstrapPath: binaries.bootstrap, Env: env})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
