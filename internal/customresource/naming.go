@@ -54,7 +54,8 @@ func GeneratedName(req Request, maxLen int, allowed *regexp.Regexp) string {
 	logical := clean(req.LogicalResourceID)
 	room := maxLen - len(hash) - 2
 	if room < 2 {
-		return hash[:maxLen]
+		// No room for a readable part: the hash alone, cut to maxLen.
+		return hash[:min(maxLen, len(hash))]
 	}
 	// Give the logical ID at least half of the room: it says what the
 	// resource is, while the stack part repeats across a stack.

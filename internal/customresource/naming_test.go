@@ -46,6 +46,7 @@ func TestGeneratedName(t *testing.T) {
 		"long":          {req: long, maxLen: 64},
 		"tight":         {req: long, maxLen: 20},
 		"hash only":     {req: base, maxLen: 10},
+		"hash and room": {req: base, maxLen: 14},
 		"other request": {req: other, maxLen: 64},
 	}
 	seen := map[string]string{}
