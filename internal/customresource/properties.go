@@ -14,11 +14,17 @@ import (
 // what is allowed. Resources return it (possibly joined with others) before
 // they create or change anything.
 type PropertyError struct {
+	// Property is the property's name, or the names of unknown properties
+	// joined with commas.
 	Property string
-	Problem  string
-	Allowed  string
+	// Problem says what is wrong with the value.
+	Problem string
+	// Allowed says what the property accepts.
+	Allowed string
 }
 
+// Error renders the error as "property <name>: <problem>; allowed:
+// <allowed>", which is what a CloudFormation user reads in the Reason.
 func (e *PropertyError) Error() string {
 	msg := fmt.Sprintf("property %s: %s", e.Property, e.Problem)
 	if e.Allowed != "" {

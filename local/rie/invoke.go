@@ -26,6 +26,7 @@ type FunctionError struct {
 	Message string `json:"errorMessage"`
 }
 
+// Error renders the error with the runtime's error type and message.
 func (e *FunctionError) Error() string { return "function error " + e.Type + ": " + e.Message }
 
 // Invoke runs the function once with payload and returns its response. A
