@@ -20,8 +20,10 @@ func TestHandleEventResponse(t *testing.T) {
 	tests := map[string]struct {
 		requestType cfn.RequestType
 		physicalID  string
-		res         func(t *testing.T) *fakeResource
-		want        func(ev cfn.Event) cfn.Response
+		// resourceType, when set, replaces the type the handler serves.
+		resourceType string
+		res          func(t *testing.T) *fakeResource
+		want         func(ev cfn.Event) cfn.Response
 	}{
 		"create success with data and NoEcho": {
 			requestType: cfn.RequestCreate,
@@ -116,6 +118,29 @@ func TestHandleEventResponse(t *testing.T) {
 				return r
 			},
 		},
+		"create of an unsupported type fails": {
+			requestType:  cfn.RequestCreate,
+			resourceType: "Custom::Other",
+			// Nil methods fail the test if the resource is called.
+			res: func(t *testing.T) *fakeResource { return &fakeResource{t: t} },
+			want: func(ev cfn.Event) cfn.Response {
+				r := echo(ev)
+				r.Status, r.PhysicalResourceID = cfn.StatusFailed, customresource.FailedCreateMarker(ev.RequestID)
+				r.Reason = `unsupported resource type "Custom::Other": this function serves [Custom::Test]`
+				return r
+			},
+		},
+		"delete of an unsupported type succeeds and touches nothing": {
+			requestType:  cfn.RequestDelete,
+			physicalID:   "some-id",
+			resourceType: "Custom::Other",
+			res:          func(t *testing.T) *fakeResource { return &fakeResource{t: t} },
+			want: func(ev cfn.Event) cfn.Response {
+				r := echo(ev)
+				r.Status, r.PhysicalResourceID = cfn.StatusSuccess, "some-id"
+				return r
+			},
+		},
 		"property error says the properties are invalid": {
 			requestType: cfn.RequestCreate,
 			res: func(t *testing.T) *fakeResource {
@@ -153,6 +178,9 @@ func TestHandleEventResponse(t *testing.T) {
 			srv := newResponseServer(t)
 			h, _ := newTestHandler(tc.res(t))
 			ev := newEvent(srv.responseURL(), tc.requestType, tc.physicalID, map[string]any{"Name": "n"})
+			if tc.resourceType != "" {
+				ev.ResourceType = tc.resourceType
+			}
 			if err := h.HandleEvent(t.Context(), ev); err != nil {
 				t.Fatalf("HandleEvent: %v", err)
 			}
@@ -187,38 +215,6 @@ func TestHandleEventRequest(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("request (-want +got):\n%s", diff)
-	}
-}
-
-func TestHandleEventUnknownResourceType(t *testing.T) {
-	srv := newResponseServer(t)
-	h, _ := newTestHandler(&fakeResource{t: t})
-	ev := newEvent(srv.responseURL(), cfn.RequestCreate, "", nil)
-	ev.ResourceType = "Custom::Other"
-	if err := h.HandleEvent(t.Context(), ev); err != nil {
-		t.Fatalf("HandleEvent: %v", err)
-	}
-	got := srv.only(t)
-	want := echo(ev)
-	want.Status, want.PhysicalResourceID = cfn.StatusFailed, customresource.FailedCreateMarker(ev.RequestID)
-	want.Reason = `unsupported resource type "Custom::Other": this function serves [Custom::Test]`
-	if diff := cmp.Diff(want, got, ignoreURL); diff != "" {
-		t.Errorf("response (-want +got):\n%s", diff)
-	}
-}
-
-func TestHandleEventDeleteOfUnknownResourceType(t *testing.T) {
-	srv := newResponseServer(t)
-	h, _ := newTestHandler(&fakeResource{t: t})
-	ev := newEvent(srv.responseURL(), cfn.RequestDelete, "some-id", nil)
-	ev.ResourceType = "Custom::Other"
-	if err := h.HandleEvent(t.Context(), ev); err != nil {
-		t.Fatalf("HandleEvent: %v", err)
-	}
-	want := echo(ev)
-	want.Status, want.PhysicalResourceID = cfn.StatusSuccess, "some-id"
-	if diff := cmp.Diff(want, srv.only(t), ignoreURL); diff != "" {
-		t.Errorf("response (-want +got):\n%s", diff)
 	}
 }
 
