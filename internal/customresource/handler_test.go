@@ -241,13 +241,18 @@ func TestHandleEventDeadline(t *testing.T) {
 		finished <- ctx.Err()
 		// A late success must not become a second response.
 		return customresource.Result{PhysicalResourceID: "late"}, nil
-	}}, customresource.WithDeadlineMargin(4900*time.Millisecond))
-	// The margin fires after 100 ms, long before the context's own deadline.
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	}})
+	// The default margin fires after 100 ms, long before the context's own
+	// deadline.
+	ctx, cancel := context.WithTimeout(t.Context(), customresource.DefaultDeadlineMargin+100*time.Millisecond)
 	defer cancel()
+	deadline, _ := ctx.Deadline()
 	ev := newEvent(srv.responseURL(), cfn.RequestCreate, "", nil)
 	if err := h.HandleEvent(ctx, ev); err != nil {
 		t.Fatalf("HandleEvent: %v", err)
+	}
+	if left := time.Until(deadline); left < 10*time.Second {
+		t.Errorf("the FAILED response was sent %v before the deadline, want at least 10 s", left)
 	}
 	select {
 	case err := <-finished:
