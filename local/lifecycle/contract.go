@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"net/http"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/cfn"
@@ -38,7 +39,8 @@ type Contract struct {
 // Create, update in place, update with replacement followed by the delete of
 // the old physical ID (with the Update delivered twice), a failed update
 // followed by its rollback, delete, delete twice, duplicate delivery of a
-// Delete, and the delete of a failed Create's marker. Every response
+// Delete, the delete of a failed Create's marker, and a Create whose
+// response PUT fails twice with 503 before S3 takes it. Every response
 // is checked against CloudFormation's rules before c.Check sees it.
 func RunContract(t *testing.T, c Contract) {
 	t.Helper()
@@ -55,6 +57,7 @@ func RunContract(t *testing.T, c Contract) {
 		{"delete twice", contractDeleteTwice},
 		{"duplicate delete", contractDuplicateDelete},
 		{"delete of a failed create", contractFailedCreate},
+		{"create answered through a failing ResponseURL", contractFlakyResponseURL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := NewDriver(c.ResourceType, c.Invoke)
@@ -160,4 +163,15 @@ func contractFailedCreate(t *testing.T, s *step) {
 		t.Fatalf("failed create: physical ID %q is not a failed-create marker", resp.PhysicalResourceID)
 	}
 	s.delete("delete marker", resp.PhysicalResourceID, s.c.InvalidProperties)
+}
+
+// flakyPuts is how many response PUTs contractFlakyResponseURL fails: fewer
+// than the five attempts the runtime makes.
+const flakyPuts = 2
+
+func contractFlakyResponseURL(t *testing.T, s *step) {
+	s.d.FailPuts(flakyPuts, http.StatusServiceUnavailable)
+	id := s.create("create", s.c.Create)
+	s.wantExists(id, true)
+	s.delete("cleanup", id, s.c.Create)
 }

@@ -53,6 +53,9 @@ type Driver struct {
 	mu        sync.Mutex
 	issued    map[string]string // request ID -> ResponseURL path and query
 	responses []Recorded
+	// failPuts PUTs still to answer with failStatus, as S3 in an outage.
+	failPuts   int
+	failStatus int
 }
 
 // NewDriver starts a loopback server for the ResponseURLs of resourceType's
@@ -163,6 +166,15 @@ func (d *Driver) Send(ctx context.Context, event cfn.Event) (cfn.Response, error
 	return got[0], nil
 }
 
+// FailPuts makes the ResponseURL server answer the next n response PUTs
+// with status (a 5xx, say) and store nothing, as S3 does in an outage; the
+// function under test must retry them.
+func (d *Driver) FailPuts(n, status int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.failPuts, d.failStatus = n, status
+}
+
 // Responses returns every response received so far, in order.
 func (d *Driver) Responses() []Recorded {
 	d.mu.Lock()
@@ -172,7 +184,8 @@ func (d *Driver) Responses() []Recorded {
 
 // receive records a response PUT. Like S3 with a pre-signed URL, it
 // answers 200 to a PUT on the exact URL issued for the response's request,
-// signature included, and 403 to anything else.
+// signature included, and 403 to anything else; FailPuts makes it fail
+// issued PUTs first.
 func (d *Driver) receive(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil || r.Method != http.MethodPut {
@@ -188,6 +201,11 @@ func (d *Driver) receive(w http.ResponseWriter, r *http.Request) {
 	defer d.mu.Unlock()
 	if issued, ok := d.issued[resp.RequestID]; !ok || r.RequestURI != issued {
 		http.Error(w, "access denied", http.StatusForbidden)
+		return
+	}
+	if d.failPuts > 0 {
+		d.failPuts--
+		http.Error(w, "injected failure", d.failStatus)
 		return
 	}
 	d.responses = append(d.responses, Recorded{

@@ -128,10 +128,12 @@ func TestDriverSendCountsResponses(t *testing.T) {
 	handle := serve(res, &bytes.Buffer{})
 	errInvoke := errors.New("invoke failed")
 	tests := map[string]struct {
-		invoke  lifecycle.Invoke
-		wantErr error
+		invoke   lifecycle.Invoke
+		failPuts int
+		wantErr  error
 	}{
-		"one response": {invoke: handle},
+		"one response":                       {invoke: handle},
+		"one response after two failed PUTs": {invoke: handle, failPuts: 2},
 		"no response": {
 			invoke:  func(context.Context, cfn.Event) error { return nil },
 			wantErr: lifecycle.ErrResponseCount,
@@ -164,9 +166,13 @@ func TestDriverSendCountsResponses(t *testing.T) {
 				t.Fatalf("NewDriver: %v", err)
 			}
 			defer d.Close()
+			d.FailPuts(tc.failPuts, http.StatusInternalServerError)
 			_, err = d.Create(t.Context(), map[string]any{"Name": "a"})
 			if !errors.Is(err, tc.wantErr) {
 				t.Errorf("Create error = %v, want %v", err, tc.wantErr)
+			}
+			if n := len(d.Responses()); err == nil && n != 1 {
+				t.Errorf("%d responses recorded, want the one S3 accepted", n)
 			}
 		})
 	}
