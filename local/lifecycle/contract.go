@@ -39,7 +39,8 @@ type Contract struct {
 // Create, update in place, update with replacement followed by the delete of
 // the old physical ID (with the Update delivered twice), a failed update
 // followed by its rollback, delete, delete twice, duplicate delivery of a
-// Delete, the delete of a failed Create's marker, and a Create whose
+// Delete, the delete of a failed Create's marker and of physical IDs the
+// function never issued, and a Create whose
 // response PUT fails twice with 503 before S3 takes it. Every response
 // is checked against CloudFormation's rules before c.Check sees it.
 func RunContract(t *testing.T, c Contract) {
@@ -57,6 +58,7 @@ func RunContract(t *testing.T, c Contract) {
 		{"delete twice", contractDeleteTwice},
 		{"duplicate delete", contractDuplicateDelete},
 		{"delete of a failed create", contractFailedCreate},
+		{"delete of a foreign physical ID", contractDeleteForeign},
 		{"create answered through a failing ResponseURL", contractFlakyResponseURL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,6 +165,25 @@ func contractFailedCreate(t *testing.T, s *step) {
 		t.Fatalf("failed create: physical ID %q is not a failed-create marker", resp.PhysicalResourceID)
 	}
 	s.delete("delete marker", resp.PhysicalResourceID, s.c.InvalidProperties)
+}
+
+// foreignPhysicalIDs are physical IDs that no resource of this product
+// issues: the log stream name that old cfn-response helpers answered with,
+// and an ID made up by CloudFormation for a resource it never created.
+var foreignPhysicalIDs = []string{
+	"2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef",
+	"lifecycle-test-Resource-1A2B3C4D5E6F",
+}
+
+// contractDeleteForeign deletes IDs the function never issued beside a
+// resource it did create: each Delete is SUCCESS and touches nothing.
+func contractDeleteForeign(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	for _, foreign := range foreignPhysicalIDs {
+		s.delete("delete foreign", foreign, s.c.Create)
+	}
+	s.wantExists(id, true)
+	s.delete("cleanup", id, s.c.Create)
 }
 
 // flakyPuts is how many response PUTs contractFlakyResponseURL fails: fewer
