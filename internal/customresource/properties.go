@@ -184,6 +184,8 @@ func (p *PropertyReader) Bool(name string, def bool) bool {
 		case "false":
 			return false
 		}
+		p.Fail(name, fmt.Sprintf("%q is not a boolean", x), `true or false`)
+		return def
 	}
 	p.Fail(name, fmt.Sprintf("%s is not a boolean", describe(v)), `true or false`)
 	return def
