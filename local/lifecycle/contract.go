@@ -38,7 +38,8 @@ type Contract struct {
 // sends a custom resource: create and read back, duplicate delivery of a
 // Create, update in place, update with replacement followed by the delete of
 // the old physical ID (with the Update delivered twice), a failed update
-// followed by its rollback, delete, delete twice, duplicate delivery of a
+// followed by its rollback, an update in place rolled back after another
+// resource failed, delete, delete twice, duplicate delivery of a
 // Delete, the delete of a failed Create's marker and of physical IDs the
 // function never issued, and a Create whose
 // response PUT fails twice with 503 before S3 takes it. Every response
@@ -54,6 +55,7 @@ func RunContract(t *testing.T, c Contract) {
 		{"update in place", contractUpdateInPlace},
 		{"update with replacement", contractUpdateReplace},
 		{"failed update and rollback", contractRollback},
+		{"update in place rolled back", contractUpdateInPlaceRolledBack},
 		{"delete", contractDelete},
 		{"delete twice", contractDeleteTwice},
 		{"duplicate delete", contractDuplicateDelete},
@@ -131,6 +133,20 @@ func contractRollback(t *testing.T, s *step) {
 	}
 	// CloudFormation rolls back with the old and new properties swapped.
 	back := s.expect("rollback", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.InvalidProperties, s.c.Create)))
+	if back.PhysicalResourceID != id {
+		t.Errorf("rollback: physical ID %q, want %q", back.PhysicalResourceID, id)
+	}
+	s.wantExists(id, true)
+	s.delete("cleanup", id, s.c.Create)
+}
+
+// contractUpdateInPlaceRolledBack is an update that succeeded while
+// another resource of the stack failed: CloudFormation sends this one an
+// Update back to its old properties.
+func contractUpdateInPlaceRolledBack(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	s.expect("update in place", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.Create, s.c.UpdateInPlace)))
+	back := s.expect("rollback", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.UpdateInPlace, s.c.Create)))
 	if back.PhysicalResourceID != id {
 		t.Errorf("rollback: physical ID %q, want %q", back.PhysicalResourceID, id)
 	}
