@@ -85,3 +85,43 @@ func TestHandleEventBodyLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestHandleEventUndoesAReplacementItCannotReport(t *testing.T) {
+	bigData := map[string]string{"A": strings.Repeat("v", 5000)}
+	tests := map[string]struct {
+		deleteErr  error
+		wantReason string
+	}{
+		"the replacement is deleted": {wantReason: "was deleted again"},
+		"the delete fails too":       {deleteErr: errors.New("access denied"), wantReason: "delete it by hand"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := newResponseServer(t)
+			var deleted []string
+			h, _ := newTestHandler(&fakeResource{t: t,
+				update: func(context.Context, customresource.Request) (customresource.Result, error) {
+					return customresource.Result{PhysicalResourceID: "new-id", Data: bigData}, nil
+				},
+				delete: func(_ context.Context, req customresource.Request) error {
+					deleted = append(deleted, req.PhysicalResourceID)
+					return tc.deleteErr
+				},
+			})
+			ev := newEvent(srv.responseURL(), cfn.RequestUpdate, "old-id", map[string]any{"Name": "new"})
+			if err := h.HandleEvent(t.Context(), ev); err != nil {
+				t.Fatalf("HandleEvent: %v", err)
+			}
+			got := srv.only(t)
+			if got.Status != cfn.StatusFailed || got.PhysicalResourceID != "old-id" {
+				t.Errorf("got status %s, physical ID %q; want FAILED with the old ID, which CloudFormation keeps", got.Status, got.PhysicalResourceID)
+			}
+			if len(deleted) != 1 || deleted[0] != "new-id" {
+				t.Errorf("deleted %q, want exactly the replacement new-id", deleted)
+			}
+			if !strings.Contains(got.Reason, tc.wantReason) {
+				t.Errorf("reason %q does not say %q", got.Reason, tc.wantReason)
+			}
+		})
+	}
+}

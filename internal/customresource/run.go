@@ -49,7 +49,30 @@ func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event
 	if s, ok := res.(SecretProperties); ok {
 		secrets = secretValues(event, s.SecretProperties())
 	}
-	return h.encode(event, h.run(ctx, log, res, req), secrets)
+	o := h.run(ctx, log, res, req)
+	resp := h.encode(event, o, secrets)
+	// An over-long physical ID names nothing the resource could delete, so
+	// only a replacement whose attributes did not fit is undone.
+	if replacement := o.result.PhysicalResourceID; req.Action == ActionUpdate && o.err == nil && resp.Status == cfn.StatusFailed &&
+		replacement != "" && replacement != req.PhysicalResourceID && len(replacement) <= MaxPhysicalIDBytes {
+		return h.encode(event, outcome{err: h.undoReplacement(ctx, log, res, req, replacement, resp.Reason)}, secrets)
+	}
+	return resp
+}
+
+// undoReplacement deletes the replacement an Update made when its response
+// cannot say so (its attributes break CloudFormation's size limit). CloudFormation keeps the old physical ID after a FAILED Update
+// and would never send a Delete for the new one, so the runtime deletes it
+// before answering, and returns the error to answer with.
+func (h *Handler) undoReplacement(ctx context.Context, log *slog.Logger, res Resource, req Request, replacement, reason string) error {
+	del := req
+	del.Action = ActionDelete
+	del.PhysicalResourceID = replacement
+	log.WarnContext(ctx, "the update's response cannot be sent; deleting the replacement it made", slog.String("replacement_physical_resource_id", replacement))
+	if o := h.run(ctx, log, res, del); o.err != nil {
+		return fmt.Errorf("%s; deleting the replacement %s failed too, delete it by hand: %w", reason, replacement, o.err)
+	}
+	return fmt.Errorf("%s; the replacement %s was deleted again and the resource is unchanged", reason, replacement)
 }
 
 // newRequest adapts a CloudFormation event to a Request. ServiceToken and
