@@ -5,6 +5,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
+	"github.com/redshift-data-access/redshift-data-access/local/world"
 )
 
 // Resource types, as the functions serve them. They are spelled out here
@@ -34,12 +35,12 @@ var served = map[string]struct{ function, account string }{
 // under the runtime interface emulator.
 func TestContract(t *testing.T) {
 	requireBinaries(t)
-	w := newWorld(t)
+	w := newFixture(t)
 	tests := map[string]struct {
-		contract func(w *world) lifecycle.Contract
+		contract func(w *fixture) lifecycle.Contract
 	}{
-		secretType: {func(w *world) lifecycle.Contract {
-			create := map[string]any{"ClusterIdentifier": clusterID, "Username": "myusername", "Password": canaryPassword, "RecoveryWindowInDays": "0"}
+		secretType: {func(w *fixture) lifecycle.Contract {
+			create := map[string]any{"ClusterIdentifier": world.ClusterID, "Username": "myusername", "Password": canaryPassword, "RecoveryWindowInDays": "0"}
 			return lifecycle.Contract{
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Database": "sales", "Description": "updated"}),
@@ -48,8 +49,8 @@ func TestContract(t *testing.T) {
 				Exists:            w.secretExists,
 			}
 		}},
-		accessType: {func(w *world) lifecycle.Contract {
-			create := map[string]any{"Roles": []any{roleAName}, "Clusters": []any{clusterID}}
+		accessType: {func(w *fixture) lifecycle.Contract {
+			create := map[string]any{"Roles": []any{world.CallerRole}, "Clusters": []any{world.ClusterID}}
 			return lifecycle.Contract{
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Databases": []any{"dev"}}),
@@ -58,22 +59,22 @@ func TestContract(t *testing.T) {
 				Exists:            w.policyExists,
 			}
 		}},
-		crossAccountType: {func(w *world) lifecycle.Contract {
-			create := map[string]any{"TrustedPrincipalArns": []any{w.roleA}, "PolicyMode": "Managed"}
+		crossAccountType: {func(w *fixture) lifecycle.Contract {
+			create := map[string]any{"TrustedPrincipalArns": []any{w.CallerRoleArn}, "PolicyMode": "Managed"}
 			return lifecycle.Contract{
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Description": "Data API access for account A"}),
 				UpdateReplace:     with(create, map[string]any{"RoleName": "e2e-data-api"}),
-				InvalidProperties: with(create, map[string]any{"TrustedPrincipalArns": []any{roleAName}}),
+				InvalidProperties: with(create, map[string]any{"TrustedPrincipalArns": []any{world.CallerRole}}),
 				Exists:            w.roleExists,
 			}
 		}},
-		endpointType: {func(w *world) lifecycle.Contract {
+		endpointType: {func(w *fixture) lifecycle.Contract {
 			return lifecycle.Contract{
-				Create:            map[string]any{"VpcId": w.vpc, "SubnetIds": []any{w.subnetA}},
-				UpdateInPlace:     map[string]any{"VpcId": w.vpc, "SubnetIds": []any{w.subnetA, w.subnetB}, "SecurityGroupIds": []any{w.group}},
-				UpdateReplace:     map[string]any{"VpcId": w.otherVPC, "SubnetIds": []any{w.otherSubnet}},
-				InvalidProperties: map[string]any{"VpcId": w.vpc, "SubnetIds": []any{w.subnetA}, "PrivateDnsEnabled": "maybe"},
+				Create:            map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA}},
+				UpdateInPlace:     map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA, w.SubnetB}, "SecurityGroupIds": []any{w.SecurityGroup}},
+				UpdateReplace:     map[string]any{"VpcId": w.OtherVPC, "SubnetIds": []any{w.OtherSubnet}},
+				InvalidProperties: map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA}, "PrivateDnsEnabled": "maybe"},
 				Exists:            w.endpointExists,
 			}
 		}},

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
 	"github.com/redshift-data-access/redshift-data-access/local/rie"
+	"github.com/redshift-data-access/redshift-data-access/local/world"
 )
 
 // rieEnv names a prebuilt aws-lambda-rie to use instead of building one.
@@ -133,21 +133,11 @@ var leaks = []string{canaryPassword, "X-Amz-Signature"}
 func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifecycle.Invoke {
 	t.Helper()
 	var logs bytes.Buffer
-	key := awsemu.AccessKeyA
-	if account == awsemu.AccountB {
-		key = awsemu.AccessKeyB
-	}
 	f, err := rie.Start(t.Context(), rie.Options{
 		RIEPath:       binaries.rie,
 		BootstrapPath: filepath.Join(binaries.dir, name, "bootstrap"),
-		Env: map[string]string{
-			"AWS_ENDPOINT_URL":                      srv.URL,
-			"AWS_ACCESS_KEY_ID":                     key,
-			"AWS_SECRET_ACCESS_KEY":                 awsemu.SecretKey,
-			"AWS_REGION":                            srv.Region(),
-			customresource.EnvAllowLocalResponseURL: "true",
-		},
-		Output: &logs,
+		Env:           world.FunctionEnv(srv, account),
+		Output:        &logs,
 	})
 	if err != nil {
 		t.Fatalf("starting function %s: %v", name, err)

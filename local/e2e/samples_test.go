@@ -16,6 +16,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
+	"github.com/redshift-data-access/redshift-data-access/local/world"
 )
 
 // TestSampleEvents sends every events/*-create*.json to the built function
@@ -23,7 +24,7 @@ import (
 // lifecycle driver, expects SUCCESS, then deletes what it made.
 func TestSampleEvents(t *testing.T) {
 	requireBinaries(t)
-	w := newWorld(t)
+	w := newFixture(t)
 	invokers := w.startFunctions(t)
 	for _, file := range sampleFiles(t, "*-create*.json") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -45,7 +46,7 @@ func TestSampleEvents(t *testing.T) {
 // to has drifted and fails the test.
 func TestSampleUpdateEvents(t *testing.T) {
 	requireBinaries(t)
-	w := newWorld(t)
+	w := newFixture(t)
 	invokers := w.startFunctions(t)
 	var creates []cfn.Event
 	for _, file := range sampleFiles(t, "*-create*.json") {
@@ -94,18 +95,18 @@ func sampleFiles(t *testing.T, pattern string) []string {
 // created; so is the role ARN with the path /analytics/ in
 // access-*-scoped.json, because IAM role names are unique per account
 // and crossaccountrole-*.json trusts someRoleA under the path /.
-func (w *world) readSample(t *testing.T, file string) cfn.Event {
+func (w *fixture) readSample(t *testing.T, file string) cfn.Event {
 	t.Helper()
 	rewrite := strings.NewReplacer(
-		"arn:aws:iam::111111111111:role/analytics/someRoleA", w.roleA,
-		"vpc-0a1b2c3d4e5f60718", w.vpc,
-		"subnet-0a1b2c3d4e5f60001", w.subnetA,
-		"subnet-0a1b2c3d4e5f60002", w.subnetB,
-		"subnet-0a1b2c3d4e5f60003", w.subnetC,
-		"sg-0a1b2c3d4e5f60718", w.group,
-		"vpc-0f1e2d3c4b5a69788", w.otherVPC,
-		"subnet-0f1e2d3c4b5a60001", w.otherSubnet,
-		"sg-0f1e2d3c4b5a69788", w.otherGroup,
+		"arn:aws:iam::111111111111:role/analytics/someRoleA", w.CallerRoleArn,
+		"vpc-0a1b2c3d4e5f60718", w.VPC,
+		"subnet-0a1b2c3d4e5f60001", w.SubnetA,
+		"subnet-0a1b2c3d4e5f60002", w.SubnetB,
+		"subnet-0a1b2c3d4e5f60003", w.SubnetC,
+		"sg-0a1b2c3d4e5f60718", w.SecurityGroup,
+		"vpc-0f1e2d3c4b5a69788", w.OtherVPC,
+		"subnet-0f1e2d3c4b5a60001", w.OtherSubnet,
+		"sg-0f1e2d3c4b5a69788", w.OtherSecurityGroup,
 	)
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -122,7 +123,7 @@ func (w *world) readSample(t *testing.T, file string) cfn.Event {
 
 // startFunctions starts every function in the accounts that it serves
 // in, once, and returns how to invoke each, keyed by function/account.
-func (w *world) startFunctions(t *testing.T) map[string]lifecycle.Invoke {
+func (w *fixture) startFunctions(t *testing.T) map[string]lifecycle.Invoke {
 	t.Helper()
 	invokers := map[string]lifecycle.Invoke{}
 	for _, s := range served {
@@ -136,12 +137,12 @@ func (w *world) startFunctions(t *testing.T) map[string]lifecycle.Invoke {
 // sampleResource is the logical resource of a sample event, driven
 // through the function that serves its type.
 type sampleResource struct {
-	w            *world
+	w            *fixture
 	d            *lifecycle.Driver
 	resourceType string
 }
 
-func (w *world) newSample(t *testing.T, invokers map[string]lifecycle.Invoke, sample cfn.Event) *sampleResource {
+func (w *fixture) newSample(t *testing.T, invokers map[string]lifecycle.Invoke, sample cfn.Event) *sampleResource {
 	t.Helper()
 	s, ok := served[sample.ResourceType]
 	if !ok {
@@ -181,7 +182,7 @@ func (x *sampleResource) wantExists(t *testing.T, step, id string, want bool) {
 // exists reads back the resource of resourceType with physical ID id. A
 // Managed grant's ID names a tag on the role someRoleA, which every sample
 // grant includes.
-func (w *world) exists(ctx context.Context, resourceType, id string) (bool, error) {
+func (w *fixture) exists(ctx context.Context, resourceType, id string) (bool, error) {
 	switch resourceType {
 	case secretType:
 		return w.secretExists(ctx, id)
@@ -193,7 +194,7 @@ func (w *world) exists(ctx context.Context, resourceType, id string) (bool, erro
 	if strings.HasPrefix(id, "arn:") {
 		return w.policyExists(ctx, id)
 	}
-	out, err := iam.NewFromConfig(w.srv.Config(awsemu.AccountA)).ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(roleAName)})
+	out, err := iam.NewFromConfig(w.srv.Config(awsemu.AccountA)).ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(world.CallerRole)})
 	if err != nil {
 		return false, err
 	}

@@ -70,9 +70,9 @@ func (a *assumeCheck) fail(err error) error {
 // caller role.
 func (a *assumeCheck) callerSession(ctx context.Context) (aws.Config, error) {
 	cfg := a.r.srv.Config(awsemu.AccountA)
-	out, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: &a.r.world.callerRoleArn, RoleSessionName: aws.String(callerSession)})
+	out, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: &a.r.world.CallerRoleArn, RoleSessionName: aws.String(callerSession)})
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("assuming %s: %w", a.r.world.callerRoleArn, err)
+		return aws.Config{}, fmt.Errorf("assuming %s: %w", a.r.world.CallerRoleArn, err)
 	}
 	cfg.Credentials = sessionCredentials(out)
 	return cfg, nil

@@ -4,14 +4,15 @@
 //
 // It starts the local AWS emulator (package local/awsemu) on loopback,
 // creates the AWS prerequisites there through the SDK (a Redshift cluster,
-// a serverless namespace and workgroup, IAM roles and a user in account A,
-// VPCs with DNS support and hostnames, subnets in two Availability Zones, a
-// security group), runs each host-built bootstrap under the Lambda Runtime
-// Interface Emulator with only the standard SDK environment, and sends the
-// functions CloudFormation-shaped events through the lifecycle driver
-// (package local/lifecycle): create, update in place, update with
-// replacement and the delete of the old physical ID, a failed update and
-// its rollback, delete.
+// a serverless namespace and workgroup, IAM roles, users and a group in
+// account A, VPCs with DNS support and hostnames, subnets in three
+// Availability Zones, security groups: package local/world), runs each
+// host-built bootstrap under the Lambda Runtime Interface Emulator with
+// only the standard SDK environment, and sends the functions
+// CloudFormation-shaped events through the lifecycle driver (package
+// local/lifecycle): create, update in place, update with replacement and
+// the delete of the old physical ID, a failed update and its rollback,
+// delete.
 //
 // The emulator is the standalone server that the functions reach: a real
 // HTTP server on 127.0.0.1 serving awsemu.New, the handler that

@@ -7,8 +7,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
-	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
 	"github.com/redshift-data-access/redshift-data-access/local/rie"
 )
@@ -29,23 +27,6 @@ type functions interface {
 	start(ctx context.Context, name string, env map[string]string) (lifecycle.Invoke, error)
 	// close stops every function started.
 	close() error
-}
-
-// functionEnv is the whole environment of a function that acts in account
-// on the emulator at url: the standard SDK variables, and the switch that
-// lets the runtime answer the lifecycle driver's loopback ResponseURLs.
-func functionEnv(url, region, account string) map[string]string {
-	key := awsemu.AccessKeyA
-	if account == awsemu.AccountB {
-		key = awsemu.AccessKeyB
-	}
-	return map[string]string{
-		"AWS_ENDPOINT_URL":                      url,
-		"AWS_ACCESS_KEY_ID":                     key,
-		"AWS_SECRET_ACCESS_KEY":                 awsemu.SecretKey,
-		"AWS_REGION":                            region,
-		customresource.EnvAllowLocalResponseURL: "true",
-	}
 }
 
 // rieFunctions runs the bootstraps in dir/<name>/bootstrap under

@@ -19,6 +19,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
 	"github.com/redshift-data-access/redshift-data-access/local/rie"
+	"github.com/redshift-data-access/redshift-data-access/local/world"
 )
 
 // endpointDelay is how long the emulator keeps a VPC endpoint pending or
@@ -114,7 +115,7 @@ type runner struct {
 	srv      *awsemu.Server
 	fns      functions
 	rep      *report
-	world    world
+	world    *world.World
 	password string
 	invokers map[string]lifecycle.Invoke // function/account
 	drivers  []*lifecycle.Driver
@@ -133,7 +134,7 @@ func run(ctx context.Context, fns functions, o options, out io.Writer) ([]summar
 	rep := newReport(out, secretPropertyNames())
 	rep.addSecret(o.password)
 	rep.printf("local AWS emulator at %s, region %s, accounts %s (A) and %s (B)\n", srv.URL, srv.Region(), awsemu.AccountA, awsemu.AccountB)
-	w, err := setUp(ctx, srv.Config(awsemu.AccountA), rep)
+	w, err := setUp(ctx, srv, rep)
 	if err != nil {
 		return nil, fmt.Errorf("setting up the prerequisites: %w", err)
 	}
@@ -197,7 +198,7 @@ func (r *runner) invoker(ctx context.Context, fn, account string) (lifecycle.Inv
 	if inv, ok := r.invokers[key]; ok {
 		return inv, nil
 	}
-	inv, err := r.fns.start(ctx, fn, functionEnv(r.srv.URL, r.srv.Region(), account))
+	inv, err := r.fns.start(ctx, fn, world.FunctionEnv(r.srv, account))
 	if err != nil {
 		return nil, fmt.Errorf("starting function %s for account %s: %w", fn, account, err)
 	}

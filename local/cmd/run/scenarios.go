@@ -12,6 +12,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/world"
 )
 
 // scenario is one part of the run, in its own section of the report.
@@ -39,7 +40,7 @@ func secretForCluster(ctx context.Context, r *runner) error {
 	if err != nil {
 		return err
 	}
-	create := map[string]any{"ClusterIdentifier": clusterID, "Username": "myusername", "Database": "dev", "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
+	create := map[string]any{"ClusterIdentifier": world.ClusterID, "Username": "myusername", "Database": "dev", "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: with(create, map[string]any{"Description": "Credentials of myusername on examplecluster", "Tags": []any{map[string]any{"Key": "team", "Value": "data"}}}),
@@ -54,7 +55,7 @@ func secretForWorkgroup(ctx context.Context, r *runner) error {
 	if err != nil {
 		return err
 	}
-	create := map[string]any{"WorkgroupName": workgroupName, "Username": "myusername", "Password": r.password, "TagValue": "serverless", "RecoveryWindowInDays": "0"}
+	create := map[string]any{"WorkgroupName": world.WorkgroupName, "Username": "myusername", "Password": r.password, "TagValue": "serverless", "RecoveryWindowInDays": "0"}
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: with(create, map[string]any{"Database": "sales"}),
@@ -65,28 +66,28 @@ func secretForWorkgroup(ctx context.Context, r *runner) error {
 
 func managedGrant(ctx context.Context, r *runner) error {
 	x, err := r.newResource(ctx, "access (Managed)", access.AccessType, accessFunction, awsemu.AccountA, "ManagedAccess",
-		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), analystRole, loaderRole))
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), world.AnalystRole, world.LoaderRole))
 	if err != nil {
 		return err
 	}
 	return x.lifecycle(ctx, plan{
-		create:  map[string]any{"PolicyMode": "Managed", "Roles": []any{analystRole}},
-		inPlace: map[string]any{"PolicyMode": "Managed", "Roles": []any{analystRole, loaderRole}},
-		replace: map[string]any{"PolicyMode": "Scoped", "Roles": []any{analystRole}, "Clusters": []any{clusterID}},
-		invalid: map[string]any{"PolicyMode": "Managed", "Roles": []any{analystRole}, "Clusters": []any{clusterID}},
+		create:  map[string]any{"PolicyMode": "Managed", "Roles": []any{world.AnalystRole}},
+		inPlace: map[string]any{"PolicyMode": "Managed", "Roles": []any{world.AnalystRole, world.LoaderRole}},
+		replace: map[string]any{"PolicyMode": "Scoped", "Roles": []any{world.AnalystRole}, "Clusters": []any{world.ClusterID}},
+		invalid: map[string]any{"PolicyMode": "Managed", "Roles": []any{world.AnalystRole}, "Clusters": []any{world.ClusterID}},
 	})
 }
 
 func scopedGrant(ctx context.Context, r *runner) error {
 	x, err := r.newResource(ctx, "access (Scoped, workgroup)", access.AccessType, accessFunction, awsemu.AccountA, "ScopedAccess",
-		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), analystRole))
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), world.AnalystRole))
 	if err != nil {
 		return err
 	}
-	create := map[string]any{"Roles": []any{analystRole}, "Users": []any{analystUser}, "Workgroups": []any{workgroupName}, "TagWorkgroups": "true"}
+	create := map[string]any{"Roles": []any{world.AnalystRole}, "Users": []any{world.AnalystUser}, "Workgroups": []any{world.WorkgroupName}, "TagWorkgroups": "true"}
 	// Databases would not change this policy: it narrows only the
 	// dbname resources of clusters.
-	inPlace := with(create, map[string]any{"Roles": []any{analystRole, loaderRole}})
+	inPlace := with(create, map[string]any{"Roles": []any{world.AnalystRole, world.LoaderRole}})
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: inPlace,
@@ -107,18 +108,18 @@ func crossAccount(ctx context.Context, r *runner) error {
 		return err
 	}
 	caller, err := r.newResource(ctx, "caller grant (account A)", access.AccessType, accessFunction, awsemu.AccountA, "CallerSide",
-		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), callerRole))
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), world.CallerRole))
 	if err != nil {
 		return err
 	}
 	check := newAssumeCheck(r)
 
-	roleProps := map[string]any{"TrustedPrincipalArns": []any{r.world.callerRoleArn}, "RoleName": "someRoleB", "PolicyMode": "Managed"}
+	roleProps := map[string]any{"TrustedPrincipalArns": []any{r.world.CallerRoleArn}, "RoleName": "someRoleB", "PolicyMode": "Managed"}
 	if err := role.create(ctx, roleProps); err != nil {
 		return err
 	}
 	callerProps := func(roleArn string) map[string]any {
-		return map[string]any{"Roles": []any{callerRole}, "AssumeRoleArns": []any{roleArn}}
+		return map[string]any{"Roles": []any{world.CallerRole}, "AssumeRoleArns": []any{roleArn}}
 	}
 	if err := caller.create(ctx, callerProps(role.id)); err != nil {
 		return err
@@ -152,7 +153,7 @@ func crossAccount(ctx context.Context, r *runner) error {
 	if err := caller.failAndRollback(ctx, with(caller.props, map[string]any{"PolicyMode": "Sometimes"})); err != nil {
 		return err
 	}
-	if err := role.failAndRollback(ctx, with(role.props, map[string]any{"TrustedPrincipalArns": []any{callerRole}})); err != nil {
+	if err := role.failAndRollback(ctx, with(role.props, map[string]any{"TrustedPrincipalArns": []any{world.CallerRole}})); err != nil {
 		return err
 	}
 	if err := caller.delete(ctx); err != nil {
@@ -171,13 +172,13 @@ func vpcEndpoint(ctx context.Context, r *runner) error {
 		return err
 	}
 	w := r.world
-	create := map[string]any{"VpcId": w.vpc, "SubnetIds": []any{w.subnetA}, "SecurityGroupIds": []any{w.securityGroup}, "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
+	create := map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA}, "SecurityGroupIds": []any{w.SecurityGroup}, "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
 	return x.lifecycle(ctx, plan{
 		create:  create,
-		inPlace: with(create, map[string]any{"SubnetIds": []any{w.subnetA, w.subnetB}}),
+		inPlace: with(create, map[string]any{"SubnetIds": []any{w.SubnetA, w.SubnetB}}),
 		// The other VPC's default security group.
-		replace: map[string]any{"VpcId": w.otherVPC, "SubnetIds": []any{w.otherSubnet}},
-		invalid: map[string]any{"VpcId": w.otherVPC, "SubnetIds": []any{w.otherSubnet}, "PrivateDnsEnabled": "maybe"},
+		replace: map[string]any{"VpcId": w.OtherVPC, "SubnetIds": []any{w.OtherSubnet}},
+		invalid: map[string]any{"VpcId": w.OtherVPC, "SubnetIds": []any{w.OtherSubnet}, "PrivateDnsEnabled": "maybe"},
 	})
 }
 
