@@ -6,13 +6,11 @@ import (
 )
 
 type smCreateSecretInput struct {
-	Name               string
-	ClientRequestToken string
-	Description        string
-	KmsKeyId           string
-	SecretString       *string
-	SecretBinary       []byte
-	Tags               []smTag
+	smValueInput
+	Name        string
+	Description string
+	KmsKeyId    string
+	Tags        []smTag
 }
 
 type smSecretRef struct {
@@ -29,11 +27,7 @@ func smCreateSecret(c *Call) (any, error) {
 	if !smNamePattern.MatchString(in.Name) {
 		return nil, Errorf("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
 	}
-	token, err := smToken(in.ClientRequestToken)
-	if err != nil {
-		return nil, err
-	}
-	if err := smCheckValue(in.SecretString, in.SecretBinary, false); err != nil {
+	if err := in.check(false); err != nil {
 		return nil, err
 	}
 	if err := smCheckTags(in.Tags); err != nil {
@@ -48,7 +42,7 @@ func smCreateSecret(c *Call) (any, error) {
 		}
 		// The same ClientRequestToken with the same value is a retry of
 		// the request that created the secret.
-		if v := s.versions[token]; v != nil {
+		if v := s.versions[in.token]; v != nil {
 			if !v.sameValue(in.SecretString, in.SecretBinary) {
 				return nil, Errorf("ResourceExistsException", "You can't modify an existing version, you can only create new versions.")
 			}
@@ -64,9 +58,9 @@ func smCreateSecret(c *Call) (any, error) {
 	s.setTags(in.Tags)
 	st.secrets[s.arn] = s
 	out := smSecretRef{ARN: s.arn, Name: s.name}
-	if in.SecretString != nil || in.SecretBinary != nil {
-		s.addVersion(&smVersion{id: token, secretString: in.SecretString, secretBinary: in.SecretBinary, stages: []string{stageCurrent}, created: now}, now)
-		out.VersionId = &token
+	if in.hasValue() {
+		s.addVersion(&smVersion{id: in.token, secretString: in.SecretString, secretBinary: in.SecretBinary, stages: []string{stageCurrent}, created: now}, now)
+		out.VersionId = &in.token
 	}
 	return out, nil
 }
@@ -112,10 +106,6 @@ func smCheckTags(tags []smTag) error {
 	return nil
 }
 
-type smSecretID struct {
-	SecretId string
-}
-
 type smDescribeSecretOutput struct {
 	ARN                string              `json:"ARN"`
 	Name               string              `json:"Name"`
@@ -139,14 +129,7 @@ func (s *smSecret) describe() smDescribeSecretOutput {
 
 func smDescribeSecret(c *Call) (any, error) {
 	var in smSecretID
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	st := smStore(c)
-	defer st.mu.Unlock()
-	s, err := st.find(c, in.SecretId)
-	if err != nil {
-		return nil, err
-	}
-	return s.describe(), nil
+	return smOnSecret(c, &in, (*smState).find, func(_ *smState, s *smSecret) (any, error) {
+		return s.describe(), nil
+	})
 }

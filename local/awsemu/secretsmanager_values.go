@@ -6,7 +6,7 @@ import (
 )
 
 type smGetSecretValueInput struct {
-	SecretId     string
+	smSecretID
 	VersionId    string
 	VersionStage string
 }
@@ -23,44 +23,53 @@ type smGetSecretValueOutput struct {
 
 func smGetSecretValue(c *Call) (any, error) {
 	var in smGetSecretValueInput
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	st := smStore(c)
-	defer st.mu.Unlock()
-	s, err := st.findLive(c, in.SecretId)
-	if err != nil {
-		return nil, err
-	}
-	var v *smVersion
-	switch {
-	case in.VersionId != "":
-		v = s.versions[in.VersionId]
-		if v == nil || (in.VersionStage != "" && !slices.Contains(v.stages, in.VersionStage)) {
-			return nil, Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", in.VersionId)
+	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+		v, err := s.version(in.VersionId, in.VersionStage)
+		if err != nil {
+			return nil, err
 		}
-	default:
-		stage := in.VersionStage
-		if stage == "" {
-			stage = stageCurrent
+		return smGetSecretValueOutput{
+			ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.secretString, SecretBinary: v.secretBinary,
+			VersionStages: slices.Clone(v.stages), CreatedDate: smTimestamp(v.created),
+		}, nil
+	})
+}
+
+// version returns the version that GetSecretValue asks for: id when
+// given (and then only if it carries stage, when that is given too), else
+// the one with stage, AWSCURRENT by default.
+func (s *smSecret) version(id, stage string) (*smVersion, error) {
+	if id != "" {
+		v := s.versions[id]
+		if v == nil || (stage != "" && !slices.Contains(v.stages, stage)) {
+			return nil, Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", id)
 		}
-		v = s.versionByStage(stage)
-		if v == nil {
-			return nil, Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: %s", stage)
-		}
+		return v, nil
 	}
-	return smGetSecretValueOutput{
-		ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.secretString, SecretBinary: v.secretBinary,
-		VersionStages: slices.Clone(v.stages), CreatedDate: smTimestamp(v.created),
-	}, nil
+	if stage == "" {
+		stage = stageCurrent
+	}
+	v := s.versionByStage(stage)
+	if v == nil {
+		return nil, Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: %s", stage)
+	}
+	return v, nil
 }
 
 type smPutSecretValueInput struct {
-	SecretId           string
-	ClientRequestToken string
-	SecretString       *string
-	SecretBinary       []byte
-	VersionStages      []string
+	smSecretID
+	smValueInput
+	VersionStages []string
+}
+
+func (in *smPutSecretValueInput) validate() error {
+	if err := in.check(true); err != nil {
+		return err
+	}
+	if len(in.VersionStages) == 0 {
+		in.VersionStages = []string{stageCurrent}
+	}
+	return nil
 }
 
 type smPutSecretValueOutput struct {
@@ -72,31 +81,13 @@ type smPutSecretValueOutput struct {
 
 func smPutSecretValue(c *Call) (any, error) {
 	var in smPutSecretValueInput
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	token, err := smToken(in.ClientRequestToken)
-	if err != nil {
-		return nil, err
-	}
-	if err := smCheckValue(in.SecretString, in.SecretBinary, true); err != nil {
-		return nil, err
-	}
-	stages := in.VersionStages
-	if len(stages) == 0 {
-		stages = []string{stageCurrent}
-	}
-	st := smStore(c)
-	defer st.mu.Unlock()
-	s, err := st.findLive(c, in.SecretId)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.putVersion(token, in.SecretString, in.SecretBinary, stages, c.Emulator.Now())
-	if err != nil {
-		return nil, err
-	}
-	return smPutSecretValueOutput{ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: slices.Clone(v.stages)}, nil
+	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+		v, err := s.putVersion(in.token, in.SecretString, in.SecretBinary, in.VersionStages, c.Emulator.Now())
+		if err != nil {
+			return nil, err
+		}
+		return smPutSecretValueOutput{ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: slices.Clone(v.stages)}, nil
+	})
 }
 
 // putVersion adds a version under token, or returns the existing one when
@@ -115,48 +106,34 @@ func (s *smSecret) putVersion(token string, str *string, bin []byte, stages []st
 }
 
 type smUpdateSecretInput struct {
-	SecretId           string
-	ClientRequestToken string
-	Description        *string
-	KmsKeyId           *string
-	SecretString       *string
-	SecretBinary       []byte
+	smSecretID
+	smValueInput
+	Description *string
+	KmsKeyId    *string
 }
+
+func (in *smUpdateSecretInput) validate() error { return in.check(false) }
 
 func smUpdateSecret(c *Call) (any, error) {
 	var in smUpdateSecretInput
-	if err := c.Decode(&in); err != nil {
-		return nil, err
-	}
-	token, err := smToken(in.ClientRequestToken)
-	if err != nil {
-		return nil, err
-	}
-	if err := smCheckValue(in.SecretString, in.SecretBinary, false); err != nil {
-		return nil, err
-	}
-	st := smStore(c)
-	defer st.mu.Unlock()
-	s, err := st.findLive(c, in.SecretId)
-	if err != nil {
-		return nil, err
-	}
-	now := c.Emulator.Now()
-	out := smSecretRef{ARN: s.arn, Name: s.name}
-	if in.SecretString != nil || in.SecretBinary != nil {
-		v, err := s.putVersion(token, in.SecretString, in.SecretBinary, []string{stageCurrent}, now)
-		if err != nil {
-			return nil, err
+	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+		now := c.Emulator.Now()
+		out := smSecretRef{ARN: s.arn, Name: s.name}
+		if in.hasValue() {
+			v, err := s.putVersion(in.token, in.SecretString, in.SecretBinary, []string{stageCurrent}, now)
+			if err != nil {
+				return nil, err
+			}
+			out.VersionId = &v.id
 		}
-		out.VersionId = &v.id
-	}
-	if in.Description != nil {
-		s.description = *in.Description
-		s.lastChanged = now
-	}
-	if in.KmsKeyId != nil {
-		s.kmsKeyID = *in.KmsKeyId
-		s.lastChanged = now
-	}
-	return out, nil
+		if in.Description != nil {
+			s.description = *in.Description
+			s.lastChanged = now
+		}
+		if in.KmsKeyId != nil {
+			s.kmsKeyID = *in.KmsKeyId
+			s.lastChanged = now
+		}
+		return out, nil
+	})
 }
