@@ -21,6 +21,6 @@ func main() {
 		log.Fatalf("loading AWS configuration: %v", err)
 	}
 	customresource.Start(map[string]customresource.Resource{
-		secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg)),
+		secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg), cfg.Region),
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -53,20 +52,6 @@ type NameTakenError struct {
 
 func (e *NameTakenError) Error() string {
 	return fmt.Sprintf("a secret named %s already exists and was not created by this resource: choose another Name, or delete the existing secret", e.Name)
-}
-
-// arnPattern matches the ARN of a secret: the physical IDs this resource
-// issues. The name is followed by a hyphen and six random characters.
-var arnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:([A-Za-z0-9/_+=.@-]+)-[A-Za-z0-9]{6}$`)
-
-// nameFromARN returns the secret name in arn, and false when arn is not a
-// secret ARN.
-func nameFromARN(arn string) (string, bool) {
-	m := arnPattern.FindStringSubmatch(arn)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
 }
 
 func isNotFound(err error) bool {

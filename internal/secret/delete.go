@@ -14,12 +14,13 @@ import (
 
 // Delete schedules the secret for deletion with the recovery window of
 // RecoveryWindowInDays, or deletes it at once when that is 0, unless
-// RetainOnDelete is set. A physical ID that is not a secret ARN was never
-// issued by this resource, and a secret that is gone or already scheduled
-// for deletion needs nothing: all are success without a mutating call.
+// RetainOnDelete is set. A physical ID that is not a secret ARN of the
+// function's partition and region was never issued by this resource, and a
+// secret that is gone or already scheduled for deletion needs nothing: all
+// are success without a mutating call.
 func (r *Resource) Delete(ctx context.Context, req customresource.Request) error {
 	arn := req.PhysicalResourceID
-	if _, ok := nameFromARN(arn); !ok {
+	if a, ok := parseARN(arn); !ok || !r.issuable(a) {
 		return nil
 	}
 	retain, window := deleteSettings(req.Properties)

@@ -89,27 +89,37 @@ func TestDeleteTwiceAndOfGoneSecrets(t *testing.T) {
 }
 
 func TestDeleteOfIDsNeverIssuedTouchesNothing(t *testing.T) {
-	tests := map[string]string{
-		"failed create marker":          customresource.FailedCreateMarker("r1"),
-		"log stream name":               "2026/05/01/[$LATEST]0123456789abcdef0123456789abcdef",
-		"made-up ID":                    "AppSecret-1A2B3C4D5E6F",
-		"other service's ARN":           "arn:aws:iam::111111111111:role/app",
-		"empty":                         "",
-		"secret ARN of another account": "arn:aws:secretsmanager:us-east-1:222222222222:secret:app/x-AbCdEf",
+	tests := map[string]struct {
+		id string
+		// callsAWS: the resource cannot tell this ID from one it issued
+		// without asking Secrets Manager, which does not find it; the
+		// Delete must still succeed and leave the other secret alone.
+		callsAWS bool
+	}{
+		"failed create marker":            {id: customresource.FailedCreateMarker("r1")},
+		"log stream name":                 {id: "2026/05/01/[$LATEST]0123456789abcdef0123456789abcdef"},
+		"made-up ID":                      {id: "AppSecret-1A2B3C4D5E6F"},
+		"other service's ARN":             {id: "arn:aws:iam::111111111111:role/app"},
+		"empty":                           {id: ""},
+		"secret ARN of another account":   {id: "arn:aws:secretsmanager:us-east-1:222222222222:secret:app/x-AbCdEf", callsAWS: true},
+		"secret ARN of another region":    {id: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf"},
+		"secret ARN of another partition": {id: "arn:aws-cn:secretsmanager:cn-north-1:111111111111:secret:x-AbCdEf"},
+		"region in the wrong partition":   {id: "arn:aws-us-gov:secretsmanager:us-east-1:111111111111:secret:x-AbCdEf"},
 	}
-	for name, id := range tests {
+	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t)
 			keep := e.create(t, clusterProps())
 			e.calls.reset()
-			if err := e.res.Delete(context.Background(), request(customresource.ActionDelete, "d1", id, nil, clusterProps())); err != nil {
+			if err := e.res.Delete(context.Background(), request(customresource.ActionDelete, "d1", tc.id, nil, clusterProps())); err != nil {
 				t.Fatalf("Delete: %v", err)
 			}
+			calls := e.calls.operations()
 			if got := e.state(t, keep.PhysicalResourceID); got != "live" {
 				t.Errorf("unrelated secret is %s, want live", got)
 			}
-			if calls := e.calls.mutations(); name != "secret ARN of another account" && len(calls) != 0 {
-				t.Errorf("mutating calls %v, want none", calls)
+			if !tc.callsAWS && len(calls) != 0 {
+				t.Errorf("calls %v, want none", calls)
 			}
 		})
 	}

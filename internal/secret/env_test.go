@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,13 @@ func (c *countingClient) reset() {
 	c.ops = nil
 }
 
+// operations returns every operation recorded since the last reset.
+func (c *countingClient) operations() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.ops)
+}
+
 // mutations returns the mutating operations recorded since the last reset.
 func (c *countingClient) mutations() []string {
 	c.mu.Lock()
@@ -75,7 +83,7 @@ func newEnv(t *testing.T, opts ...awsemu.Option) *env {
 	calls := &countingClient{next: &http.Client{}}
 	cfg.HTTPClient = calls
 	sm := secretsmanager.NewFromConfig(cfg)
-	return &env{srv: srv, sm: sm, calls: calls, res: New(sm)}
+	return &env{srv: srv, sm: sm, calls: calls, res: New(sm, cfg.Region)}
 }
 
 // request builds a request of this test's stack and logical ID.

@@ -55,7 +55,7 @@ func TestSampleEvents(t *testing.T) {
 				}
 				fallthrough
 			case cfn.RequestDelete:
-				if _, ok := nameFromARN(ev.PhysicalResourceID); !ok {
+				if _, ok := parseARN(ev.PhysicalResourceID); !ok {
 					t.Errorf("PhysicalResourceId %q is not a secret ARN", ev.PhysicalResourceID)
 				}
 			}

@@ -37,7 +37,8 @@ var nameChars = regexp.MustCompile(`[^A-Za-z0-9_+=.@-]`)
 
 // Resource is the Custom::RedshiftDataApiSecret resource.
 type Resource struct {
-	sm Client
+	sm     Client
+	region string
 }
 
 var (
@@ -45,9 +46,11 @@ var (
 	_ customresource.SecretProperties = (*Resource)(nil)
 )
 
-// New returns the resource, calling Secrets Manager through sm.
-func New(sm Client) *Resource {
-	return &Resource{sm: sm}
+// New returns the resource, calling Secrets Manager through sm, a client
+// of region: the resource issues only ARNs of that region (and its
+// partition), and leaves the secrets of any other alone.
+func New(sm Client, region string) *Resource {
+	return &Resource{sm: sm, region: region}
 }
 
 // SecretProperties names the properties whose values the runtime must

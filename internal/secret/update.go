@@ -21,17 +21,23 @@ const defaultKmsKey = "alias/aws/secretsmanager"
 // survives the update unless PasswordLength changes or the template stops
 // giving a Password; then the previous version's generated password of
 // that length comes back (this is how a rollback restores it), or a new
-// one is generated.
+// one is generated. A physical ID that is the ARN of a secret in another
+// partition or region than the function's fails with a ForeignARNError
+// and touches nothing.
 func (r *Resource) Update(ctx context.Context, req customresource.Request) (customresource.Result, error) {
 	p, err := ParseProperties(req.Properties)
 	if err != nil {
 		return customresource.Result{}, err
 	}
 	arn := req.PhysicalResourceID
-	currentName, ok := nameFromARN(arn)
+	current, ok := parseARN(arn)
 	if !ok {
 		return customresource.Result{}, fmt.Errorf("updating secret %q: the physical ID is not a secret ARN", arn)
 	}
+	if !r.issuable(current) {
+		return customresource.Result{}, &ForeignARNError{ARN: arn, Region: r.region}
+	}
+	currentName := current.name
 	// The old properties were valid when they were applied, except when
 	// this update rolls back a failed one: then nothing of them was
 	// applied, and there is nothing to undo.

@@ -354,3 +354,23 @@ func TestUpdateOfSecretDeletedOutOfBand(t *testing.T) {
 		})
 	}
 }
+
+func TestUpdateOfASecretOutsideTheFunctionsRegionFails(t *testing.T) {
+	tests := map[string]string{
+		"another region":    "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf",
+		"another partition": "arn:aws-cn:secretsmanager:cn-north-1:111111111111:secret:x-AbCdEf",
+	}
+	for name, id := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			_, err := e.res.Update(context.Background(), request(customresource.ActionUpdate, "u1", id, clusterProps(), with(clusterProps(), map[string]any{"Database": "x"})))
+			var foreign *ForeignARNError
+			if !errors.As(err, &foreign) {
+				t.Fatalf("err = %v, want *ForeignARNError", err)
+			}
+			if calls := e.calls.operations(); len(calls) != 0 {
+				t.Errorf("calls %v, want none", calls)
+			}
+		})
+	}
+}

@@ -63,7 +63,7 @@ var scenarios = map[string]scenario{
 	"secret-cluster": {
 		resourceType: secret.ResourceType,
 		setup: func(tb testing.TB, e *awsEnv) (customresource.Resource, map[string]any) {
-			return secret.New(secretsmanager.NewFromConfig(e.cfg)), map[string]any{
+			return secret.New(secretsmanager.NewFromConfig(e.cfg), e.cfg.Region), map[string]any{
 				"ClusterIdentifier": "analytics", "Username": "app_user", "Database": "dev",
 			}
 		},
@@ -71,7 +71,7 @@ var scenarios = map[string]scenario{
 	"secret-workgroup": {
 		resourceType: secret.ResourceType,
 		setup: func(tb testing.TB, e *awsEnv) (customresource.Resource, map[string]any) {
-			return secret.New(secretsmanager.NewFromConfig(e.cfg)), map[string]any{
+			return secret.New(secretsmanager.NewFromConfig(e.cfg), e.cfg.Region), map[string]any{
 				"WorkgroupName": "reporting", "Username": "app_user",
 			}
 		},

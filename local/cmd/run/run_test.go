@@ -57,7 +57,7 @@ func (p *inProcess) start(_ context.Context, name string, env map[string]string)
 	var resources map[string]customresource.Resource
 	switch name {
 	case secretFunction:
-		resources = map[string]customresource.Resource{secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg))}
+		resources = map[string]customresource.Resource{secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg), cfg.Region)}
 	case accessFunction:
 		clients := access.Clients{IAM: iam.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg), Serverless: redshiftserverless.NewFromConfig(cfg), Region: cfg.Region}
 		resources = map[string]customresource.Resource{access.AccessType: access.NewAccess(clients), access.CrossAccountRoleType: access.NewCrossAccountRole(clients)}

@@ -198,7 +198,7 @@ func with(base, changes map[string]any) map[string]any {
 // as the resources declare them.
 func secretPropertyNames() []string {
 	var names []string
-	for _, r := range []any{secret.New(nil), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, "")} {
+	for _, r := range []any{secret.New(nil, ""), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, "")} {
 		if s, ok := r.(customresource.SecretProperties); ok {
 			names = append(names, s.SecretProperties()...)
 		}
