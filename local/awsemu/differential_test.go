@@ -123,6 +123,9 @@ type scenario struct {
 	// scenario, citing the AWS documentation it contradicts; kumo's own
 	// transcript is then in testdata/differential/<name>.kumo.txt.
 	kumo string
+	// kumoUncompared, when set, says why kumo's side is not compared at
+	// all: its divergence is random, so no transcript can record it.
+	kumoUncompared string
 }
 
 func TestDifferential(t *testing.T) {
@@ -148,6 +151,9 @@ func TestDifferential(t *testing.T) {
 			id := "diff-" + strings.ReplaceAll(name, " ", "-") + "-" + run
 			got := map[string][]string{}
 			for backendName, b := range backends {
+				if backendName == "kumo" && sc.kumoUncompared != "" {
+					continue
+				}
 				tr := &transcript{run: run}
 				sc.run(ctx, b, id, tr)
 				got[backendName] = tr.lines
@@ -160,6 +166,10 @@ func TestDifferential(t *testing.T) {
 				t.Errorf("our emulator departs from AWS's documented behaviour in %s (-want +got):\n%s", golden, diff)
 			}
 
+			if sc.kumoUncompared != "" {
+				t.Logf("kumo not compared: %s", sc.kumoUncompared)
+				return
+			}
 			if sc.kumo == "" {
 				if _, err := os.Stat(kumoGolden); err == nil {
 					t.Errorf("%s exists, but the scenario records no kumo divergence", kumoGolden)
@@ -783,10 +793,24 @@ func secretScenarios() map[string]scenario {
 			}
 			password("default", &secretsmanager.GetRandomPasswordInput{})
 			password("length 20 without punctuation and abc", &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(20), ExcludePunctuation: aws.Bool(true), ExcludeCharacters: aws.String("abc")})
-			password("length 8 with each type", &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(8), RequireEachIncludedType: aws.Bool(true)})
 			password("digits only", &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(12), ExcludeUppercase: aws.Bool(true), ExcludeLowercase: aws.Bool(true), ExcludePunctuation: aws.Bool(true)})
 			password("length 4097", &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(4097)})
 		}},
+		"secret random password with each type": {
+			run: func(ctx context.Context, b backend, _ string, tr *transcript) {
+				// Eight characters from four classes: without the guarantee,
+				// a password misses a class in more than four runs of ten.
+				for i := range 20 {
+					in := &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(8), RequireEachIncludedType: aws.Bool(true)}
+					out, err := b.sm.GetRandomPassword(ctx, in)
+					tr.record(fmt.Sprintf("length 8 with each type, try %d", i+1), err, func() []string { return passwordProperties(aws.ToString(out.RandomPassword), in) })
+				}
+			},
+			kumoUncompared: "kumo's ensureAllTypes (internal/service/secretsmanager/handlers.go) puts a missing class's character over " +
+				"position i of the password, which can remove the only character of another class, so kumo now and then answers " +
+				"RequireEachIncludedType with a password that lacks a class; AWS guarantees every included class " +
+				"(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html, RequireEachIncludedType)",
+		},
 	}
 }
 
