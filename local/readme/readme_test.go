@@ -1,0 +1,521 @@
+package readme
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
+	rsstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/secret"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/world"
+)
+
+// The custom resource types whose examples the README must keep valid.
+const (
+	secretType      = "Custom::RedshiftDataApiSecret"
+	accessType      = access.AccessType
+	crossAcctType   = "Custom::RedshiftDataApiCrossAccountRole"
+	endpointType    = "Custom::RedshiftDataApiEndpoint"
+	readmePath      = "../../README.md"
+	stackID         = "arn:aws:cloudformation:us-east-1:111111111111:stack/readme/4a2b6c8e-1111-2222-3333-444455556666"
+	secretArnPrefix = "arn:aws:secretsmanager:us-east-1:111111111111:secret:redshift-data-api/"
+)
+
+var customTypes = []string{secretType, accessType, crossAcctType, endpointType}
+
+// resource is one custom resource of a README example, its properties
+// resolved to what the handler would receive.
+type resource struct {
+	Type       string
+	Properties map[string]any
+}
+
+// getAtt is one Fn::GetAtt: a logical ID and an attribute name.
+type getAtt struct {
+	Resource, Attribute string
+}
+
+// template is one yaml block of the README.
+type template struct {
+	Line      int // of the opening fence in README.md
+	Resources map[string]resource
+	GetAtts   []getAtt
+}
+
+// TestREADMEExamples gives every README example's properties to the handler
+// of its type: the property parsers of the secret and endpoint resources,
+// which need no AWS, and Create of the access resources against the local
+// emulator, with the principals and workgroups the example names created
+// first. The attributes every Create returns are then the only ones an
+// example may read with Fn::GetAtt.
+func TestREADMEExamples(t *testing.T) {
+	templates := readTemplates(t)
+	srv := awsemu.Start()
+	defer srv.Close()
+	ctx := t.Context()
+	w, err := world.Build(ctx, srv)
+	if err != nil {
+		t.Fatalf("building the emulator's prerequisites: %v", err)
+	}
+
+	attributes := map[string]map[string]bool{
+		secretType:   dataKeys(t, createSecret(ctx, t, srv)),
+		endpointType: dataKeys(t, createEndpoint(ctx, t, srv, w)),
+	}
+	seen := map[string]int{}
+	for _, tpl := range templates {
+		for _, id := range slices.Sorted(maps.Keys(tpl.Resources)) {
+			r := tpl.Resources[id]
+			if !slices.Contains(customTypes, r.Type) {
+				continue
+			}
+			seen[r.Type]++
+			t.Run(fmt.Sprintf("line %d %s", tpl.Line, id), func(t *testing.T) {
+				result, err := validate(ctx, t, srv, id, r)
+				if err != nil {
+					t.Fatalf("README.md line %d: %s (%s) would be rejected: %v", tpl.Line, id, r.Type, err)
+				}
+				if result != nil {
+					if attributes[r.Type] == nil {
+						attributes[r.Type] = map[string]bool{}
+					}
+					maps.Copy(attributes[r.Type], dataKeys(t, *result))
+				}
+			})
+		}
+	}
+	for _, typ := range customTypes {
+		if seen[typ] == 0 {
+			t.Errorf("README.md has no yaml example of %s; the extraction may be broken", typ)
+		}
+	}
+
+	for _, tpl := range templates {
+		for _, g := range tpl.GetAtts {
+			r, ok := tpl.Resources[g.Resource]
+			if !ok || !slices.Contains(customTypes, r.Type) || attributes[r.Type] == nil {
+				continue // not a custom resource, or its Create failed above
+			}
+			if !attributes[r.Type][g.Attribute] {
+				t.Errorf("README.md line %d: !GetAtt %s.%s: %s returns no attribute %q; it returns %v",
+					tpl.Line, g.Resource, g.Attribute, r.Type, g.Attribute, slices.Sorted(maps.Keys(attributes[r.Type])))
+			}
+		}
+	}
+}
+
+// validate runs r's properties through its handler. For the access types
+// it returns the result of Create.
+func validate(ctx context.Context, t *testing.T, srv *awsemu.Server, id string, r resource) (*customresource.Result, error) {
+	switch r.Type {
+	case secretType:
+		_, err := secret.ParseProperties(r.Properties)
+		return nil, err
+	case endpointType:
+		_, err := endpoint.ParseProperties(r.Properties, srv.Region())
+		return nil, err
+	}
+	// The seed's cross-account role lives in the account that owns the
+	// cluster, account B; its trusted principals are in account A.
+	account := awsemu.AccountA
+	if r.Type == crossAcctType {
+		account = awsemu.AccountB
+	}
+	createPrerequisites(ctx, t, srv, account, r.Properties)
+	cfg := srv.Config(account)
+	clients := access.Clients{
+		IAM:        iam.NewFromConfig(cfg),
+		STS:        sts.NewFromConfig(cfg),
+		Serverless: redshiftserverless.NewFromConfig(cfg),
+		Region:     cfg.Region,
+	}
+	var res customresource.Resource = access.NewAccess(clients)
+	if r.Type == crossAcctType {
+		res = access.NewCrossAccountRole(clients)
+	}
+	result, err := res.Create(ctx, request(id, r))
+	if err != nil {
+		return nil, err
+	}
+	return &result, nil
+}
+
+func request(id string, r resource) customresource.Request {
+	return customresource.Request{
+		Action:            customresource.ActionCreate,
+		RequestID:         "readme-" + id,
+		StackID:           stackID,
+		LogicalResourceID: id,
+		ResourceType:      r.Type,
+		Properties:        r.Properties,
+	}
+}
+
+// createPrerequisites creates, in account, the roles, users, groups and
+// workgroups that props names, and in their own accounts the roles that
+// TrustedPrincipalArns names: the README assumes they exist.
+func createPrerequisites(ctx context.Context, t *testing.T, srv *awsemu.Server, account string, props map[string]any) {
+	t.Helper()
+	c := iam.NewFromConfig(srv.Config(account))
+	for _, ref := range names(props["Roles"]) {
+		createRole(ctx, t, c, ref)
+	}
+	for _, ref := range names(props["TrustedPrincipalArns"]) {
+		if a := strings.Split(ref, ":"); len(a) == 6 && strings.HasPrefix(a[5], "role/") {
+			createRole(ctx, t, iam.NewFromConfig(srv.Config(a[4])), ref)
+		}
+	}
+	for _, ref := range names(props["Users"]) {
+		_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(lastSegment(ref))})
+		ignoreExists(t, "creating user "+ref, err)
+	}
+	for _, ref := range names(props["Groups"]) {
+		_, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(lastSegment(ref))})
+		ignoreExists(t, "creating group "+ref, err)
+	}
+	rss := redshiftserverless.NewFromConfig(srv.Config(account))
+	for _, name := range names(props["Workgroups"]) {
+		if strings.HasPrefix(name, "arn:") {
+			continue
+		}
+		_, err := rss.CreateNamespace(ctx, &redshiftserverless.CreateNamespaceInput{NamespaceName: aws.String(name + "-ns")})
+		ignoreExists(t, "creating namespace "+name, err)
+		_, err = rss.CreateWorkgroup(ctx, &redshiftserverless.CreateWorkgroupInput{WorkgroupName: aws.String(name), NamespaceName: aws.String(name + "-ns")})
+		ignoreExists(t, "creating workgroup "+name, err)
+	}
+}
+
+const anyoneInAccountA = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`
+
+// createRole creates the role that ref names, a name or an ARN with a path.
+func createRole(ctx context.Context, t *testing.T, c *iam.Client, ref string) {
+	t.Helper()
+	path, name := "/", ref
+	if _, rest, ok := strings.Cut(ref, ":role/"); ok {
+		i := strings.LastIndex(rest, "/")
+		path, name = "/"+rest[:i+1], rest[i+1:]
+		path = strings.ReplaceAll(path, "//", "/")
+	}
+	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String(path), AssumeRolePolicyDocument: aws.String(anyoneInAccountA)})
+	ignoreExists(t, "creating role "+ref, err)
+}
+
+func ignoreExists(t *testing.T, what string, err error) {
+	t.Helper()
+	var exists *iamtypes.EntityAlreadyExistsException
+	var conflict *rsstypes.ConflictException
+	if err != nil && !errors.As(err, &exists) && !errors.As(err, &conflict) {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// names reads a list property as CloudFormation sends it: a list of
+// strings, or one comma-separated string.
+func names(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return strings.Split(v, ",")
+	case []any:
+		out := make([]string, len(v))
+		for i, s := range v {
+			out[i] = fmt.Sprint(s)
+		}
+		return out
+	}
+	return nil
+}
+
+func lastSegment(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
+
+// createSecret creates a minimal secret, for the attributes a secret returns.
+func createSecret(ctx context.Context, t *testing.T, srv *awsemu.Server) customresource.Result {
+	t.Helper()
+	r := resource{Type: secretType, Properties: map[string]any{"WorkgroupName": world.WorkgroupName, "Username": "readme"}}
+	got, err := secret.New(secretsmanager.NewFromConfig(srv.Config(awsemu.AccountA)), srv.Region()).Create(ctx, request("AttributesSecret", r))
+	if err != nil {
+		t.Fatalf("creating a secret for its attributes: %v", err)
+	}
+	return got
+}
+
+// createEndpoint creates a minimal endpoint, for the attributes an endpoint
+// returns.
+func createEndpoint(ctx context.Context, t *testing.T, srv *awsemu.Server, w *world.World) customresource.Result {
+	t.Helper()
+	r := resource{Type: endpointType, Properties: map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA}}}
+	got, err := endpoint.New(ec2.NewFromConfig(srv.Config(awsemu.AccountA)), srv.Region()).Create(ctx, request("AttributesEndpoint", r))
+	if err != nil {
+		t.Fatalf("creating an endpoint for its attributes: %v", err)
+	}
+	return got
+}
+
+func dataKeys(t *testing.T, r customresource.Result) map[string]bool {
+	t.Helper()
+	if len(r.Data) == 0 {
+		t.Fatalf("Create of %s returned no attributes", r.PhysicalResourceID)
+	}
+	out := map[string]bool{}
+	for k := range r.Data {
+		out[k] = true
+	}
+	return out
+}
+
+// readTemplates parses every yaml block of README.md.
+func readTemplates(t *testing.T) []template {
+	t.Helper()
+	text, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatalf("reading README.md: %v", err)
+	}
+	var out []template
+	for _, b := range yamlBlocks(text) {
+		tpl, err := parseTemplate(b.body)
+		if err != nil {
+			t.Fatalf("README.md line %d: %v", b.line, err)
+		}
+		tpl.Line = b.line
+		out = append(out, tpl)
+	}
+	return out
+}
+
+type block struct {
+	line int
+	body []byte
+}
+
+// yamlBlocks returns the contents of the ```yaml fences of a Markdown text.
+func yamlBlocks(text []byte) []block {
+	var out []block
+	var cur *block
+	s := bufio.NewScanner(bytes.NewReader(text))
+	for n := 1; s.Scan(); n++ {
+		line := s.Text()
+		switch {
+		case cur == nil && strings.TrimSpace(line) == "```yaml":
+			cur = &block{line: n}
+		case cur != nil && strings.TrimSpace(line) == "```":
+			out = append(out, *cur)
+			cur = nil
+		case cur != nil:
+			cur.body = append(cur.body, line+"\n"...)
+		}
+	}
+	return out
+}
+
+// parseTemplate reads a template, or a fragment whose top level holds
+// resources beside Outputs.
+func parseTemplate(body []byte) (template, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(body, &doc); err != nil {
+		return template{}, fmt.Errorf("parsing yaml: %w", err)
+	}
+	tpl := template{Resources: map[string]resource{}}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return tpl, nil
+	}
+	root := doc.Content[0]
+	resources := root
+	if r := lookup(root, "Resources"); r != nil {
+		resources = r
+	}
+	for i := 0; i+1 < len(resources.Content); i += 2 {
+		id, node := resources.Content[i].Value, resources.Content[i+1]
+		typ := lookup(node, "Type")
+		if typ == nil {
+			continue
+		}
+		props := map[string]any{}
+		if p := lookup(node, "Properties"); p != nil {
+			for j := 0; j+1 < len(p.Content); j += 2 {
+				key := p.Content[j].Value
+				if key == "ServiceToken" || key == "ServiceTimeout" {
+					continue // CloudFormation's, left out by the runtime
+				}
+				props[key] = resolve(p.Content[j+1], key)
+			}
+		}
+		tpl.Resources[id] = resource{Type: typ.Value, Properties: props}
+	}
+	tpl.GetAtts = getAtts(root)
+	return tpl, nil
+}
+
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// resolve turns n into what CloudFormation sends a custom resource:
+// scalars as strings, lists and objects as they are, and each intrinsic
+// function as a placeholder that fits property prop.
+func resolve(n *yaml.Node, prop string) any {
+	if n.Kind == yaml.AliasNode {
+		return resolve(n.Alias, prop)
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return placeholder(prop, intrinsicArgument(n))
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			out[i] = resolve(c, prop)
+		}
+		return out
+	case yaml.MappingNode:
+		if len(n.Content) == 2 && (n.Content[0].Value == "Ref" || strings.HasPrefix(n.Content[0].Value, "Fn::")) {
+			return placeholder(prop, intrinsicArgument(n.Content[1]))
+		}
+		out := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out[n.Content[i].Value] = resolve(n.Content[i+1], prop)
+		}
+		return out
+	}
+	return n.Value
+}
+
+// intrinsicArgument names what an intrinsic function refers to: the
+// scalar argument, or the first scalar of a list argument.
+func intrinsicArgument(n *yaml.Node) string {
+	for n.Kind != yaml.ScalarNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	return n.Value
+}
+
+// placeholder is a value of the shape property prop needs, distinct per
+// reference ref.
+func placeholder(prop, ref string) string {
+	sum := sha256.Sum256([]byte(ref))
+	id := hex.EncodeToString(sum[:4])
+	switch prop {
+	case "VpcId":
+		return "vpc-" + id
+	case "SubnetIds":
+		return "subnet-" + id
+	case "SecurityGroupIds":
+		return "sg-" + id
+	case "Password":
+		return "Placeholder1" + id
+	case "SecretArns":
+		return secretArnPrefix + id + "-AbCdEf"
+	case "TrustedPrincipalArns", "AssumeRoleArns":
+		return "arn:aws:iam::111111111111:role/" + id
+	}
+	return strings.ReplaceAll(ref, ".", "-")
+}
+
+var subAttribute = regexp.MustCompile(`\$\{([A-Za-z0-9]+)\.([A-Za-z0-9.]+)\}`)
+
+// getAtts finds every attribute reference under n: !GetAtt in its short
+// and long forms, and ${Resource.Attribute} in !Sub strings.
+func getAtts(n *yaml.Node) []getAtt {
+	var out []getAtt
+	add := func(arg *yaml.Node) {
+		switch {
+		case arg.Kind == yaml.ScalarNode:
+			if id, attr, ok := strings.Cut(arg.Value, "."); ok {
+				out = append(out, getAtt{id, attr})
+			}
+		case arg.Kind == yaml.SequenceNode && len(arg.Content) == 2:
+			out = append(out, getAtt{arg.Content[0].Value, arg.Content[1].Value})
+		}
+	}
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch {
+		case n.Tag == "!GetAtt":
+			add(n)
+			return
+		case n.Tag == "!Sub" && n.Kind == yaml.ScalarNode:
+			for _, m := range subAttribute.FindAllStringSubmatch(n.Value, -1) {
+				out = append(out, getAtt{m[1], m[2]})
+			}
+		case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::GetAtt":
+			add(n.Content[1])
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// TestParseTemplate checks the extraction itself, so that a README example
+// cannot pass by being read as nothing.
+func TestParseTemplate(t *testing.T) {
+	tests := map[string]struct {
+		yaml string
+		want template
+	}{
+		"full template with short forms": {
+			yaml: "Resources:\n  S:\n    Type: Custom::RedshiftDataApiSecret\n    Properties:\n      ServiceToken: !ImportValue X\n      Username: !Ref User\n      Port: 5439\n      SubnetIds: [!Ref A]\n" +
+				"Outputs:\n  O: {Value: !GetAtt S.Arn}\n  P: {Value: !Sub '${S.Name}/x'}\n",
+			want: template{
+				Resources: map[string]resource{"S": {Type: secretType, Properties: map[string]any{"Username": "User", "Port": "5439", "SubnetIds": []any{placeholder("SubnetIds", "A")}}}},
+				GetAtts:   []getAtt{{"S", "Arn"}, {"S", "Name"}},
+			},
+		},
+		"fragment with long forms": {
+			yaml: "A:\n  Type: Custom::RedshiftDataApiAccess\n  Properties:\n    Roles: [{Ref: R}]\n    SecretArns: [{\"Fn::GetAtt\": [S, Arn]}]\n" +
+				"Outputs:\n  O: {Value: {\"Fn::GetAtt\": [A, PolicyArn]}}\n",
+			want: template{
+				Resources: map[string]resource{"A": {Type: accessType, Properties: map[string]any{"Roles": []any{"R"}, "SecretArns": []any{placeholder("SecretArns", "S")}}}},
+				GetAtts:   []getAtt{{"S", "Arn"}, {"A", "PolicyArn"}},
+			},
+		},
+		"no resources": {
+			yaml: "Parameters:\n  P: {Type: String}\n",
+			want: template{Resources: map[string]resource{}},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := parseTemplate([]byte(tc.yaml))
+			if err != nil {
+				t.Fatalf("parseTemplate: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("parseTemplate (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
