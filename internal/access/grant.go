@@ -61,14 +61,14 @@ func grantLabel(req customresource.Request) string {
 const maxHoldAttempts = 3
 
 // hold makes principal p hold the managed policy for the grant id. added
-// says whether this call recorded the grant (it was not recorded before),
-// so that a failing Create undoes only its own work.
+// says whether this call wrote the grant's record (it read the records and
+// the grant was not among them), so that a failing Create undoes only its
+// own work: a call that fails before it knows, or that finds the record of
+// an earlier delivery of the same Create, has nothing to undo.
 func (r *Access) hold(ctx context.Context, loc location, p principal, id, label string) (added bool, err error) {
-	for attempt := range maxHoldAttempts {
-		recorded, done, err := r.holdOnce(ctx, loc, p, id, label)
-		if attempt == 0 {
-			added = !recorded
-		}
+	for range maxHoldAttempts {
+		wrote, done, err := r.holdOnce(ctx, loc, p, id, label)
+		added = added || wrote
 		if err != nil || done {
 			return added, err
 		}
@@ -80,9 +80,11 @@ func (r *Access) hold(ctx context.Context, loc location, p principal, id, label 
 var errGrantUndone = errors.New("a concurrent grant delete kept detaching the policy; retry the request")
 
 // holdOnce records the grant and attaches the policy when it is not
-// attached, then reads both back. done is false when a concurrent release
-// took either away in between.
-func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, label string) (recorded, done bool, err error) {
+// attached, then reads both back. wrote is true once it has asked IAM to
+// record a grant that its read did not find (a failed write may still have
+// been applied, so it counts too). done is false when a concurrent release
+// took the record or the attachment away in between.
+func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, label string) (wrote, done bool, err error) {
 	managed := loc.managedPolicyArn()
 	current, err := attached(ctx, r.c.IAM, p)
 	if err != nil {
@@ -92,7 +94,7 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 	if err != nil {
 		return false, false, err
 	}
-	_, recorded = held[id]
+	_, recorded := held[id]
 	isAttached := slices.Contains(current, managed)
 	_, byGrant := held[attachedByGrantTag]
 	add := map[string]string{}
@@ -105,29 +107,30 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 		add[attachedByGrantTag] = "true"
 	}
 	if len(add) == 0 && isAttached {
-		return recorded, true, nil // nothing to do: a redelivery
+		return false, true, nil // nothing to do: a redelivery
 	}
 	if len(add) > 0 {
 		// Records first: if the attach below fails, a retry or the Delete
 		// still knows the grant and who attached.
+		wrote = !recorded
 		if err := r.record(ctx, loc, p, add); err != nil {
-			return recorded, false, err
+			return wrote, false, err
 		}
 	}
 	if !isAttached {
 		if err := attach(ctx, r.c.IAM, p, managed); err != nil {
-			return recorded, false, err
+			return wrote, false, err
 		}
 	}
 	current, err = attached(ctx, r.c.IAM, p)
 	if err != nil {
-		return recorded, false, err
+		return wrote, false, err
 	}
 	if held, err = r.records(ctx, loc, p); err != nil {
-		return recorded, false, err
+		return wrote, false, err
 	}
 	_, still := held[id]
-	return recorded, still && slices.Contains(current, managed), nil
+	return wrote, still && slices.Contains(current, managed), nil
 }
 
 // release ends the grant id on principal p, detaching the managed policy
