@@ -68,6 +68,9 @@ func (r *Access) Create(ctx context.Context, req customresource.Request) (custom
 func (r *Access) create(ctx context.Context, req customresource.Request, pl plan) (customresource.Result, error) {
 	if pl.props.Scope.Mode == ModeManaged {
 		id := grantID(req)
+		if err := r.checkRoom(ctx, pl.loc, pl.props.Principals, id); err != nil {
+			return customresource.Result{}, err
+		}
 		var held []principal // newly held by this request, to undo on failure
 		release := func(ctx context.Context) error {
 			for _, p := range held {
@@ -141,6 +144,9 @@ func (r *Access) Update(ctx context.Context, req customresource.Request) (custom
 	added, removed := diffPrincipals(old.Principals, pl.props.Principals)
 	if pl.props.Scope.Mode == ModeManaged {
 		id := req.PhysicalResourceID
+		if err := r.checkRoom(ctx, pl.loc, added, id); err != nil {
+			return customresource.Result{}, err
+		}
 		for _, p := range added {
 			if _, err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
 				return customresource.Result{}, err

@@ -181,6 +181,54 @@ func (r *Access) release(ctx context.Context, loc location, p principal, id stri
 	return nil
 }
 
+// maxTags is IAM's limit of tags on a role, user or policy. The
+// principal's own tags count, and IAM rejects a TagRole that would pass
+// the limit as a whole.
+const maxTags = 50
+
+// checkRoom fails, before anything is changed, for each principal that
+// has no room for the records that grant id would add to it: its own
+// record, the attachedByGrantTag marker when the grant is to attach the
+// policy, and for a group without a ledger the ledger's ledgerGroupTag.
+func (r *Access) checkRoom(ctx context.Context, loc location, ps []principal, id string) error {
+	managed := loc.managedPolicyArn()
+	var errs []error
+	for _, p := range ps {
+		held, err := r.records(ctx, loc, p)
+		if err != nil {
+			return err
+		}
+		need := 0
+		if _, ok := held[id]; !ok {
+			need++
+		}
+		if _, ok := held[attachedByGrantTag]; !ok {
+			current, err := attached(ctx, r.c.IAM, p)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(current, managed) {
+				need++
+			}
+		}
+		holder := p.String()
+		if p.Kind == kindGroup {
+			holder = "the grant ledger " + ledgerArn(loc, p.Name) + " of " + p.String()
+			if len(held) == 0 {
+				need++
+			}
+		}
+		if len(held)+need > maxTags {
+			errs = append(errs, &customresource.PropertyError{
+				Property: p.Kind.property(),
+				Problem:  fmt.Sprintf("%s has %d tags and a Managed grant records itself in %d more, past IAM's limit of %d", holder, len(held), need, maxTags),
+				Allowed:  "principals with room for the grant's tags; remove tags from the principal, or use PolicyMode Scoped, which tags no principal",
+			})
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // holdsGrant reports whether records hold any grant's record.
 func holdsGrant(records map[string]string) bool {
 	for k := range records {

@@ -1,11 +1,14 @@
 package access
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
@@ -174,5 +177,70 @@ func TestManagedGrantTagsWorkgroups(t *testing.T) {
 	}
 	if m := e.calls.mutating(); len(m) > 0 {
 		t.Errorf("no-op update of a tagged workgroup made mutating calls: %v", m)
+	}
+}
+
+// A role has at most 50 tags, its own included. A Managed grant that needs
+// more fails with a PropertyError before it changes anything, rather than
+// with IAM's LimitExceeded halfway through.
+func TestManagedGrantChecksTheTagLimitFirst(t *testing.T) {
+	tests := map[string]struct {
+		ownTags      int
+		attachByHand bool // the policy is attached already, so no marker is needed
+		update       bool // the role is added by an Update rather than a Create
+		wantProperty string
+	}{
+		"room for record and marker":          {ownTags: 48},
+		"no room for the marker":              {ownTags: 49, wantProperty: "Roles"},
+		"attached by hand, room for a record": {ownTags: 49, attachByHand: true},
+		"attached by hand, no room":           {ownTags: 50, attachByHand: true, wantProperty: "Roles"},
+		"added by an update, no room":         {ownTags: 49, update: true, wantProperty: "Roles"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "analyst", "/")
+			e.createRole(t, "crowded", "/")
+			var own []iamtypes.Tag
+			for i := range tc.ownTags {
+				own = append(own, iamtypes.Tag{Key: aws.String(fmt.Sprintf("team-%d", i)), Value: aws.String("x")})
+			}
+			if _, err := e.iam.TagRole(t.Context(), &iam.TagRoleInput{RoleName: aws.String("crowded"), Tags: own}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.attachByHand {
+				if _, err := e.iam.AttachRolePolicy(t.Context(), &iam.AttachRolePolicyInput{RoleName: aws.String("crowded"), PolicyArn: aws.String(managedArn)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := NewAccess(e.clients)
+			props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst", "crowded"}}
+			var err error
+			if tc.update {
+				before := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}}
+				res, cerr := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", before, nil))
+				if cerr != nil {
+					t.Fatal(cerr)
+				}
+				e.calls.reset()
+				_, err = r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", res.PhysicalResourceID, props, before))
+			} else {
+				e.calls.reset()
+				_, err = r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+			}
+			var pe *customresource.PropertyError
+			if !errors.As(err, &pe) {
+				if tc.wantProperty != "" || err != nil {
+					t.Fatalf("error = %v, want property %q", err, tc.wantProperty)
+				}
+				return
+			}
+			if pe.Property != tc.wantProperty {
+				t.Errorf("error names property %q, want %q", pe.Property, tc.wantProperty)
+			}
+			if m := e.calls.mutating(); len(m) > 0 {
+				t.Errorf("refused grant made mutating calls: %v", m)
+			}
+		})
 	}
 }
