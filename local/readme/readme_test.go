@@ -47,11 +47,22 @@ const (
 
 var customTypes = []string{secretType, accessType, crossAcctType, endpointType}
 
+// serviceTokenExports are the provider stack's export names under its
+// default name, which the infra package's tests pin.
+var serviceTokenExports = map[string]string{
+	secretType:    "RedshiftDataApiProvider-SecretServiceToken",
+	accessType:    "RedshiftDataApiProvider-AccessServiceToken",
+	crossAcctType: "RedshiftDataApiProvider-AccessServiceToken",
+	endpointType:  "RedshiftDataApiProvider-EndpointServiceToken",
+}
+
 // resource is one custom resource of a README example, its properties
 // resolved to what the handler would receive.
 type resource struct {
 	Type       string
 	Properties map[string]any
+	// ImportedToken is the export a !ImportValue ServiceToken names.
+	ImportedToken string
 }
 
 // getAtt is one Fn::GetAtt: a logical ID and an attribute name.
@@ -95,6 +106,9 @@ func TestREADMEExamples(t *testing.T) {
 			}
 			seen[r.Type]++
 			t.Run(fmt.Sprintf("line %d %s", tpl.Line, id), func(t *testing.T) {
+				if r.ImportedToken != "" && r.ImportedToken != serviceTokenExports[r.Type] {
+					t.Errorf("README.md line %d: %s imports its ServiceToken from %q; the provider stack exports %q", tpl.Line, id, r.ImportedToken, serviceTokenExports[r.Type])
+				}
 				result, err := validate(ctx, t, srv, id, r)
 				if err != nil {
 					t.Fatalf("README.md line %d: %s (%s) would be rejected: %v", tpl.Line, id, r.Type, err)
@@ -352,17 +366,23 @@ func parseTemplate(body []byte) (template, error) {
 		if typ == nil {
 			continue
 		}
-		props := map[string]any{}
+		r := resource{Type: typ.Value, Properties: map[string]any{}}
 		if p := lookup(node, "Properties"); p != nil {
 			for j := 0; j+1 < len(p.Content); j += 2 {
-				key := p.Content[j].Value
-				if key == "ServiceToken" || key == "ServiceTimeout" {
-					continue // CloudFormation's, left out by the runtime
+				key, value := p.Content[j].Value, p.Content[j+1]
+				switch key {
+				case "ServiceToken":
+					if value.Tag == "!ImportValue" {
+						r.ImportedToken = value.Value
+					}
+				case "ServiceTimeout":
+					// CloudFormation's, left out by the runtime.
+				default:
+					r.Properties[key] = resolve(value, key)
 				}
-				props[key] = resolve(p.Content[j+1], key)
 			}
 		}
-		tpl.Resources[id] = resource{Type: typ.Value, Properties: props}
+		tpl.Resources[id] = r
 	}
 	tpl.GetAtts = getAtts(root)
 	return tpl, nil
@@ -490,8 +510,12 @@ func TestParseTemplate(t *testing.T) {
 			yaml: "Resources:\n  S:\n    Type: Custom::RedshiftDataApiSecret\n    Properties:\n      ServiceToken: !ImportValue X\n      Username: !Ref User\n      Port: 5439\n      SubnetIds: [!Ref A]\n" +
 				"Outputs:\n  O: {Value: !GetAtt S.Arn}\n  P: {Value: !Sub '${S.Name}/x'}\n",
 			want: template{
-				Resources: map[string]resource{"S": {Type: secretType, Properties: map[string]any{"Username": "User", "Port": "5439", "SubnetIds": []any{placeholder("SubnetIds", "A")}}}},
-				GetAtts:   []getAtt{{"S", "Arn"}, {"S", "Name"}},
+				Resources: map[string]resource{"S": {
+					Type:          secretType,
+					Properties:    map[string]any{"Username": "User", "Port": "5439", "SubnetIds": []any{placeholder("SubnetIds", "A")}},
+					ImportedToken: "X",
+				}},
+				GetAtts: []getAtt{{"S", "Arn"}, {"S", "Name"}},
 			},
 		},
 		"fragment with long forms": {
