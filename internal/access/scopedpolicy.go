@@ -179,6 +179,13 @@ func (r *Access) deletePolicy(ctx context.Context, req customresource.Request, a
 	if !ownedBy(got.Policy.Tags, req) {
 		return nil
 	}
+	return r.removePolicy(ctx, arn)
+}
+
+// removePolicy detaches a customer managed policy from every principal,
+// deletes its non-default versions and then the policy: what IAM requires
+// before DeletePolicy succeeds. A policy that is gone already is success.
+func (r *Access) removePolicy(ctx context.Context, arn string) error {
 	var marker *string
 	for {
 		out, err := r.c.IAM.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn), Marker: marker})
