@@ -120,6 +120,11 @@ func isNoSuchEntity(err error) bool {
 	return errors.As(err, &e)
 }
 
+func isDeleteConflict(err error) bool {
+	var e *iamtypes.DeleteConflictException
+	return errors.As(err, &e)
+}
+
 func isEntityAlreadyExists(err error) bool {
 	var e *iamtypes.EntityAlreadyExistsException
 	return errors.As(err, &e)

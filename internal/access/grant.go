@@ -156,7 +156,7 @@ func (r *Access) release(ctx context.Context, loc location, p principal, id stri
 	}
 	if _, byGrant := held[attachedByGrantTag]; !byGrant {
 		if p.Kind == kindGroup && len(held) > 0 {
-			return deleteLedger(ctx, r.c.IAM, loc, p.Name)
+			return r.deleteLedger(ctx, loc, p.Name)
 		}
 		return nil // attached by someone else, or not at all
 	}
@@ -173,7 +173,7 @@ func (r *Access) release(ctx context.Context, loc location, p principal, id stri
 		return attach(ctx, r.c.IAM, p, managed)
 	}
 	if p.Kind == kindGroup {
-		return deleteLedger(ctx, r.c.IAM, loc, p.Name)
+		return r.deleteLedger(ctx, loc, p.Name)
 	}
 	if err := untagPrincipal(ctx, r.c.IAM, p, attachedByGrantTag); err != nil && !isNoSuchEntity(err) {
 		return fmt.Errorf("removing the grant marker from %s: %w", p, err)

@@ -117,10 +117,18 @@ func removeLedgerTags(ctx context.Context, c IAMAPI, loc location, group string,
 }
 
 // deleteLedger deletes group's ledger; release calls it once no grant is
-// recorded on it. A ledger that is gone already is success.
-func deleteLedger(ctx context.Context, c IAMAPI, loc location, group string) error {
+// recorded on it. A ledger that is gone already is success. A person may
+// have attached the ledger or given it versions, which makes IAM refuse
+// the delete with DeleteConflict: then it is detached and its versions
+// deleted first. The ledger is this function's own, and detaching it
+// takes nothing away, since its document only denies.
+func (r *Access) deleteLedger(ctx context.Context, loc location, group string) error {
 	arn := ledgerArn(loc, group)
-	if _, err := c.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil && !isNoSuchEntity(err) {
+	_, err := r.c.IAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
+	if isDeleteConflict(err) {
+		err = r.removePolicy(ctx, arn)
+	}
+	if err != nil && !isNoSuchEntity(err) {
 		return fmt.Errorf("deleting ledger %s of group %s: %w", arn, group, err)
 	}
 	return nil

@@ -301,3 +301,45 @@ func TestGroupGrantCreatedDuringAnotherDeleteKeepsThePolicy(t *testing.T) {
 		t.Error("the ledger that records GrantB is gone")
 	}
 }
+
+// A person may give the ledger a new version or attach it somewhere;
+// either makes IAM refuse DeletePolicy with DeleteConflict. The last
+// grant's Delete must still succeed and remove the ledger.
+func TestLedgerChangedByHandIsDeletedWithTheLastGrant(t *testing.T) {
+	tests := map[string]func(t *testing.T, e *env, arn string){
+		"new version": func(t *testing.T, e *env, arn string) {
+			doc := ledgerDocument(arn)
+			if _, err := e.iam.CreatePolicyVersion(t.Context(), &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(doc)}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"attached by mistake": func(t *testing.T, e *env, arn string) {
+			e.createRole(t, "bystander", "/")
+			if _, err := e.iam.AttachRolePolicy(t.Context(), &iam.AttachRolePolicyInput{RoleName: aws.String("bystander"), PolicyArn: aws.String(arn)}); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	for name, change := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createGroup(t, "analysts")
+			r := NewAccess(e.clients)
+			props := map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}
+			res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			change(t, e, ledgerArn(testLoc, "analysts"))
+			if err := r.Delete(t.Context(), request(customresource.ActionDelete, "Grant", res.PhysicalResourceID, props, nil)); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			if e.ledgerExists(t, "analysts") {
+				t.Error("the ledger outlives the last grant")
+			}
+			if e.groupHoldsManaged(t, "analysts") {
+				t.Error("the group keeps the managed policy after the grant is deleted")
+			}
+		})
+	}
+}
