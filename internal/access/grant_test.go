@@ -244,3 +244,80 @@ func TestManagedGrantChecksTheTagLimitFirst(t *testing.T) {
 		})
 	}
 }
+
+// A principal deleted outside the stack took its attachment with it: the
+// grant's Delete, or an Update that removes the principal, succeeds, and a
+// group's ledger goes with the last grant.
+func TestManagedGrantOfADeletedPrincipal(t *testing.T) {
+	tests := map[string]struct {
+		kind   kind
+		update bool
+	}{
+		"role, delete":  {kind: kindRole},
+		"user, delete":  {kind: kindUser},
+		"group, delete": {kind: kindGroup},
+		"role, update":  {kind: kindRole, update: true},
+		"group, update": {kind: kindGroup, update: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "keeper", "/")
+			p := principal{Kind: tc.kind, Name: "gone"}
+			switch tc.kind {
+			case kindRole:
+				e.createRole(t, p.Name, "/")
+			case kindUser:
+				e.createUser(t, p.Name)
+			case kindGroup:
+				e.createGroup(t, p.Name)
+			}
+			r := NewAccess(e.clients)
+			props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"keeper"}, tc.kind.property(): []any{p.Name}}
+			if tc.kind == kindRole {
+				props["Roles"] = []any{"keeper", p.Name}
+			}
+			res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.deletePrincipal(t, p)
+
+			if tc.update {
+				after := map[string]any{"PolicyMode": "Managed", "Roles": []any{"keeper"}}
+				if _, err := r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", res.PhysicalResourceID, after, props)); err != nil {
+					t.Fatalf("Update that removes the deleted %s: %v", p, err)
+				}
+			} else if err := r.Delete(t.Context(), request(customresource.ActionDelete, "Grant", res.PhysicalResourceID, props, nil)); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			if tc.kind == kindGroup && e.ledgerExists(t, p.Name) {
+				t.Error("the ledger of the deleted group outlives its last grant")
+			}
+		})
+	}
+}
+
+// deletePrincipal deletes p as a person would: detaching its policies
+// first, which IAM requires.
+func (e *env) deletePrincipal(t *testing.T, p principal) {
+	t.Helper()
+	ctx := t.Context()
+	for _, arn := range e.attachedTo(t, p.Kind, p.Name) {
+		if err := detach(ctx, e.iam, p, arn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = e.iam.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(p.Name)})
+	case kindUser:
+		_, err = e.iam.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(p.Name)})
+	case kindGroup:
+		_, err = e.iam.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(p.Name)})
+	}
+	if err != nil {
+		t.Fatalf("deleting %s: %v", p, err)
+	}
+}
