@@ -343,3 +343,45 @@ func TestLedgerChangedByHandIsDeletedWithTheLastGrant(t *testing.T) {
 		})
 	}
 }
+
+// IAM names are case-insensitive: grants that spell the group differently
+// share one ledger, and an Update that only changes the spelling changes
+// nothing.
+func TestGroupGrantsSpelledInDifferentCaseShareALedger(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "Analysts")
+	r := NewAccess(e.clients)
+	upper := map[string]any{"PolicyMode": "Managed", "Groups": "Analysts"}
+	lower := map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}
+	a, err := r.Create(t.Context(), request(customresource.ActionCreate, "GrantA", "", upper, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.Create(t.Context(), request(customresource.ActionCreate, "GrantB", "", lower, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.calls.reset()
+	if _, err := r.Update(t.Context(), request(customresource.ActionUpdate, "GrantB", b.PhysicalResourceID, upper, lower)); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.calls.mutating(); len(m) > 0 {
+		t.Errorf("an update that only changes the group's spelling made mutating calls: %v", m)
+	}
+
+	if err := r.Delete(t.Context(), request(customresource.ActionDelete, "GrantA", a.PhysicalResourceID, upper, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if !e.groupHoldsManaged(t, "analysts") {
+		t.Fatal("deleting GrantA detached the policy that GrantB holds")
+	}
+	if err := r.Delete(t.Context(), request(customresource.ActionDelete, "GrantB", b.PhysicalResourceID, upper, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if e.groupHoldsManaged(t, "ANALYSTS") {
+		t.Error("the group keeps the managed policy after both grants are deleted")
+	}
+	if e.ledgerExists(t, "Analysts") {
+		t.Error("the ledger outlives the last grant")
+	}
+}
