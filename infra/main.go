@@ -6,6 +6,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -20,6 +22,12 @@ const (
 	// contextProviderStackName names the provider stack, and so prefixes
 	// its export names. Default: defaultProviderStackName.
 	contextProviderStackName = "providerStackName"
+	// contextSecretKmsKeyArns lists the customer managed KMS keys that
+	// secrets may be encrypted with (KmsKeyId), comma-separated from cdk -c
+	// or a list in cdk.json; the secret function may use only these keys,
+	// and only through Secrets Manager. Default: none, so secrets use
+	// Secrets Manager's aws/secretsmanager key.
+	contextSecretKmsKeyArns = "secretKmsKeyArns"
 )
 
 const (
@@ -52,6 +60,7 @@ func addStacks(app awscdk.App) stacks {
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("Redshift Data API access kit: the custom resource functions and their exported ServiceTokens."),
 		},
+		Provider: dataaccess.ProviderProps{SecretKmsKeyArns: contextList(app, contextSecretKmsKeyArns)},
 	})
 	if contextTrue(app, contextExample) {
 		s.example = NewExampleStack(app, exampleStackName, &ExampleStackProps{
@@ -77,4 +86,31 @@ func contextTrue(app awscdk.App, key string) bool {
 	default:
 		return false
 	}
+}
+
+// contextList reads a context value that is a list: a JSON list from
+// cdk.json or a comma-separated string from cdk -c. Empty items are
+// dropped; nil when the key is absent or empty.
+func contextList(app awscdk.App, key string) *[]*string {
+	var items []string
+	switch v := app.Node().TryGetContext(jsii.String(key)).(type) {
+	case string:
+		items = strings.Split(v, ",")
+	case []any:
+		for _, item := range v {
+			if s, ok := item.(string); ok {
+				items = append(items, s)
+			}
+		}
+	}
+	var out []*string
+	for _, item := range items {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, jsii.String(item))
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return &out
 }

@@ -220,3 +220,40 @@ func TestNoUnsuppressedNagFindings(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretKmsKeysFromContext(t *testing.T) {
+	const keyA = "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-1111-aaaa-1111-aaaa1111aaaa"
+	const keyB = "arn:aws:kms:us-east-1:111111111111:key/2222bbbb-2222-bbbb-2222-bbbb2222bbbb"
+	tests := map[string]struct {
+		context map[string]any
+		want    []string
+	}{
+		"none":                   {},
+		"comma list from cdk -c": {context: map[string]any{contextSecretKmsKeyArns: keyA + ", " + keyB}, want: []string{keyA, keyB}},
+		"list from cdk.json":     {context: map[string]any{contextSecretKmsKeyArns: []any{keyA}}, want: []string{keyA}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			app := newTestApp(tc.context)
+			tpl, err := decodeTemplate(addStacks(app).provider.Stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var policies strings.Builder
+			for _, r := range tpl.Resources {
+				if r.Type == "AWS::IAM::Policy" || r.Type == "AWS::IAM::Role" {
+					policies.WriteString(text(r.Properties))
+				}
+			}
+			var got []string
+			for _, key := range []string{keyA, keyB} {
+				if strings.Contains(policies.String(), key) {
+					got = append(got, key)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("KMS keys the provider's roles may use (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
