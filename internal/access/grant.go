@@ -23,12 +23,22 @@ import (
 //     absent when the policy was attached before the first grant came, by
 //     someone else.
 //
-// A grant's Delete removes its own record and then detaches the policy
-// only when no other grant record remains and attachedByGrantTag is
-// present. The record is removed before the others are read, so two grants
-// deleted at the same time cannot both see the other and leave the policy
-// behind. Records are read again after a detach and after a hold, so that
-// a grant created while another is deleted ends up attached.
+// The invariant: the policy is detached only by the release of the last
+// grant recorded on the principal, and only when attachedByGrantTag says a
+// grant attached it. Every step keeps a retry of the same request safe:
+//
+//   - hold writes its record (and the marker, when it is to attach) before
+//     it attaches, then reads both back and starts over, at most
+//     maxHoldAttempts times, if a concurrent release took either away.
+//   - release removes its own record before it reads the others, so two
+//     grants released at the same time cannot both see the other and leave
+//     the policy behind. The last one detaches, removes the marker, and
+//     reads the records once more: a grant that recorded itself in between
+//     gets the marker and the attachment back.
+//
+// A record written by hand, or a failed Create whose undo failed too,
+// leaves the policy attached rather than detached: the protocol errs on
+// the side of keeping access, never of revoking it.
 const (
 	grantTagPrefix     = "redshift-data-access:grant:"
 	attachedByGrantTag = "redshift-data-access:attached-by-grant"
@@ -66,33 +76,41 @@ const maxHoldAttempts = 3
 // own work: a call that fails before it knows, or that finds the record of
 // an earlier delivery of the same Create, has nothing to undo.
 func (r *Access) hold(ctx context.Context, loc location, p principal, id, label string) (added bool, err error) {
+	var done holdDone
 	for range maxHoldAttempts {
-		wrote, done, err := r.holdOnce(ctx, loc, p, id, label)
-		added = added || wrote
-		if err != nil || done {
-			return added, err
+		finished, err := r.holdOnce(ctx, loc, p, id, label, &done)
+		if err != nil || finished {
+			return done.recorded, err
 		}
 	}
-	return added, fmt.Errorf("holding policy %s on %s for grant %s: %w", loc.managedPolicyArn(), p, id, errGrantUndone)
+	return done.recorded, fmt.Errorf("holding policy %s on %s for grant %s: %w", loc.managedPolicyArn(), p, id, errGrantUndone)
+}
+
+// holdDone is what the attempts of one hold have done so far.
+type holdDone struct {
+	// recorded: asked IAM to record a grant that the read did not find. A
+	// failed write may still have been applied, so it counts too.
+	recorded bool
+	// attached: attached the policy.
+	attached bool
 }
 
 // errGrantUndone is returned when concurrent releases kept undoing a hold.
 var errGrantUndone = errors.New("a concurrent grant delete kept detaching the policy; retry the request")
 
 // holdOnce records the grant and attaches the policy when it is not
-// attached, then reads both back. wrote is true once it has asked IAM to
-// record a grant that its read did not find (a failed write may still have
-// been applied, so it counts too). done is false when a concurrent release
-// took the record or the attachment away in between.
-func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, label string) (wrote, done bool, err error) {
+// attached, then reads both back, adding to done what it did. finished is
+// false when a concurrent release took the record or the attachment away
+// in between.
+func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, label string, done *holdDone) (finished bool, err error) {
 	managed := loc.managedPolicyArn()
 	current, err := attached(ctx, r.c.IAM, p)
 	if err != nil {
-		return false, false, err
+		return false, err
 	}
 	held, err := r.records(ctx, loc, p)
 	if err != nil {
-		return false, false, err
+		return false, err
 	}
 	_, recorded := held[id]
 	isAttached := slices.Contains(current, managed)
@@ -101,36 +119,39 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 	if held[id] != label {
 		add[id] = label
 	}
-	// Attached without the marker means someone else attached it: leave
-	// the marker off, so that no grant ever detaches it.
-	if !isAttached && !byGrant {
+	// The marker goes with every attach, even when it is there already: a
+	// concurrent release may be about to remove it (see release). Attached
+	// without the marker means someone else attached it, and the marker
+	// stays off so that no grant ever detaches it; unless this hold
+	// attached it in an earlier attempt and a release removed the marker
+	// since.
+	if !isAttached || (done.attached && !byGrant) {
 		add[attachedByGrantTag] = "true"
 	}
 	if len(add) == 0 && isAttached {
-		return false, true, nil // nothing to do: a redelivery
+		return true, nil // nothing to do: a redelivery
 	}
-	if len(add) > 0 {
-		// Records first: if the attach below fails, a retry or the Delete
-		// still knows the grant and who attached.
-		wrote = !recorded
-		if err := r.record(ctx, loc, p, add); err != nil {
-			return wrote, false, err
-		}
+	// Records first: if the attach below fails, a retry or the Delete
+	// still knows the grant and who attached.
+	done.recorded = done.recorded || !recorded
+	if err := r.record(ctx, loc, p, add); err != nil {
+		return false, err
 	}
 	if !isAttached {
 		if err := attach(ctx, r.c.IAM, p, managed); err != nil {
-			return wrote, false, err
+			return false, err
 		}
+		done.attached = true
 	}
 	current, err = attached(ctx, r.c.IAM, p)
 	if err != nil {
-		return wrote, false, err
+		return false, err
 	}
 	if held, err = r.records(ctx, loc, p); err != nil {
-		return wrote, false, err
+		return false, err
 	}
 	_, still := held[id]
-	return wrote, still && slices.Contains(current, managed), nil
+	return still && slices.Contains(current, managed), nil
 }
 
 // release ends the grant id on principal p, detaching the managed policy
@@ -160,23 +181,33 @@ func (r *Access) release(ctx context.Context, loc location, p principal, id stri
 		}
 		return nil // attached by someone else, or not at all
 	}
+	// The last grant: detach, then remove the marker, then look again. A
+	// grant that recorded itself meanwhile either saw the policy attached
+	// and did not attach it, or attached it and wrote a marker that the
+	// removal may have taken: give both back. One that records itself
+	// after the look sees the policy detached and attaches it itself.
 	managed := loc.managedPolicyArn()
 	if err := detach(ctx, r.c.IAM, p, managed); err != nil {
 		return err
 	}
-	// A grant that recorded itself while this one was deleted saw the
-	// policy attached and did not attach it: give it back.
-	if held, err = r.records(ctx, loc, p); err != nil {
+	if err := r.unrecord(ctx, loc, p, attachedByGrantTag); err != nil && !isNoSuchEntity(err) {
+		return fmt.Errorf("removing the grant marker from %s: %w", p, err)
+	}
+	held, err = r.records(ctx, loc, p)
+	if isNoSuchEntity(err) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	if holdsGrant(held) {
+		if err := r.record(ctx, loc, p, map[string]string{attachedByGrantTag: "true"}); err != nil {
+			return err
+		}
 		return attach(ctx, r.c.IAM, p, managed)
 	}
 	if p.Kind == kindGroup {
 		return r.deleteLedger(ctx, loc, p.Name)
-	}
-	if err := untagPrincipal(ctx, r.c.IAM, p, attachedByGrantTag); err != nil && !isNoSuchEntity(err) {
-		return fmt.Errorf("removing the grant marker from %s: %w", p, err)
 	}
 	return nil
 }

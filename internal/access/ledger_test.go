@@ -209,11 +209,21 @@ func TestLedgerDocumentOnlyDenies(t *testing.T) {
 }
 
 // racingIAM runs a hook before the first DetachGroupPolicy or TagPolicy
-// call, to put another grant's request between two calls of this one: a
+// call, or the UntagRole of the marker, to put another grant's request between two calls of this one: a
 // case the emulator alone cannot interleave.
 type racingIAM struct {
 	IAMAPI
-	beforeDetach, beforeTag func()
+	beforeDetach, beforeTag, beforeUntagMarker func()
+}
+
+// UntagRole runs beforeUntagMarker before the call that removes the
+// attachedByGrantTag marker from a role.
+func (c *racingIAM) UntagRole(ctx context.Context, in *iam.UntagRoleInput, opts ...func(*iam.Options)) (*iam.UntagRoleOutput, error) {
+	if hook := c.beforeUntagMarker; hook != nil && slices.Contains(in.TagKeys, attachedByGrantTag) {
+		c.beforeUntagMarker = nil
+		hook()
+	}
+	return c.IAMAPI.UntagRole(ctx, in, opts...)
 }
 
 func (c *racingIAM) DetachGroupPolicy(ctx context.Context, in *iam.DetachGroupPolicyInput, opts ...func(*iam.Options)) (*iam.DetachGroupPolicyOutput, error) {
@@ -383,5 +393,45 @@ func TestGroupGrantsSpelledInDifferentCaseShareALedger(t *testing.T) {
 	}
 	if e.ledgerExists(t, "Analysts") {
 		t.Error("the ledger outlives the last grant")
+	}
+}
+
+// GrantB is created, from start to end, after GrantA's Delete detached the
+// policy from the role and before it removes the attached-by-grant marker.
+// GrantB attaches the policy again; the marker must survive, or GrantB's
+// own Delete would take the policy for a person's and leave it attached.
+func TestRoleGrantCreatedWhileTheLastOtherRemovesItsMarker(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	p := principal{Kind: kindRole, Name: "analyst"}
+	props := map[string]any{"PolicyMode": "Managed", "Roles": "analyst"}
+	plain := NewAccess(e.clients)
+	first, err := plain.Create(t.Context(), request(customresource.ActionCreate, "GrantA", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second customresource.Result
+	racing := &racingIAM{IAMAPI: e.clients.IAM}
+	racing.beforeUntagMarker = func() {
+		if second, err = plain.Create(t.Context(), request(customresource.ActionCreate, "GrantB", "", props, nil)); err != nil {
+			t.Errorf("Create GrantB during the delete of GrantA: %v", err)
+		}
+	}
+	clients := e.clients
+	clients.IAM = racing
+	if err := NewAccess(clients).Delete(t.Context(), request(customresource.ActionDelete, "GrantA", first.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if racing.beforeUntagMarker != nil {
+		t.Fatal("the delete never removed the marker, so the race was not exercised")
+	}
+	if !e.holdsManaged(t, p) {
+		t.Fatal("the role lacks the managed policy that GrantB holds")
+	}
+	if err := plain.Delete(t.Context(), request(customresource.ActionDelete, "GrantB", second.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if e.holdsManaged(t, p) {
+		t.Error("the role keeps the managed policy after GrantB, which attached it, is deleted")
 	}
 }
