@@ -321,3 +321,53 @@ func (e *env) deletePrincipal(t *testing.T, p principal) {
 		t.Fatalf("deleting %s: %v", p, err)
 	}
 }
+
+// CloudFormation rolls a failed or later-failing Update back with a second
+// Update that swaps the properties. Whether the first Update finished or
+// failed halfway, the rollback leaves exactly the old principals holding
+// the policy and no record of the grant on the others.
+func TestManagedUpdateRollback(t *testing.T) {
+	old := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Groups": []any{"analysts"}}
+	next := map[string]any{"PolicyMode": "Managed", "Roles": []any{"loader"}, "Users": []any{"etl"}, "Groups": []any{"analysts"}}
+	tests := map[string]struct {
+		failOp string // the IAM operation that fails the first Update, or ""
+	}{
+		"after a finished update":          {},
+		"after an update failed at a user": {failOp: "AttachUserPolicy"},
+		"after an update failed to record": {failOp: "TagUser"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			e.createRole(t, "analyst", "/")
+			e.createRole(t, "loader", "/")
+			e.createUser(t, "etl")
+			e.createGroup(t, "analysts")
+			r := NewAccess(e.clients)
+			res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", old, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := res.PhysicalResourceID
+			if tc.failOp != "" {
+				e.srv.InjectFault(denied(tc.failOp))
+			}
+			_, err = r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", id, next, old))
+			if (err != nil) != (tc.failOp != "") {
+				t.Fatalf("Update error = %v, want failure: %t", err, tc.failOp != "")
+			}
+			if _, err := r.Update(t.Context(), request(customresource.ActionUpdate, "Grant", id, old, next)); err != nil {
+				t.Fatalf("rollback Update: %v", err)
+			}
+			for _, p := range []principal{{Kind: kindRole, Name: "analyst"}, {Kind: kindRole, Name: "loader"}, {Kind: kindUser, Name: "etl"}, {Kind: kindGroup, Name: "analysts"}} {
+				want := p.Name == "analyst" || p.Kind == kindGroup
+				if got := e.holdsManaged(t, p); got != want {
+					t.Errorf("after the rollback %s holds the policy: %t, want %t", p, got, want)
+				}
+				if _, got := e.grantRecords(t, p)[id]; got != want {
+					t.Errorf("after the rollback %s records the grant: %t, want %t", p, got, want)
+				}
+			}
+		})
+	}
+}
