@@ -16,6 +16,19 @@ import (
 
 const managedArn = "arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess"
 
+// grantees are one principal of each kind.
+var grantees = []principal{{Kind: kindRole, Name: "analyst"}, {Kind: kindUser, Name: "etl"}, {Kind: kindGroup, Name: "analysts"}}
+
+// createGrantees creates the grantees and returns the properties of a
+// Managed grant to all three.
+func (e *env) createGrantees(t *testing.T) map[string]any {
+	t.Helper()
+	e.createRole(t, "analyst", "/")
+	e.createUser(t, "etl")
+	e.createGroup(t, "analysts")
+	return map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Users": []any{"etl"}, "Groups": []any{"analysts"}}
+}
+
 func TestManagedGrantsOnOnePrincipalDeletedInEitherOrder(t *testing.T) {
 	tests := map[string]struct {
 		deleteFirst, deleteSecond string
@@ -26,10 +39,8 @@ func TestManagedGrantsOnOnePrincipalDeletedInEitherOrder(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, awsemu.AccountA)
-			e.createRole(t, "analyst", "/")
-			e.createUser(t, "etl")
+			props := e.createGrantees(t)
 			r := NewAccess(e.clients)
-			props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Users": []any{"etl"}}
 			ids := map[string]string{}
 			for _, logical := range []string{"GrantA", "GrantB"} {
 				res, err := r.Create(t.Context(), request(customresource.ActionCreate, logical, "", props, nil))
@@ -47,29 +58,33 @@ func TestManagedGrantsOnOnePrincipalDeletedInEitherOrder(t *testing.T) {
 			if ids["GrantA"] == ids["GrantB"] {
 				t.Fatal("two grants share a physical ID")
 			}
+			for _, p := range grantees {
+				if !e.holdsManaged(t, p) {
+					t.Fatalf("%s lacks the managed policy after two grants", p)
+				}
+			}
 
 			if err := r.Delete(t.Context(), request(customresource.ActionDelete, tc.deleteFirst, ids[tc.deleteFirst], props, nil)); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range []principal{{Kind: kindRole, Name: "analyst"}, {Kind: kindUser, Name: "etl"}} {
-				if !slices.Contains(e.attachedTo(t, p.Kind, p.Name), managedArn) {
+			for _, p := range grantees {
+				if !e.holdsManaged(t, p) {
 					t.Errorf("%s lost the managed policy while %s still holds it", p, tc.deleteSecond)
 				}
 			}
 			if err := r.Delete(t.Context(), request(customresource.ActionDelete, tc.deleteSecond, ids[tc.deleteSecond], props, nil)); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range []principal{{Kind: kindRole, Name: "analyst"}, {Kind: kindUser, Name: "etl"}} {
-				if slices.Contains(e.attachedTo(t, p.Kind, p.Name), managedArn) {
+			for _, p := range grantees {
+				if e.holdsManaged(t, p) {
 					t.Errorf("%s keeps the managed policy after both grants are deleted", p)
 				}
-				left, err := tags(t.Context(), e.clients.IAM, p)
-				if err != nil {
-					t.Fatal(err)
+				if left := e.grantRecords(t, p); len(left) > 0 {
+					t.Errorf("%s keeps grant records %v", p, left)
 				}
-				if len(left) > 0 {
-					t.Errorf("%s keeps grant tags %v", p, left)
-				}
+			}
+			if e.ledgerExists(t, "analysts") {
+				t.Error("the ledger outlives the last grant")
 			}
 		})
 	}
@@ -77,12 +92,13 @@ func TestManagedGrantsOnOnePrincipalDeletedInEitherOrder(t *testing.T) {
 
 func TestManagedGrantNeverRevokesAnAttachmentMadeByHand(t *testing.T) {
 	e := newEnv(t, awsemu.AccountA)
-	e.createRole(t, "analyst", "/")
-	if _, err := e.iam.AttachRolePolicy(t.Context(), &iam.AttachRolePolicyInput{RoleName: aws.String("analyst"), PolicyArn: aws.String(managedArn)}); err != nil {
-		t.Fatal(err)
+	props := e.createGrantees(t)
+	for _, p := range grantees {
+		if err := attach(t.Context(), e.iam, p, managedArn); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r := NewAccess(e.clients)
-	props := map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}}
 	a, err := r.Create(t.Context(), request(customresource.ActionCreate, "GrantA", "", props, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +112,13 @@ func TestManagedGrantNeverRevokesAnAttachmentMadeByHand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !slices.Contains(e.attachedTo(t, kindRole, "analyst"), managedArn) {
-		t.Error("the attachment made by hand before the grants was revoked")
+	for _, p := range grantees {
+		if !e.holdsManaged(t, p) {
+			t.Errorf("the attachment to %s made by hand before the grants was revoked", p)
+		}
+	}
+	if e.ledgerExists(t, "analysts") {
+		t.Error("the ledger outlives the grants")
 	}
 }
 
