@@ -1,0 +1,83 @@
+package access
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// attach attaches a managed policy; attaching one that is attached
+// already succeeds in IAM, so a redelivered request converges.
+func attach(ctx context.Context, c IAMAPI, p principal, policyArn string) error {
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: &p.Name, PolicyArn: &policyArn})
+	case kindUser:
+		_, err = c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: &p.Name, PolicyArn: &policyArn})
+	case kindGroup:
+		_, err = c.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: &p.Name, PolicyArn: &policyArn})
+	}
+	if err != nil {
+		return fmt.Errorf("attaching policy %s to %s: %w", policyArn, p, err)
+	}
+	return nil
+}
+
+// detach detaches a managed policy. A principal that is gone, or a policy
+// that is not attached, is what detach wants: success.
+func detach(ctx context.Context, c IAMAPI, p principal, policyArn string) error {
+	var err error
+	switch p.Kind {
+	case kindRole:
+		_, err = c.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: &p.Name, PolicyArn: &policyArn})
+	case kindUser:
+		_, err = c.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: &p.Name, PolicyArn: &policyArn})
+	case kindGroup:
+		_, err = c.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: &p.Name, PolicyArn: &policyArn})
+	}
+	if err != nil && !isNoSuchEntity(err) {
+		return fmt.Errorf("detaching policy %s from %s: %w", policyArn, p, err)
+	}
+	return nil
+}
+
+// attached lists the managed policies attached to a principal.
+func attached(ctx context.Context, c IAMAPI, p principal) ([]string, error) {
+	var arns []string
+	var marker *string
+	for {
+		var list []iamtypes.AttachedPolicy
+		var next *string
+		var truncated bool
+		switch p.Kind {
+		case kindRole:
+			out, err := c.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+			}
+			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
+		case kindUser:
+			out, err := c.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+			}
+			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
+		case kindGroup:
+			out, err := c.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: &p.Name, Marker: marker})
+			if err != nil {
+				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+			}
+			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
+		}
+		for _, a := range list {
+			arns = append(arns, deref(a.PolicyArn))
+		}
+		if !truncated || next == nil {
+			return arns, nil
+		}
+		marker = next
+	}
+}
