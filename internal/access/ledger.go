@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +31,10 @@ const (
 	// person reading the policy; the name itself is a hash.
 	ledgerGroupTag = "redshift-data-access:ledger-for-group"
 )
+
+// notInTagValue matches the characters of an IAM name that IAM refuses in
+// a tag value: group names may hold a comma, tag values may not.
+var notInTagValue = regexp.MustCompile(`[^\p{L}\p{Z}\p{N}_.:/=+\-@]`)
 
 // ledgerName is the name of group's ledger policy. IAM group names are
 // case-insensitive and up to 128 characters, so the name hashes the
@@ -91,7 +96,7 @@ func addLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, ad
 		Path:           aws.String(ledgerPath),
 		PolicyDocument: aws.String(ledgerDocument(arn)),
 		Description:    aws.String("Records the Redshift Data API grants that hold AmazonRedshiftDataFullAccess on group " + group + " (in its tags). Never attach it."),
-		Tags:           append(list, iamtypes.Tag{Key: aws.String(ledgerGroupTag), Value: aws.String(group)}),
+		Tags:           append(list, iamtypes.Tag{Key: aws.String(ledgerGroupTag), Value: aws.String(notInTagValue.ReplaceAllString(group, "_"))}),
 	})
 	switch {
 	case err == nil:

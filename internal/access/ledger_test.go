@@ -1,6 +1,7 @@
 package access
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 
@@ -221,5 +222,25 @@ func TestGroupGrantsSpelledInDifferentCaseShareALedger(t *testing.T) {
 	}
 	if e.ledgerExists(t, "Analysts") {
 		t.Error("the ledger outlives the last grant")
+	}
+}
+
+// IAM group names may hold a comma, which IAM refuses in a tag value: the
+// ledger's tag that names its group must still be a valid value.
+func TestLedgerTagValuesAreValidForIAM(t *testing.T) {
+	valid := regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "ops,analysts")
+	if _, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Grant", "", map[string]any{"PolicyMode": "Managed", "Groups": []any{"ops,analysts"}}, nil)); err != nil {
+		t.Fatal(err)
+	}
+	got := e.grantRecords(t, principal{Kind: kindGroup, Name: "ops,analysts"})
+	if len(got) == 0 {
+		t.Fatal("the ledger has no tags")
+	}
+	for k, v := range got {
+		if !valid.MatchString(v) {
+			t.Errorf("tag %s = %q is not a valid IAM tag value", k, v)
+		}
 	}
 }
