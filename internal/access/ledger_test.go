@@ -244,3 +244,26 @@ func TestLedgerTagValuesAreValidForIAM(t *testing.T) {
 		}
 	}
 }
+
+// A ledger deleted by hand takes the group's records with it. The grant's
+// Delete still succeeds, and it keeps the policy attached: without the
+// records it cannot know that no one else holds it.
+func TestGroupGrantWhoseLedgerWasDeletedByHand(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createGroup(t, "analysts")
+	r := NewAccess(e.clients)
+	props := map[string]any{"PolicyMode": "Managed", "Groups": "analysts"}
+	res, err := r.Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.iam.DeletePolicy(t.Context(), &iam.DeletePolicyInput{PolicyArn: aws.String(ledgerArn(testLoc, "analysts"))}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Delete(t.Context(), request(customresource.ActionDelete, "Grant", res.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if !e.groupHoldsManaged(t, "analysts") {
+		t.Error("the Delete detached the policy without records that say no one else holds it")
+	}
+}
