@@ -13,7 +13,8 @@
 // A Managed grant never revokes what it did not grant: it records, in tags
 // on the role or user (for a group, in the tags of the group's never
 // attached ledger policy), which grants hold the managed policy and whether
-// a grant attached it, and detaches it only when the last grant that
-// attached it is deleted. The README's section on the access resources
-// explains the design.
+// a grant attached it, and detaches it only when the last grant recorded on
+// the principal is deleted and a grant attached it (grant.go states the
+// protocol). The README's section on the access resources explains the
+// design.
 package access
