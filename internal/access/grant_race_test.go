@@ -11,20 +11,25 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// racingIAM runs a hook before the first DetachGroupPolicy or TagPolicy
-// call, or the UntagRole of the marker, to put another grant's request between two calls of this one: a
-// case the emulator alone cannot interleave.
+// racingIAM runs a hook before the first call of some kind, to put
+// another grant's request between two calls of this one: a case the
+// emulator alone cannot interleave.
 type racingIAM struct {
 	IAMAPI
-	beforeDetach, beforeTag, beforeUntagMarker func()
+	// beforeDetach and beforeTag run before DetachGroupPolicy and
+	// TagPolicy; beforeUnrecord and beforeUntagMarker before the UntagRole
+	// of a grant's record and of the attachedByGrantTag marker.
+	beforeDetach, beforeTag, beforeUnrecord, beforeUntagMarker func()
 }
 
-// UntagRole runs beforeUntagMarker before the call that removes the
-// attachedByGrantTag marker from a role.
 func (c *racingIAM) UntagRole(ctx context.Context, in *iam.UntagRoleInput, opts ...func(*iam.Options)) (*iam.UntagRoleOutput, error) {
-	if hook := c.beforeUntagMarker; hook != nil && slices.Contains(in.TagKeys, attachedByGrantTag) {
-		c.beforeUntagMarker = nil
-		hook()
+	hook := &c.beforeUntagMarker
+	if !slices.Contains(in.TagKeys, attachedByGrantTag) {
+		hook = &c.beforeUnrecord
+	}
+	if run := *hook; run != nil {
+		*hook = nil
+		run()
 	}
 	return c.IAMAPI.UntagRole(ctx, in, opts...)
 }
@@ -152,5 +157,45 @@ func TestRoleGrantCreatedWhileTheLastOtherRemovesItsMarker(t *testing.T) {
 	}
 	if e.holdsManaged(t, p) {
 		t.Error("the role keeps the managed policy after GrantB, which attached it, is deleted")
+	}
+}
+
+// Two grants deleted at the same moment: GrantB's Delete runs from start
+// to end just before GrantA's Delete removes GrantA's record. Each sees the
+// other's record at some point; the one that looks last must still find
+// none and detach the policy.
+func TestRoleGrantsDeletedAtTheSameMomentDetach(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	props := map[string]any{"PolicyMode": "Managed", "Roles": "analyst"}
+	plain := NewAccess(e.clients)
+	ids := map[string]string{}
+	for _, logical := range []string{"GrantA", "GrantB"} {
+		res, err := plain.Create(t.Context(), request(customresource.ActionCreate, logical, "", props, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[logical] = res.PhysicalResourceID
+	}
+	racing := &racingIAM{IAMAPI: e.clients.IAM}
+	racing.beforeUnrecord = func() {
+		if err := plain.Delete(t.Context(), request(customresource.ActionDelete, "GrantB", ids["GrantB"], props, nil)); err != nil {
+			t.Errorf("Delete GrantB during the delete of GrantA: %v", err)
+		}
+	}
+	clients := e.clients
+	clients.IAM = racing
+	if err := NewAccess(clients).Delete(t.Context(), request(customresource.ActionDelete, "GrantA", ids["GrantA"], props, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if racing.beforeUnrecord != nil {
+		t.Fatal("the delete never removed its record, so the race was not exercised")
+	}
+	p := principal{Kind: kindRole, Name: "analyst"}
+	if e.holdsManaged(t, p) {
+		t.Error("the role keeps the managed policy after both grants are deleted")
+	}
+	if left := e.grantRecords(t, p); len(left) > 0 {
+		t.Errorf("records left behind: %v", left)
 	}
 }
