@@ -155,12 +155,19 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 }
 
 // release ends the grant id on principal p, detaching the managed policy
-// only if a grant attached it and no other grant holds it.
+// only if a grant attached it and no other grant holds it. A principal
+// that is gone, before or during the release, took its attachment and its
+// tags with it: that is success. (The managed policy always exists and a
+// missing ledger reads as empty, so NoSuchEntity can only mean that.)
 func (r *Access) release(ctx context.Context, loc location, p principal, id string) error {
-	held, err := r.records(ctx, loc, p)
-	if isNoSuchEntity(err) {
-		return nil // the principal is gone, and with it the attachment
+	if err := r.releaseOnce(ctx, loc, p, id); err != nil && !isNoSuchEntity(err) {
+		return err
 	}
+	return nil
+}
+
+func (r *Access) releaseOnce(ctx context.Context, loc location, p principal, id string) error {
+	held, err := r.records(ctx, loc, p)
 	if err != nil {
 		return err
 	}
@@ -190,14 +197,10 @@ func (r *Access) release(ctx context.Context, loc location, p principal, id stri
 	if err := detach(ctx, r.c.IAM, p, managed); err != nil {
 		return err
 	}
-	if err := r.unrecord(ctx, loc, p, attachedByGrantTag); err != nil && !isNoSuchEntity(err) {
+	if err := r.unrecord(ctx, loc, p, attachedByGrantTag); err != nil {
 		return fmt.Errorf("removing the grant marker from %s: %w", p, err)
 	}
-	held, err = r.records(ctx, loc, p)
-	if isNoSuchEntity(err) {
-		return nil
-	}
-	if err != nil {
+	if held, err = r.records(ctx, loc, p); err != nil {
 		return err
 	}
 	if holdsGrant(held) {

@@ -199,3 +199,26 @@ func TestRoleGrantsDeletedAtTheSameMomentDetach(t *testing.T) {
 		t.Errorf("records left behind: %v", left)
 	}
 }
+
+// A role deleted outside the stack while a grant's Delete runs, between
+// its first look at the role's tags and the removal of its record: the
+// Delete succeeds, since the attachment went with the role.
+func TestRoleDeletedDuringTheGrantsDelete(t *testing.T) {
+	e := newEnv(t, awsemu.AccountA)
+	e.createRole(t, "analyst", "/")
+	props := map[string]any{"PolicyMode": "Managed", "Roles": "analyst"}
+	res, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Grant", "", props, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing := &racingIAM{IAMAPI: e.clients.IAM}
+	racing.beforeUnrecord = func() { e.deletePrincipal(t, principal{Kind: kindRole, Name: "analyst"}) }
+	clients := e.clients
+	clients.IAM = racing
+	if err := NewAccess(clients).Delete(t.Context(), request(customresource.ActionDelete, "Grant", res.PhysicalResourceID, props, nil)); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if racing.beforeUnrecord != nil {
+		t.Fatal("the delete never removed its record, so the race was not exercised")
+	}
+}
