@@ -160,13 +160,15 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 // tags with it: that is success. (The managed policy always exists and a
 // missing ledger reads as empty, so NoSuchEntity can only mean that.)
 func (r *Access) release(ctx context.Context, loc location, p principal, id string) error {
-	if err := r.releaseOnce(ctx, loc, p, id); err != nil && !isNoSuchEntity(err) {
+	if err := r.releaseExisting(ctx, loc, p, id); err != nil && !isNoSuchEntity(err) {
 		return err
 	}
 	return nil
 }
 
-func (r *Access) releaseOnce(ctx context.Context, loc location, p principal, id string) error {
+// releaseExisting is release on a principal that exists; it fails with
+// NoSuchEntity when the principal goes away under it.
+func (r *Access) releaseExisting(ctx context.Context, loc location, p principal, id string) error {
 	held, err := r.records(ctx, loc, p)
 	if err != nil {
 		return err
