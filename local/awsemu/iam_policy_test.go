@@ -304,6 +304,12 @@ func TestIAMPolicyTags(t *testing.T) {
 	if got := iamErrCode(t, err); got != "InvalidInput" {
 		t.Errorf("duplicate tag keys: code = %q, want InvalidInput", got)
 	}
+	for _, bad := range []types.Tag{tag("group", "a,b"), tag("k;", "v")} {
+		_, err = client.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: arn, Tags: []types.Tag{bad}})
+		if got := iamErrCode(t, err); got != "ValidationError" {
+			t.Errorf("tag %s=%s outside IAM's character set: code = %q, want ValidationError", *bad.Key, *bad.Value, got)
+		}
+	}
 }
 
 func TestIAMManagedPolicy(t *testing.T) {

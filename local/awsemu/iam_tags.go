@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"encoding/xml"
+	"regexp"
 	"strings"
 )
 
@@ -39,6 +40,10 @@ func (l iamTagList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 // maxIAMTags is IAM's limit of tags per role, user or policy.
 const maxIAMTags = 50
 
+// iamTagPattern is the character set IAM allows in tag keys and values
+// (the Tag data type in the IAM API reference).
+var iamTagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
 // iamTagsParam parses the Tags.member.N.Key/Value parameters of a request.
 // Tag keys are case-insensitive in IAM, so a request may not name one
 // twice in different case.
@@ -49,6 +54,9 @@ func iamTagsParam(q QueryParams) ([]iamTag, error) {
 		k, v := m["Key"], m["Value"]
 		if k == "" || len(k) > 128 || len(v) > 256 {
 			return nil, Errorf("ValidationError", "1 validation error detected: Value '%s' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128, and values at most 256", k)
+		}
+		if !iamTagPattern.MatchString(k) || !iamTagPattern.MatchString(v) {
+			return nil, Errorf("ValidationError", "1 validation error detected: Value at 'tags.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*")
 		}
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			return nil, Errorf("InvalidInput", "User is not authorized to create tags with aws: prefix.")
