@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
@@ -70,22 +71,9 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 		}
 	}
 
-	currentBoundary := ""
-	if role.PermissionsBoundary != nil {
-		currentBoundary = deref(role.PermissionsBoundary.PermissionsBoundaryArn)
+	if err := r.updateBoundary(ctx, name, role.PermissionsBoundary, old.BoundaryArn, pl.props.BoundaryArn); err != nil {
+		return customresource.Result{}, err
 	}
-	switch {
-	case currentBoundary == pl.props.BoundaryArn:
-	case pl.props.BoundaryArn == "":
-		if _, err := r.c.IAM.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(name)}); err != nil {
-			return customresource.Result{}, fmt.Errorf("removing the permissions boundary of role %s: %w", name, err)
-		}
-	default:
-		if _, err := r.c.IAM.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(name), PermissionsBoundary: aws.String(pl.props.BoundaryArn)}); err != nil {
-			return customresource.Result{}, fmt.Errorf("setting the permissions boundary of role %s to %s: %w", name, pl.props.BoundaryArn, err)
-		}
-	}
-
 	if err := r.updateTags(ctx, name, old.Tags, pl.props.Tags); err != nil {
 		return customresource.Result{}, err
 	}
@@ -93,6 +81,34 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 		return customresource.Result{}, err
 	}
 	return roleResult(req.PhysicalResourceID, name), nil
+}
+
+// updateBoundary gives role name, whose boundary is now attached, the
+// permissions boundary next. When next is empty it removes the boundary
+// only if the old properties asked for one (prev): a boundary this
+// resource never set, for example one that an administrator's automation
+// puts on every role, stays, because removing it would widen the role's
+// permissions beyond what anyone asked for.
+func (r *CrossAccountRole) updateBoundary(ctx context.Context, name string, attached *iamtypes.AttachedPermissionsBoundary, prev, next string) error {
+	current := ""
+	if attached != nil {
+		current = deref(attached.PermissionsBoundaryArn)
+	}
+	switch {
+	case current == next:
+		return nil
+	case next != "":
+		if _, err := r.c.IAM.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(name), PermissionsBoundary: aws.String(next)}); err != nil {
+			return fmt.Errorf("setting the permissions boundary of role %s to %s: %w", name, next, err)
+		}
+		return nil
+	case prev == "":
+		return nil
+	}
+	if _, err := r.c.IAM.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(name)}); err != nil {
+		return fmt.Errorf("removing the permissions boundary %s of role %s: %w", current, name, err)
+	}
+	return nil
 }
 
 // updateTags applies the difference between the old and new user tags;
