@@ -18,8 +18,12 @@ type Access struct {
 
 var _ customresource.Resource = (*Access)(nil)
 
-// NewAccess returns the resource, using c for every request.
-func NewAccess(c Clients) *Access { return &Access{c: c} }
+// NewAccess returns the resource, using c for every request. It asks STS
+// for the caller's account and partition once, on its first request.
+func NewAccess(c Clients) *Access {
+	c.STS = cacheIdentity(c.STS)
+	return &Access{c: c}
+}
 
 // plan is everything a Create or Update needs, found with read-only calls
 // before anything is changed.

@@ -97,7 +97,9 @@ type location struct {
 	Partition, Region, Account string
 }
 
-// locate asks STS for the caller's account and partition.
+// locate asks STS for the caller's account and partition. NewAccess and
+// NewCrossAccountRole wrap STS in a cachedIdentity, so only a resource's
+// first request makes the call.
 func (c Clients) locate(ctx context.Context) (location, error) {
 	out, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {

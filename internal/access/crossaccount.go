@@ -35,8 +35,11 @@ type CrossAccountRole struct {
 
 var _ customresource.Resource = (*CrossAccountRole)(nil)
 
-// NewCrossAccountRole returns the resource, using c for every request.
+// NewCrossAccountRole returns the resource, using c for every request. It
+// asks STS for the caller's account and partition once, on its first
+// request.
 func NewCrossAccountRole(c Clients) *CrossAccountRole {
+	c.STS = cacheIdentity(c.STS)
 	return &CrossAccountRole{c: c, principalWait: invalidPrincipalTimeout}
 }
 
