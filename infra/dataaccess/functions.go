@@ -183,7 +183,8 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 				"iam:UpdateRole",
 			},
 			resources: []resource{arnPattern("arn:<partition>:iam::<account>:role/" + NamePrefix + "*")},
-			why:       "role names are generated per cross-account role; the wildcard stays within the path /" + NamePrefix + " of every role this function creates",
+			why: "role names are generated per cross-account role; the wildcard stays within the path /" + NamePrefix + " of every role this function creates; " +
+				"the permissions boundary is whichever managed policy a stack names in PermissionsBoundaryArn, so no iam:PermissionsBoundary condition can list it in advance",
 		},
 		{
 			sid:       "ReadWorkgroups",
