@@ -38,66 +38,74 @@ func TestAccessContractScoped(t *testing.T) {
 	})
 }
 
+// TestAccessContractManaged runs the contract for Managed grants on roles,
+// whose grant records are tags on the role, and on groups, whose records
+// are tags on the group's ledger policy.
 func TestAccessContractManaged(t *testing.T) {
-	e := newEnv(t, awsemu.AccountA)
-	e.createRole(t, "analyst", "/")
-	e.createRole(t, "loader", "/")
-	exists := func(ctx context.Context, id string) (bool, error) {
-		if !isGrantID(id) {
-			return e.policyExists(ctx, id)
-		}
-		for _, name := range []string{"analyst", "loader"} {
-			held, err := tags(ctx, e.clients.IAM, principal{Kind: kindRole, Name: name})
-			if err != nil {
-				return false, err
-			}
-			if _, ok := held[id]; ok {
-				return true, nil
-			}
-		}
-		return false, nil
+	tests := map[string]struct {
+		property string
+		names    [2]string
+		create   func(e *env, t *testing.T, name string)
+		held     func(ctx context.Context, e *env, name string) (map[string]string, error)
+		invalid  map[string]any
+	}{
+		"roles": {
+			property: "Roles",
+			names:    [2]string{"analyst", "loader"},
+			create:   func(e *env, t *testing.T, name string) { e.createRole(t, name, "/") },
+			held: func(ctx context.Context, e *env, name string) (map[string]string, error) {
+				return tags(ctx, e.clients.IAM, principal{Kind: kindRole, Name: name})
+			},
+			invalid: map[string]any{"Clusters": "analytics"},
+		},
+		"groups": {
+			property: "Groups",
+			names:    [2]string{"analysts", "loaders"},
+			create:   func(e *env, t *testing.T, name string) { e.createGroup(t, name) },
+			held: func(ctx context.Context, e *env, name string) (map[string]string, error) {
+				return ledgerTags(ctx, e.clients.IAM, testLoc, name)
+			},
+			invalid: map[string]any{"PolicyName": "p"},
+		},
 	}
-	lifecycle.RunContract(t, lifecycle.Contract{
-		ResourceType:      AccessType,
-		Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,
-		Create:            map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}},
-		UpdateInPlace:     map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst", "loader"}},
-		UpdateReplace:     map[string]any{"PolicyMode": "Scoped", "Roles": []any{"analyst"}, "Clusters": "analytics"},
-		InvalidProperties: map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}, "Clusters": "analytics"},
-		Exists:            exists,
-		Check:             checkAccessResponse,
-	})
-}
-
-func TestAccessContractManagedGroup(t *testing.T) {
-	e := newEnv(t, awsemu.AccountA)
-	e.createGroup(t, "analysts")
-	e.createGroup(t, "loaders")
-	exists := func(ctx context.Context, id string) (bool, error) {
-		if !isGrantID(id) {
-			return e.policyExists(ctx, id)
-		}
-		for _, name := range []string{"analysts", "loaders"} {
-			held, err := ledgerTags(ctx, e.clients.IAM, testLoc, name)
-			if err != nil {
-				return false, err
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, awsemu.AccountA)
+			for _, n := range tc.names {
+				tc.create(e, t, n)
 			}
-			if _, ok := held[id]; ok {
-				return true, nil
+			exists := func(ctx context.Context, id string) (bool, error) {
+				if !isGrantID(id) {
+					return e.policyExists(ctx, id)
+				}
+				for _, n := range tc.names {
+					held, err := tc.held(ctx, e, n)
+					if err != nil {
+						return false, err
+					}
+					if _, ok := held[id]; ok {
+						return true, nil
+					}
+				}
+				return false, nil
 			}
-		}
-		return false, nil
+			first, both := []any{tc.names[0]}, []any{tc.names[0], tc.names[1]}
+			invalid := map[string]any{"PolicyMode": "Managed", tc.property: first}
+			for k, v := range tc.invalid {
+				invalid[k] = v
+			}
+			lifecycle.RunContract(t, lifecycle.Contract{
+				ResourceType:      AccessType,
+				Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,
+				Create:            map[string]any{"PolicyMode": "Managed", tc.property: first},
+				UpdateInPlace:     map[string]any{"PolicyMode": "Managed", tc.property: both},
+				UpdateReplace:     map[string]any{"PolicyMode": "Scoped", tc.property: first, "Clusters": "analytics"},
+				InvalidProperties: invalid,
+				Exists:            exists,
+				Check:             checkAccessResponse,
+			})
+		})
 	}
-	lifecycle.RunContract(t, lifecycle.Contract{
-		ResourceType:      AccessType,
-		Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,
-		Create:            map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}},
-		UpdateInPlace:     map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts", "loaders"}},
-		UpdateReplace:     map[string]any{"PolicyMode": "Scoped", "Groups": []any{"analysts"}, "Clusters": "analytics"},
-		InvalidProperties: map[string]any{"PolicyMode": "Managed", "Groups": []any{"analysts"}, "PolicyName": "p"},
-		Exists:            exists,
-		Check:             checkAccessResponse,
-	})
 }
 
 func checkAccessResponse(t *testing.T, phase string, resp cfn.Response) {
