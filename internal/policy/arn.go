@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
 // ARN is an Amazon Resource Name split into its parts.
@@ -28,16 +30,16 @@ var (
 	arnAccountRE = regexp.MustCompile(`^([0-9]{12}|\*|aws)?$`)
 )
 
-// ParseARN splits an ARN and checks the shape of each part: a known
+// ParseARN splits an ARN with the SDK's parser and checks the shape of each part: a known
 // partition, a service name, a region (or empty for global services), a
 // 12-digit account (or empty, or "aws" for AWS managed policies) and a
 // non-empty resource. Wildcards are accepted where a policy may use them.
 func ParseARN(s string) (ARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	parsed, err := awsarn.Parse(s)
+	if err != nil {
 		return ARN{}, fmt.Errorf("%w: %q does not have the form arn:partition:service:region:account:resource", ErrMalformedARN, s)
 	}
-	a := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
+	a := ARN{Partition: parsed.Partition, Service: parsed.Service, Region: parsed.Region, Account: parsed.AccountID, Resource: parsed.Resource}
 	switch {
 	case !partitionRE.MatchString(a.Partition):
 		return ARN{}, fmt.Errorf("%w: %q has an unknown partition", ErrMalformedARN, s)
