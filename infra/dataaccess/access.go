@@ -1,11 +1,11 @@
 package dataaccess
 
 import (
-	"regexp"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
 )
 
 // AccessResourceType is the CloudFormation type of an Access grant.
@@ -75,7 +75,14 @@ func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Acces
 		props = &AccessProps{}
 	}
 	a := &Access{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	report(a.Construct, props.validate())
+	p := props.properties()
+	report(a.Construct, props.validate(p))
+	a.resource = newCustomResource(a.Construct, AccessResourceType, props.Provider, FunctionAccess, p)
+	return a
+}
+
+// properties renders the props as the resource's properties.
+func (props *AccessProps) properties() properties {
 	p := properties{}
 	p.list("Roles", props.Roles)
 	p.list("Users", props.Users)
@@ -85,52 +92,15 @@ func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Acces
 	p.str("PolicyName", props.PolicyName)
 	p.str("PolicyPath", props.PolicyPath)
 	p.boolean("TagWorkgroups", props.TagWorkgroups)
-	a.resource = newCustomResource(a.Construct, AccessResourceType, props.Provider, FunctionAccess, p)
-	return a
+	return p
 }
 
-var (
-	// roleArnPattern matches an IAM role ARN in any partition and account.
-	roleArnPattern    = regexp.MustCompile(`^arn:aws[\w-]*:iam::\d{12}:role/.+$`)
-	policyNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
-)
-
-// validate returns every problem of the props that synth can see.
-func (props *AccessProps) validate() []error {
-	v := &validator{resource: "Access"}
-	if stateOf(props.Roles) == listEmpty && stateOf(props.Users) == listEmpty && stateOf(props.Groups) == listEmpty {
-		v.fail("Roles", "and Users and Groups are all empty; allowed: at least one principal")
-	}
-	assumeOnly := stateOf(props.AssumeRoleArns) != listEmpty
-	props.Permissions.validate(v, !assumeOnly, true)
-	if props.Permissions.PolicyMode == PolicyModeManaged {
-		scopedOnly := []struct {
-			prop string
-			set  bool
-		}{
-			{"AssumeRoleArns", assumeOnly},
-			{"PolicyName", isSet(props.PolicyName)},
-			{"PolicyPath", isSet(props.PolicyPath)},
-		}
-		for _, s := range scopedOnly {
-			if s.set {
-				v.fail(s.prop, "is set with PolicyMode Managed; allowed: only with PolicyMode Scoped")
-			}
-		}
-	}
-	if name, ok := known(props.PolicyName); ok && !policyNamePattern.MatchString(name) {
-		v.fail("PolicyName", "is %q; allowed: 1 to 128 letters, digits and +=,.@_-", name)
-	}
-	v.providerPath("PolicyPath", props.PolicyPath)
-	for _, arn := range knownItems(props.AssumeRoleArns) {
-		if !roleArnPattern.MatchString(arn) {
-			v.fail("AssumeRoleArns", "holds %q; allowed: IAM role ARNs", arn)
-		}
-	}
-	if props.TagWorkgroups != nil && *props.TagWorkgroups && stateOf(props.Permissions.Workgroups) == listEmpty {
-		v.fail("TagWorkgroups", "is true but Permissions.Workgroups is empty; allowed: true only with workgroups")
-	}
-	return v.errs
+// validate returns every problem of the rendered properties p that synth
+// can see: those the access function's parser finds, and a PolicyPath
+// outside the provider's.
+func (props *AccessProps) validate(p properties) []error {
+	errs := check("Access", p, access.ValidateAccessProperties, permissionsField)
+	return append(errs, providerPath("Access", "PolicyPath", props.PolicyPath)...)
 }
 
 // Resource returns the underlying CloudFormation custom resource.

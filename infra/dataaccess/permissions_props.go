@@ -1,8 +1,11 @@
 package dataaccess
 
 import (
-	"regexp"
+	"reflect"
 	"strings"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // PolicyMode says which Data API permissions a grant gives.
@@ -13,22 +16,23 @@ const (
 	// PolicyModeScoped creates a customer managed policy derived from
 	// AmazonRedshiftDataFullAccess with every resource narrowed to the
 	// given clusters and workgroups.
-	PolicyModeScoped PolicyMode = "Scoped"
+	PolicyModeScoped PolicyMode = access.ModeScoped
 	// PolicyModeManaged attaches the AWS managed policy
 	// AmazonRedshiftDataFullAccess.
-	PolicyModeManaged PolicyMode = "Managed"
+	PolicyModeManaged PolicyMode = access.ModeManaged
 )
 
 // AuthMethod is a way of authenticating Data API calls that a scoped policy
 // allows.
 type AuthMethod string
 
-// The authentication methods of the Data API.
+// The authentication methods of the Data API, as the access function names
+// them.
 const (
-	AuthSecretsManager                 AuthMethod = "SecretsManager"
-	AuthClusterTemporaryCredentials    AuthMethod = "ClusterTemporaryCredentials"
-	AuthClusterIamIdentity             AuthMethod = "ClusterIamIdentity"
-	AuthServerlessTemporaryCredentials AuthMethod = "ServerlessTemporaryCredentials"
+	AuthSecretsManager                 = AuthMethod(policy.AuthSecretsManager)
+	AuthClusterTemporaryCredentials    = AuthMethod(policy.AuthClusterTemporaryCredentials)
+	AuthClusterIamIdentity             = AuthMethod(policy.AuthClusterIAMIdentity)
+	AuthServerlessTemporaryCredentials = AuthMethod(policy.AuthServerlessTemporaryCredentials)
 )
 
 // Permissions are the Data API permissions of an Access grant or a
@@ -59,57 +63,25 @@ type Permissions struct {
 	StatementOwnerOnly *bool
 }
 
-// iamPathPattern matches an IAM path: / or /<segments>/.
-var iamPathPattern = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
-
-// validate checks the permissions. needTargets says whether a scoped
-// policy must name at least one cluster or workgroup; workgroupsInManaged
-// whether Workgroups means something with PolicyModeManaged.
-func (p *Permissions) validate(v *validator, needTargets, workgroupsInManaged bool) {
-	switch p.PolicyMode {
-	case "", PolicyModeScoped:
-	case PolicyModeManaged:
-		scopedOnly := []struct {
-			prop string
-			set  bool
-		}{
-			{"Clusters", stateOf(p.Clusters) != listEmpty},
-			{"Databases", stateOf(p.Databases) != listEmpty},
-			{"AuthMethods", len(p.AuthMethods) > 0},
-			{"SecretArns", stateOf(p.SecretArns) != listEmpty},
-			{"DbUser", isSet(p.DbUser)},
-			{"StatementOwnerOnly", p.StatementOwnerOnly != nil},
-			{"Workgroups", !workgroupsInManaged && stateOf(p.Workgroups) != listEmpty},
-		}
-		for _, s := range scopedOnly {
-			if s.set {
-				v.fail("Permissions."+s.prop, "is set with PolicyMode Managed; allowed: only with PolicyMode Scoped")
-			}
-		}
-		return
-	default:
-		v.fail("Permissions.PolicyMode", "is %q; allowed: %s or %s", p.PolicyMode, PolicyModeScoped, PolicyModeManaged)
-		return
+// permissionsField is the props field of a property that Permissions
+// renders, for the problems that the function's parser reports: the field
+// of Permissions of the same name, or the props' own field.
+func permissionsField(property string) string {
+	if _, ok := reflect.TypeFor[Permissions]().FieldByName(property); ok {
+		return "Permissions." + property
 	}
-	if needTargets && stateOf(p.Clusters) == listEmpty && stateOf(p.Workgroups) == listEmpty {
-		v.fail("Permissions.Clusters", "and Permissions.Workgroups are both empty; allowed: at least one cluster or workgroup for a scoped policy")
-	}
-	for _, m := range p.AuthMethods {
-		switch m {
-		case AuthSecretsManager, AuthClusterTemporaryCredentials, AuthClusterIamIdentity, AuthServerlessTemporaryCredentials:
-		default:
-			v.fail("Permissions.AuthMethods", "holds %q; allowed: %s, %s, %s, %s", m,
-				AuthSecretsManager, AuthClusterTemporaryCredentials, AuthClusterIamIdentity, AuthServerlessTemporaryCredentials)
-		}
-	}
+	return property
 }
 
-// providerPath checks an IAM path prop: the provider may manage only
-// policies and roles under /redshift-data-api/.
-func (v *validator) providerPath(prop string, path *string) {
-	if p, ok := known(path); ok && (len(p) > 512 || !iamPathPattern.MatchString(p) || !strings.HasPrefix(p, "/"+NamePrefix)) {
-		v.fail(prop, "is %q; allowed: an IAM path that starts with /%s and ends with /", p, NamePrefix)
+// providerPath checks an IAM path prop against the provider's own
+// permissions, which let it manage only policies and roles under
+// /redshift-data-api/ (functions.go). The function's parser checks that the
+// value is an IAM path.
+func providerPath(resource, prop string, path *string) []error {
+	if p, ok := known(path); ok && !strings.HasPrefix(p, "/"+NamePrefix) {
+		return []error{invalid(resource, prop, "is %q; allowed: an IAM path that starts with /%s, the only path the provider may manage", p, NamePrefix)}
 	}
+	return nil
 }
 
 // write adds the permissions to the resource properties.
@@ -125,7 +97,7 @@ func (p *Permissions) write(props properties) {
 		for _, m := range p.AuthMethods {
 			methods = append(methods, string(m))
 		}
-		props["AuthMethods"] = methods
+		props.strings("AuthMethods", methods)
 	}
 	props.list("SecretArns", p.SecretArns)
 	props.str("DbUser", p.DbUser)
