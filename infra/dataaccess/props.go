@@ -245,6 +245,17 @@ func holdsToken(v any) bool {
 	return false
 }
 
+// providerPath checks an IAM path prop against the provider's own
+// permissions, which let it manage only policies and roles under
+// /redshift-data-api/ (functions.go). The function's parser checks that the
+// value is an IAM path.
+func providerPath(resource, prop string, path *string) []error {
+	if p, ok := known(path); ok && !strings.HasPrefix(p, "/"+NamePrefix) {
+		return []error{invalid(resource, prop, "is %q; allowed: an IAM path that starts with /%s, the only path the provider may manage", p, NamePrefix)}
+	}
+	return nil
+}
+
 // sameName is the field of a property whose props field has its name.
 func sameName(property string) string { return property }
 
