@@ -143,8 +143,8 @@ type parser func(props map[string]any) error
 
 // check runs the function's parser on the properties that a construct of
 // kind resource renders, and returns its problems as *InvalidPropError
-// naming the construct's prop (field names the property; see
-// propertyField).
+// naming the construct's prop: field maps a property to the props field
+// that renders it (sameName, permissionsField).
 //
 // Tokens, such as parameters or the attributes of other resources, are
 // resolved only at deployment, so the parser cannot judge them: it sees a
