@@ -1,11 +1,14 @@
 package dataaccess
 
 import (
-	"regexp"
+	"reflect"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // AccessResourceType is the CloudFormation type of an Access grant.
@@ -75,7 +78,14 @@ func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Acces
 		props = &AccessProps{}
 	}
 	a := &Access{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	report(a.Construct, props.validate())
+	p := props.properties()
+	report(a.Construct, props.validate(p))
+	a.resource = newCustomResource(a.Construct, AccessResourceType, props.Provider, FunctionAccess, p)
+	return a
+}
+
+// properties renders the props as the resource's properties.
+func (props *AccessProps) properties() properties {
 	p := properties{}
 	p.list("Roles", props.Roles)
 	p.list("Users", props.Users)
@@ -85,52 +95,15 @@ func NewAccess(scope constructs.Construct, id string, props *AccessProps) *Acces
 	p.str("PolicyName", props.PolicyName)
 	p.str("PolicyPath", props.PolicyPath)
 	p.boolean("TagWorkgroups", props.TagWorkgroups)
-	a.resource = newCustomResource(a.Construct, AccessResourceType, props.Provider, FunctionAccess, p)
-	return a
+	return p
 }
 
-var (
-	// roleArnPattern matches an IAM role ARN in any partition and account.
-	roleArnPattern    = regexp.MustCompile(`^arn:aws[\w-]*:iam::\d{12}:role/.+$`)
-	policyNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
-)
-
-// validate returns every problem of the props that synth can see.
-func (props *AccessProps) validate() []error {
-	v := &validator{resource: "Access"}
-	if stateOf(props.Roles) == listEmpty && stateOf(props.Users) == listEmpty && stateOf(props.Groups) == listEmpty {
-		v.fail("Roles", "and Users and Groups are all empty; allowed: at least one principal")
-	}
-	assumeOnly := stateOf(props.AssumeRoleArns) != listEmpty
-	props.Permissions.validate(v, !assumeOnly, true)
-	if props.Permissions.PolicyMode == PolicyModeManaged {
-		scopedOnly := []struct {
-			prop string
-			set  bool
-		}{
-			{"AssumeRoleArns", assumeOnly},
-			{"PolicyName", isSet(props.PolicyName)},
-			{"PolicyPath", isSet(props.PolicyPath)},
-		}
-		for _, s := range scopedOnly {
-			if s.set {
-				v.fail(s.prop, "is set with PolicyMode Managed; allowed: only with PolicyMode Scoped")
-			}
-		}
-	}
-	if name, ok := known(props.PolicyName); ok && !policyNamePattern.MatchString(name) {
-		v.fail("PolicyName", "is %q; allowed: 1 to 128 letters, digits and +=,.@_-", name)
-	}
-	v.providerPath("PolicyPath", props.PolicyPath)
-	for _, arn := range knownItems(props.AssumeRoleArns) {
-		if !roleArnPattern.MatchString(arn) {
-			v.fail("AssumeRoleArns", "holds %q; allowed: IAM role ARNs", arn)
-		}
-	}
-	if props.TagWorkgroups != nil && *props.TagWorkgroups && stateOf(props.Permissions.Workgroups) == listEmpty {
-		v.fail("TagWorkgroups", "is true but Permissions.Workgroups is empty; allowed: true only with workgroups")
-	}
-	return v.errs
+// validate returns every problem of the rendered properties p that synth
+// can see: those the access function's parser finds, and a PolicyPath
+// outside the provider's.
+func (props *AccessProps) validate(p properties) []error {
+	errs := check("Access", p, access.ValidateAccessProperties, permissionsField)
+	return append(errs, providerPath("Access", "PolicyPath", props.PolicyPath)...)
 }
 
 // Resource returns the underlying CloudFormation custom resource.
@@ -143,3 +116,88 @@ func (a *Access) PolicyArn() *string { return a.resource.GetAttString(jsii.Strin
 // DbUsers returns the database users the principals appear as on
 // serverless workgroups (IAM:<user>, IAMR:<role>), joined with commas.
 func (a *Access) DbUsers() *string { return a.resource.GetAttString(jsii.String("DbUsers")) }
+
+// PolicyMode says which Data API permissions a grant gives.
+type PolicyMode string
+
+// The policy modes.
+const (
+	// PolicyModeScoped creates a customer managed policy derived from
+	// AmazonRedshiftDataFullAccess with every resource narrowed to the
+	// given clusters and workgroups.
+	PolicyModeScoped PolicyMode = access.ModeScoped
+	// PolicyModeManaged attaches the AWS managed policy
+	// AmazonRedshiftDataFullAccess.
+	PolicyModeManaged PolicyMode = access.ModeManaged
+)
+
+// AuthMethod is a way of authenticating Data API calls that a scoped policy
+// allows.
+type AuthMethod string
+
+// The authentication methods of the Data API, as the access function names
+// them.
+const (
+	AuthSecretsManager                 = AuthMethod(policy.AuthSecretsManager)
+	AuthClusterTemporaryCredentials    = AuthMethod(policy.AuthClusterTemporaryCredentials)
+	AuthClusterIamIdentity             = AuthMethod(policy.AuthClusterIAMIdentity)
+	AuthServerlessTemporaryCredentials = AuthMethod(policy.AuthServerlessTemporaryCredentials)
+)
+
+// Permissions are the Data API permissions of an Access grant or a
+// CrossAccountRole. Apart from PolicyMode, every field applies only to
+// PolicyModeScoped; an Access grant also reads Workgroups with
+// PolicyModeManaged, for TagWorkgroups.
+type Permissions struct {
+	// PolicyMode is Scoped or Managed. Default: Scoped.
+	PolicyMode PolicyMode
+	// Clusters and Workgroups are the targets the Data API statements may
+	// run against.
+	Clusters   *[]*string
+	Workgroups *[]*string
+	// Databases limits cluster temporary credentials to these databases.
+	// Default: all.
+	Databases *[]*string
+	// AuthMethods are the allowed ways to authenticate. Default: those that
+	// fit the targets.
+	AuthMethods []AuthMethod
+	// SecretArns are the secrets that may be read. Default: any secret
+	// tagged RedshiftDataFullAccess, as in the managed policy.
+	SecretArns *[]*string
+	// DbUser is the database user of cluster temporary credentials.
+	// Default: redshift_data_api_user.
+	DbUser *string
+	// StatementOwnerOnly limits describing, reading, cancelling and listing
+	// statements to the caller's own. Default: true.
+	StatementOwnerOnly *bool
+}
+
+// permissionsField is the props field of a property that Permissions
+// renders, for the problems that the function's parser reports: the field
+// of Permissions of the same name, or the props' own field.
+func permissionsField(property string) string {
+	if _, ok := reflect.TypeFor[Permissions]().FieldByName(property); ok {
+		return "Permissions." + property
+	}
+	return property
+}
+
+// write adds the permissions to the resource properties.
+func (p *Permissions) write(props properties) {
+	if p.PolicyMode != "" {
+		props["PolicyMode"] = string(p.PolicyMode)
+	}
+	props.list("Clusters", p.Clusters)
+	props.list("Workgroups", p.Workgroups)
+	props.list("Databases", p.Databases)
+	if len(p.AuthMethods) > 0 {
+		methods := make([]string, 0, len(p.AuthMethods))
+		for _, m := range p.AuthMethods {
+			methods = append(methods, string(m))
+		}
+		props.strings("AuthMethods", methods)
+	}
+	props.list("SecretArns", p.SecretArns)
+	props.str("DbUser", p.DbUser)
+	props.boolean("StatementOwnerOnly", p.StatementOwnerOnly)
+}

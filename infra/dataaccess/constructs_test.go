@@ -113,8 +113,8 @@ func TestImportedProviderNeedsNoBuild(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{AssetDirContextKey: t.TempDir()}})
 	stack := awscdk.NewStack(app, jsii.String("Unbuilt"), nil)
 	provider := ImportedProvider{}
-	NewSecret(stack, "Secret", &SecretProps{Provider: provider, WorkgroupName: jsii.String("w"), Username: jsii.String("u")})
-	NewAccess(stack, "Access", &AccessProps{Provider: provider, Roles: jsii.Strings("app"), Permissions: Permissions{Workgroups: jsii.Strings("w")}})
+	NewSecret(stack, "Secret", &SecretProps{Provider: provider, WorkgroupName: jsii.String("wg1"), Username: jsii.String("u")})
+	NewAccess(stack, "Access", &AccessProps{Provider: provider, Roles: jsii.Strings("app"), Permissions: Permissions{Workgroups: jsii.Strings("wg1")}})
 	NewCrossAccountRole(stack, "Role", &CrossAccountRoleProps{Provider: provider, TrustedPrincipalArns: jsii.Strings("111111111111"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
 	NewEndpoint(stack, "Endpoint", &EndpointProps{Provider: provider, VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: jsii.Strings("subnet-0a1b2c3d")})
 	tpl, err := decodeTemplate(stack)
@@ -162,7 +162,10 @@ func TestInvalidPropsAreSynthErrors(t *testing.T) {
 		"secret without username":       {path: "/Invalid/NoUser", pattern: `SecretProps\.Username:`, want: 1},
 		"endpoint without VPC, subnets": {path: "/Invalid/NoNetwork", pattern: `EndpointProps\.(VpcId|SubnetIds):`, want: 2},
 		"plain-text password":           {path: "/Invalid/PlainPassword", pattern: `SecretProps\.Password:`, want: 1},
-		"nothing else":                  {path: "*", pattern: `^dataaccess\.`, want: 4},
+		"external ID the function refuses": {
+			path: "/Invalid/ShortExternalId", pattern: `CrossAccountRoleProps\.ExternalId:`, want: 1,
+		},
+		"nothing else": {path: "*", pattern: `^dataaccess\.`, want: 5},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,11 +1,11 @@
 package dataaccess
 
 import (
-	"regexp"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/access"
 )
 
 // CrossAccountRoleResourceType is the CloudFormation type of a
@@ -62,7 +62,14 @@ func NewCrossAccountRole(scope constructs.Construct, id string, props *CrossAcco
 		props = &CrossAccountRoleProps{}
 	}
 	r := &CrossAccountRole{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	report(r.Construct, props.validate())
+	p := props.properties()
+	report(r.Construct, props.validate(p))
+	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, props.Provider, FunctionAccess, p)
+	return r
+}
+
+// properties renders the props as the resource's properties.
+func (props *CrossAccountRoleProps) properties() properties {
 	p := properties{}
 	p.list("TrustedPrincipalArns", props.TrustedPrincipalArns)
 	p.str("ExternalId", props.ExternalId)
@@ -75,35 +82,15 @@ func NewCrossAccountRole(scope constructs.Construct, id string, props *CrossAcco
 	p.str("PermissionsBoundaryArn", props.PermissionsBoundaryArn)
 	p.tags("Tags", props.Tags)
 	props.Permissions.write(p)
-	r.resource = newCustomResource(r.Construct, CrossAccountRoleResourceType, props.Provider, FunctionAccess, p)
-	return r
+	return p
 }
 
-var (
-	trustedPrincipalPattern = regexp.MustCompile(`^(\d{12}|arn:aws[\w-]*:iam::\d{12}:(root|role/.+|user/.+))$`)
-	roleNamePattern         = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-)
-
-// validate returns every problem of the props that synth can see.
-func (props *CrossAccountRoleProps) validate() []error {
-	v := &validator{resource: "CrossAccountRole"}
-	if stateOf(props.TrustedPrincipalArns) == listEmpty {
-		v.fail("TrustedPrincipalArns", "is empty; allowed: role ARNs or account IDs of the account that calls the Data API")
-	}
-	for _, arn := range knownItems(props.TrustedPrincipalArns) {
-		if !trustedPrincipalPattern.MatchString(arn) {
-			v.fail("TrustedPrincipalArns", "holds %q; allowed: an IAM role or user ARN, an account root ARN, or a 12-digit account ID", arn)
-		}
-	}
-	if name, ok := known(props.RoleName); ok && !roleNamePattern.MatchString(name) {
-		v.fail("RoleName", "is %q; allowed: 1 to 64 letters, digits and +=,.@_-", name)
-	}
-	v.providerPath("RolePath", props.RolePath)
-	if props.MaxSessionDuration != nil {
-		v.intRange("MaxSessionDuration", props.MaxSessionDuration.ToSeconds(nil), 3600, 43200)
-	}
-	props.Permissions.validate(v, true, false)
-	return v.errs
+// validate returns every problem of the rendered properties p that synth
+// can see: those the access function's parser finds, and a RolePath
+// outside the provider's.
+func (props *CrossAccountRoleProps) validate(p properties) []error {
+	errs := check("CrossAccountRole", p, access.ValidateCrossAccountRoleProperties, permissionsField)
+	return append(errs, providerPath("CrossAccountRole", "RolePath", props.RolePath)...)
 }
 
 // Resource returns the underlying CloudFormation custom resource.

@@ -21,8 +21,13 @@
 // once per account and region and pass [ImportedProvider] so that the
 // constructs import its exported ServiceTokens.
 //
-// Props are validated when the construct is created. Problems are reported as
-// error annotations on the construct, one per property, which makes cdk synth
-// fail and list them all; values that are tokens (parameters, attributes of
-// other resources) are resolved only at deployment and are not checked.
+// Props are validated when the construct is created, by the function's own
+// property parser (internal/access, internal/secret, internal/endpoint) on
+// the very properties the template gives the resource, so that synth refuses
+// what deployment would refuse; a few rules of the constructs' own come on
+// top, such as the names and paths the provider may manage. Problems are
+// reported as error annotations on the construct, one per property, which
+// makes cdk synth fail and list them all with the construct's path. Values
+// that are tokens (parameters, attributes of other resources) are resolved
+// only at deployment and are left to the function.
 package dataaccess

@@ -1,12 +1,12 @@
 package dataaccess
 
 import (
-	"regexp"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 )
 
 // EndpointResourceType is the CloudFormation type of an Endpoint.
@@ -57,7 +57,14 @@ func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *E
 		props = &EndpointProps{}
 	}
 	e := &Endpoint{Construct: constructs.NewConstruct(scope, jsii.String(id))}
-	report(e.Construct, props.validate())
+	p := props.properties()
+	report(e.Construct, props.validate(p))
+	e.resource = newCustomResource(e.Construct, EndpointResourceType, props.Provider, FunctionEndpoint, p)
+	return e
+}
+
+// properties renders the props as the resource's properties.
+func (props *EndpointProps) properties() properties {
 	p := properties{}
 	p.str("VpcId", props.VpcId)
 	p.list("SubnetIds", props.SubnetIds)
@@ -69,45 +76,36 @@ func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *E
 	p.str("IpAddressType", props.IpAddressType)
 	p.str("ServiceName", props.ServiceName)
 	p.tags("Tags", props.Tags)
-	e.resource = newCustomResource(e.Construct, EndpointResourceType, props.Provider, FunctionEndpoint, p)
-	return e
+	return p
 }
 
-// The EC2 ID formats: a prefix and 8 or 17 hexadecimal digits.
-var (
-	vpcIDPattern    = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
-	subnetIDPattern = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	groupIDPattern  = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
-)
+// synthRegion stands for the stack's region, which the endpoint parser
+// needs only for the default ServiceName and for the example in its
+// message about a wrong one.
+const synthRegion = "<region>"
 
-// validate returns every problem of the props that synth can see.
-func (props *EndpointProps) validate() []error {
-	v := &validator{resource: "Endpoint"}
-	if !isSet(props.VpcId) {
-		v.fail("VpcId", "is missing; allowed: the ID of the VPC that calls the Data API")
-	} else if id, ok := known(props.VpcId); ok && !vpcIDPattern.MatchString(id) {
-		v.fail("VpcId", "is %q; allowed: a VPC ID (vpc-...)", id)
-	}
-	if stateOf(props.SubnetIds) == listEmpty {
-		v.fail("SubnetIds", "is empty; allowed: one subnet ID per Availability Zone")
-	}
+// validate returns every problem of the rendered properties p that synth
+// can see: those the endpoint function's parser finds, and a subnet given
+// twice. The function drops a repeated subnet, as it drops a repeated item
+// of any list; in a typed list it is more likely a mistake, such as two
+// selections of one Availability Zone, so synth names it.
+func (props *EndpointProps) validate(p properties) []error {
+	errs := check("Endpoint", p, func(m map[string]any) error {
+		_, err := endpoint.ParseProperties(m, synthRegion)
+		return err
+	}, sameName)
 	seen := map[string]bool{}
-	for _, id := range knownItems(props.SubnetIds) {
-		switch {
-		case !subnetIDPattern.MatchString(id):
-			v.fail("SubnetIds", "holds %q; allowed: subnet IDs (subnet-...)", id)
-		case seen[id]:
-			v.fail("SubnetIds", "holds %q twice; allowed: each subnet once", id)
-		}
-		seen[id] = true
-	}
-	for _, id := range knownItems(props.SecurityGroupIds) {
-		if !groupIDPattern.MatchString(id) {
-			v.fail("SecurityGroupIds", "holds %q; allowed: security group IDs (sg-...)", id)
+	if props.SubnetIds != nil && !unresolved(props.SubnetIds) {
+		for _, item := range *props.SubnetIds {
+			if id, ok := known(item); ok {
+				if seen[id] {
+					errs = append(errs, invalid("Endpoint", "SubnetIds", "holds %q twice; allowed: each subnet once", id))
+				}
+				seen[id] = true
+			}
 		}
 	}
-	v.oneOf("IpAddressType", props.IpAddressType, "ipv4", "dualstack", "ipv6")
-	return v.errs
+	return errs
 }
 
 // Resource returns the underlying CloudFormation custom resource.

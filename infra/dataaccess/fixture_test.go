@@ -96,17 +96,22 @@ var loadFixture = synthOnce(func() *fixture {
 
 	f.imported = awscdk.NewStack(app, jsii.String("Imported"), nil)
 	shared := ImportedProvider{ExportPrefix: importPrefix}
-	NewSecret(f.imported, "Secret", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w"), Username: jsii.String("u")})
+	NewSecret(f.imported, "Secret", &SecretProps{Provider: shared, WorkgroupName: jsii.String("wg1"), Username: jsii.String("u")})
 	NewAccess(f.imported, "Access", &AccessProps{Provider: shared, Users: jsii.Strings("analyst"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
 	NewCrossAccountRole(f.imported, "Role", &CrossAccountRoleProps{Provider: shared, TrustedPrincipalArns: jsii.Strings("111111111111"), Permissions: Permissions{PolicyMode: PolicyModeManaged}})
 	NewEndpoint(f.imported, "Endpoint", &EndpointProps{Provider: shared, VpcId: jsii.String("vpc-0a1b2c3d"), SubnetIds: jsii.Strings("subnet-0a1b2c3d")})
 
 	f.invalid = awscdk.NewStack(app, jsii.String("Invalid"), nil)
-	NewSecret(f.invalid, "NoUser", &SecretProps{Provider: shared, WorkgroupName: jsii.String("w")})
+	NewSecret(f.invalid, "NoUser", &SecretProps{Provider: shared, WorkgroupName: jsii.String("wg1")})
 	NewEndpoint(f.invalid, "NoNetwork", &EndpointProps{Provider: shared})
 	NewSecret(f.invalid, "PlainPassword", &SecretProps{
-		Provider: shared, WorkgroupName: jsii.String("w"), Username: jsii.String("u"),
+		Provider: shared, WorkgroupName: jsii.String("wg1"), Username: jsii.String("u"),
 		Password: awscdk.SecretValue_UnsafePlainText(jsii.String("Example-Passw0rd")),
+	})
+	// Refused by the access function's parser, which synth calls.
+	NewCrossAccountRole(f.invalid, "ShortExternalId", &CrossAccountRoleProps{
+		Provider: shared, TrustedPrincipalArns: jsii.Strings("111111111111"), ExternalId: jsii.String("x"),
+		Permissions: Permissions{PolicyMode: PolicyModeManaged},
 	})
 
 	f.custom = awscdk.NewStack(app, jsii.String("Custom"), nil)

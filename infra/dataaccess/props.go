@@ -1,13 +1,17 @@
 package dataaccess
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
 // InvalidPropError reports one invalid prop of a construct. Constructs report
@@ -19,27 +23,29 @@ type InvalidPropError struct {
 	Prop string
 	// Problem says what is wrong and what is allowed.
 	Problem string
+	// Err is the function's own *customresource.PropertyError when its
+	// property parser found the problem, or nil for a rule of the
+	// constructs.
+	Err error
 }
 
 func (e *InvalidPropError) Error() string {
 	return fmt.Sprintf("dataaccess.%sProps.%s: %s", e.Resource, e.Prop, e.Problem)
 }
 
-// validator collects the problems of one props value.
-type validator struct {
-	resource string
-	errs     []error
-}
+func (e *InvalidPropError) Unwrap() error { return e.Err }
 
-func (v *validator) fail(prop, format string, args ...any) {
-	v.errs = append(v.errs, &InvalidPropError{Resource: v.resource, Prop: prop, Problem: fmt.Sprintf(format, args...)})
-}
-
-// report adds an error annotation to scope for every problem.
+// report adds an error annotation to scope for every problem; cdk synth
+// prints each with the construct's path.
 func report(scope constructs.Construct, errs []error) {
 	for _, err := range errs {
 		awscdk.Annotations_Of(scope).AddError(jsii.String(err.Error()))
 	}
+}
+
+// invalid returns the problem of a rule that only the constructs have.
+func invalid(resource, prop, format string, args ...any) error {
+	return &InvalidPropError{Resource: resource, Prop: prop, Problem: fmt.Sprintf(format, args...)}
 }
 
 // unresolved reports whether v is a token that CloudFormation resolves
@@ -58,78 +64,11 @@ func known(s *string) (string, bool) {
 	return *s, true
 }
 
-// knownNumber is known for numbers.
-func knownNumber(n *float64) (float64, bool) {
-	if n == nil || unresolved(n) {
-		return 0, false
-	}
-	return *n, true
-}
-
-// listState describes a list prop at synth time.
-type listState int
-
-const (
-	listEmpty   listState = iota // nil or no items
-	listToken                    // a token list, such as a CommaDelimitedList parameter
-	listPresent                  // items, some of which may be tokens
-)
-
-func stateOf(l *[]*string) listState {
-	switch {
-	case l == nil:
-		return listEmpty
-	case unresolved(l):
-		return listToken
-	case len(*l) == 0:
-		return listEmpty
-	default:
-		return listPresent
-	}
-}
-
-// knownItems returns the items of a list prop that are not tokens.
-func knownItems(l *[]*string) []string {
-	if stateOf(l) != listPresent {
-		return nil
-	}
-	var out []string
-	for _, item := range *l {
-		if s, ok := known(item); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// intRange checks an integer prop against an inclusive range.
-func (v *validator) intRange(prop string, n *float64, minimum, maximum float64) {
-	x, ok := knownNumber(n)
-	if !ok {
-		return
-	}
-	if x != float64(int64(x)) || x < minimum || x > maximum {
-		v.fail(prop, "is %v; allowed: a whole number from %v to %v", x, minimum, maximum)
-	}
-}
-
-// oneOf checks a string prop against its allowed values.
-func (v *validator) oneOf(prop string, s *string, allowed ...string) {
-	x, ok := known(s)
-	if !ok {
-		return
-	}
-	for _, a := range allowed {
-		if x == a {
-			return
-		}
-	}
-	v.fail(prop, "is %q; allowed: %v", x, allowed)
-}
-
-// properties are the custom resource properties. Following the custom
-// resource protocol, values are strings or lists of strings; unset props are
-// left out so that the handler applies its defaults.
+// properties are the custom resource properties, in the form the functions
+// receive them: strings, lists of strings, lists of Key and Value objects,
+// and JSON documents. Unset props are left out so that the handler applies
+// its defaults. The same map is the resource's Properties in the template
+// and the input of the function's property parser at synth.
 type properties map[string]any
 
 func (p properties) str(name string, v *string) {
@@ -138,10 +77,30 @@ func (p properties) str(name string, v *string) {
 	}
 }
 
+// list writes a list prop. A token list, such as a CommaDelimitedList
+// parameter, is one encoded item, which CDK renders back as the token.
 func (p properties) list(name string, v *[]*string) {
-	if stateOf(v) != listEmpty {
-		p[name] = v
+	if v == nil || len(*v) == 0 {
+		return
 	}
+	items := make([]any, 0, len(*v))
+	for _, item := range *v {
+		if item != nil {
+			items = append(items, *item)
+		}
+	}
+	p[name] = items
+}
+
+func (p properties) strings(name string, v []string) {
+	if len(v) == 0 {
+		return
+	}
+	items := make([]any, 0, len(v))
+	for _, s := range v {
+		items = append(items, s)
+	}
+	p[name] = items
 }
 
 func (p properties) boolean(name string, v *bool) {
@@ -152,7 +111,7 @@ func (p properties) boolean(name string, v *bool) {
 
 func (p properties) number(name string, v *float64) {
 	if v != nil {
-		p[name] = awscdk.Tokenization_StringifyNumber(v)
+		p[name] = *awscdk.Tokenization_StringifyNumber(v)
 	}
 }
 
@@ -167,12 +126,138 @@ func (p properties) tags(name string, v *map[string]*string) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make([]map[string]*string, 0, len(keys))
+	out := make([]any, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, map[string]*string{"Key": jsii.String(k), "Value": (*v)[k]})
+		value := ""
+		if val := (*v)[k]; val != nil {
+			value = *val
+		}
+		out = append(out, map[string]any{"Key": k, "Value": value})
 	}
 	p[name] = out
 }
+
+// parser is a function's own property parser: every problem it finds is a
+// *customresource.PropertyError, joined.
+type parser func(props map[string]any) error
+
+// check runs the function's parser on the properties that a construct of
+// kind resource renders, and returns its problems as *InvalidPropError
+// naming the construct's prop: field maps a property to the props field
+// that renders it (sameName, permissionsField).
+//
+// Tokens, such as parameters or the attributes of other resources, are
+// resolved only at deployment, so the parser cannot judge them: it sees a
+// list without its token items, when some items are not tokens, and its
+// problems with any other property that holds a token are left to the
+// function at deployment. Everything else is judged exactly as the
+// function will judge it.
+func check(resource string, props properties, parse parser, field func(property string) string) []error {
+	input, unchecked := withoutTokens(props)
+	var out []error
+	for _, err := range joinedErrors(parse(input)) {
+		var pe *customresource.PropertyError
+		if !errors.As(err, &pe) {
+			out = append(out, &InvalidPropError{Resource: resource, Prop: "(properties)", Problem: err.Error(), Err: err})
+			continue
+		}
+		if unchecked[pe.Property] {
+			continue
+		}
+		names := strings.Split(pe.Property, ", ")
+		for i, name := range names {
+			names[i] = field(name)
+		}
+		problem := pe.Problem
+		if pe.Allowed != "" {
+			problem += "; allowed: " + pe.Allowed
+		}
+		out = append(out, &InvalidPropError{Resource: resource, Prop: strings.Join(names, ", "), Problem: problem, Err: pe})
+	}
+	return out
+}
+
+// joinedErrors returns the errors that errors.Join joined in err.
+func joinedErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, joinedErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// withoutTokens returns the parser's input: props, with the token items
+// of a list left out when the list has other items. unchecked names the
+// properties that still hold a token.
+func withoutTokens(props properties) (map[string]any, map[string]bool) {
+	input := make(map[string]any, len(props))
+	unchecked := map[string]bool{}
+	for name, value := range props {
+		input[name] = value
+		if items, ok := value.([]any); ok && !unresolved(items) {
+			var literal []any
+			for _, item := range items {
+				if !holdsToken(item) {
+					literal = append(literal, item)
+				}
+			}
+			if len(literal) > 0 {
+				input[name] = literal
+				continue
+			}
+		}
+		if holdsToken(value) {
+			unchecked[name] = true
+		}
+	}
+	return input, unchecked
+}
+
+// holdsToken reports whether a property value is or holds a token.
+func holdsToken(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return unresolved(jsii.String(x))
+	case []any:
+		// A token list, such as a CommaDelimitedList parameter, is one
+		// item that only the list as a whole shows to be a token.
+		if unresolved(x) {
+			return true
+		}
+		for _, item := range x {
+			if holdsToken(item) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, item := range x {
+			if holdsToken(k) || holdsToken(item) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// providerPath checks an IAM path prop against the provider's own
+// permissions, which let it manage only policies and roles under
+// /redshift-data-api/ (functions.go). The function's parser checks that the
+// value is an IAM path.
+func providerPath(resource, prop string, path *string) []error {
+	if p, ok := known(path); ok && !strings.HasPrefix(p, "/"+NamePrefix) {
+		return []error{invalid(resource, prop, "is %q; allowed: an IAM path that starts with /%s, the only path the provider may manage", p, NamePrefix)}
+	}
+	return nil
+}
+
+// sameName is the field of a property whose props field has its name.
+func sameName(property string) string { return property }
 
 // newCustomResource creates the CloudFormation resource of a construct,
 // served by function fn of source (the stack's provider when source is

@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 )
 
 // SecretResourceType is the CloudFormation type of a Secret.
@@ -87,17 +89,29 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 		props = &SecretProps{}
 	}
 	s := &Secret{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	p := props.properties()
 	passwordErrs := checkPassword(s.Construct, props.Password)
-	report(s.Construct, append(props.validate(), passwordErrs...))
+	report(s.Construct, append(props.validate(p), passwordErrs...))
 	warnUngrantedKey(s.Construct, props)
+	// A rejected password stays out of the template that synth writes to
+	// cdk.out before it fails.
+	if len(passwordErrs) > 0 {
+		delete(p, "Password")
+	}
+	s.resource = newCustomResource(s.Construct, SecretResourceType, props.Provider, FunctionSecret, p)
+	return s
+}
+
+// properties renders the props as the resource's properties.
+func (props *SecretProps) properties() properties {
 	p := properties{}
 	p.str("ClusterIdentifier", props.ClusterIdentifier)
 	p.str("WorkgroupName", props.WorkgroupName)
 	p.str("Username", props.Username)
-	// A rejected password stays out of the template that synth writes to
-	// cdk.out before it fails.
-	if props.Password != nil && len(passwordErrs) == 0 {
-		p["Password"] = props.Password.UnsafeUnwrap()
+	if props.Password != nil {
+		// Always a token: the parser sees that a password is given,
+		// never its text.
+		p["Password"] = *props.Password.UnsafeUnwrap()
 	}
 	p.number("PasswordLength", props.PasswordLength)
 	p.str("Database", props.Database)
@@ -111,34 +125,22 @@ func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secre
 	p.number("RecoveryWindowInDays", props.RecoveryWindowInDays)
 	p.boolean("RetainOnDelete", props.RetainOnDelete)
 	p.boolean("RestoreIfScheduledForDeletion", props.RestoreIfScheduledForDeletion)
-	s.resource = newCustomResource(s.Construct, SecretResourceType, props.Provider, FunctionSecret, p)
-	return s
+	return p
 }
 
-// validate returns every problem of the props that synth can see.
-func (props *SecretProps) validate() []error {
-	v := &validator{resource: "Secret"}
-	switch cluster, workgroup := isSet(props.ClusterIdentifier), isSet(props.WorkgroupName); {
-	case cluster && workgroup:
-		v.fail("WorkgroupName", "is set together with ClusterIdentifier; allowed: exactly one of them")
-	case !cluster && !workgroup:
-		v.fail("ClusterIdentifier", "is missing; allowed: exactly one of ClusterIdentifier and WorkgroupName")
-	}
-	if !isSet(props.Username) {
-		v.fail("Username", "is missing; allowed: the database user name")
-	}
-	if props.Password != nil && props.PasswordLength != nil {
-		v.fail("PasswordLength", "is set together with Password; allowed: only for a generated password")
-	}
-	v.intRange("PasswordLength", props.PasswordLength, 8, 64)
-	v.intRange("Port", props.Port, 1, 65535)
-	if days, ok := knownNumber(props.RecoveryWindowInDays); ok && days != 0 {
-		v.intRange("RecoveryWindowInDays", props.RecoveryWindowInDays, 7, 30)
-	}
+// validate returns every problem of the rendered properties p that synth
+// can see: those the secret function's parser finds, and a Name outside
+// the names the provider may manage (functions.go grants the secret
+// function only names that start with NamePrefix).
+func (props *SecretProps) validate(p properties) []error {
+	errs := check("Secret", p, func(m map[string]any) error {
+		_, err := secret.ParseProperties(m)
+		return err
+	}, sameName)
 	if name, ok := known(props.Name); ok && !strings.HasPrefix(name, NamePrefix) {
-		v.fail("Name", "is %q; allowed: a name that starts with %s, the only names the provider may manage", name, NamePrefix)
+		errs = append(errs, invalid("Secret", "Name", "is %q; allowed: a name that starts with %s, the only names the provider may manage", name, NamePrefix))
 	}
-	return v.errs
+	return errs
 }
 
 // checkPassword returns one *InvalidPropError unless the password reaches
@@ -146,7 +148,8 @@ func (props *SecretProps) validate() []error {
 // reference, or an expression such as a NoEcho parameter's Ref that
 // CloudFormation resolves. Plain text would be in the template, and
 // CloudFormation does not resolve ssm-secure references in custom
-// resources. It needs scope to resolve the value, which validate has not.
+// resources. It needs scope to resolve the value, which validate has not; the
+// function cannot tell these forms apart, since it sees the resolved text.
 func checkPassword(scope constructs.Construct, password awscdk.SecretValue) []error {
 	if password == nil {
 		return nil
@@ -155,10 +158,8 @@ func checkPassword(scope constructs.Construct, password awscdk.SecretValue) []er
 	if !ok || strings.HasPrefix(text, "{{resolve:secretsmanager:") {
 		return nil
 	}
-	v := &validator{resource: "Secret"}
-	v.fail("Password", "is plain text or an ssm-secure reference; allowed: a Secrets Manager dynamic reference "+
-		"(awscdk.SecretValue_SecretsManager) or a NoEcho parameter, so that the password stays out of the template")
-	return v.errs
+	return []error{invalid("Secret", "Password", "is plain text or an ssm-secure reference; allowed: a Secrets Manager dynamic reference "+
+		"(awscdk.SecretValue_SecretsManager) or a NoEcho parameter, so that the password stays out of the template")}
 }
 
 // warnUngrantedKey warns when the secret is to be encrypted with a customer

@@ -215,3 +215,20 @@ func readName(p *customresource.PropertyReader, name string, maxLen int) string 
 	}
 	return v
 }
+
+// ValidateAccessProperties reports what the access function would refuse
+// in the properties of a Custom::RedshiftDataApiAccess before it changes
+// anything: one *customresource.PropertyError per problem, joined, or nil.
+// The CDK constructs call it at synth, so that synth and deployment apply
+// the same rules.
+func ValidateAccessProperties(props map[string]any) error {
+	_, err := readAccess(props)
+	return err
+}
+
+// ValidateCrossAccountRoleProperties is ValidateAccessProperties for a
+// Custom::RedshiftDataApiCrossAccountRole.
+func ValidateCrossAccountRoleProperties(props map[string]any) error {
+	_, err := readRole(props)
+	return err
+}
