@@ -153,7 +153,8 @@ func EvaluateResource(doc Document, req Request) ResourceDecision {
 // "sts:AssumeRole" and the role's ARN; sts:ExternalId goes in
 // req.Context. As in IAM: a Deny in either policy wins; the trust policy
 // must allow the caller; and unless it names the caller itself in the
-// role's own account, the caller's identity policies must allow too.
+// role's own account (or names a service), the caller's identity
+// policies must allow too.
 func AssumeRole(trust Document, roleAccount string, identity []Document, req Request) Decision {
 	t := EvaluateResource(trust, req)
 	id := Evaluate(identity, req)
@@ -164,7 +165,8 @@ func AssumeRole(trust Document, roleAccount string, identity []Document, req Req
 		return id
 	case t.Effect != Allow:
 		return t.Decision
-	case t.Named && req.Principal.Account == roleAccount:
+	case t.Named && (req.Principal.Account == roleAccount || req.Principal.Service != ""):
+		// A service has no identity policies to consult.
 		return t.Decision
 	}
 	return id
