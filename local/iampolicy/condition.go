@@ -76,7 +76,7 @@ func parseOperator(name string) (operator, error) {
 		return operator{}, fmt.Errorf("unknown condition operator %q", op.base)
 	}
 	if op.base == "Null" && (op.ifExists || op.set != "") {
-		return operator{}, fmt.Errorf("Null takes neither IfExists nor a set operator")
+		return operator{}, fmt.Errorf("the Null operator takes neither IfExists nor a set operator")
 	}
 	op.spec = spec
 	return op, nil
