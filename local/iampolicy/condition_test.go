@@ -1,6 +1,10 @@
 package iampolicy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 // conditionHolds evaluates one Condition element through an Allow
 // statement, so the tests go through Parse and Evaluate.
@@ -140,5 +144,16 @@ func TestConditionOperators(t *testing.T) {
 				t.Errorf("condition %s = %v, want %v", tc.condition, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestResourceTags(t *testing.T) {
+	got := ResourceTags("secretsmanager", map[string]string{"RedshiftDataFullAccess": "yes"})
+	want := map[string][]string{
+		"aws:ResourceTag/RedshiftDataFullAccess":            {"yes"},
+		"secretsmanager:ResourceTag/RedshiftDataFullAccess": {"yes"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ResourceTags (-want +got):\n%s", diff)
 	}
 }

@@ -150,6 +150,7 @@ func TestAssumeRole(t *testing.T) {
 	}{
 		"account root, identity allows":          {trust(`{"AWS":"arn:aws:iam::111111111111:root"}`, ""), []string{allowSelf}, same, nil, identityAllowed},
 		"account root, identity silent":          {trust(`{"AWS":"arn:aws:iam::111111111111:root"}`, ""), nil, same, nil, identityMissing},
+		"the root of another partition":          {trust(`{"AWS":"arn:aws-cn:iam::111111111111:root"}`, ""), []string{allowSelf}, same, nil, trustMissing},
 		"bare account ID means the root":         {trust(`{"AWS":"111111111111"}`, ""), []string{allowSelf}, sameSession, nil, identityAllowed},
 		"named user in the account":              {trust(`{"AWS":"arn:aws:iam::111111111111:user/alice"}`, ""), nil, same, nil, trustAllowed},
 		"role ARN covers its sessions":           {trust(`{"AWS":["arn:aws:iam::111111111111:user/bob","arn:aws:iam::111111111111:role/caller"]}`, ""), nil, sameSession, nil, trustAllowed},

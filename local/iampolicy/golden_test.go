@@ -45,10 +45,9 @@ func probes(partition, region string) map[string]Request {
 	req := func(action, resource string, ctx map[string][]string) Request {
 		return Request{Action: action, Resource: resource, Principal: caller, Context: ctx}
 	}
-	tagged := map[string][]string{
-		"secretsmanager:ResourceTag/RedshiftDataFullAccess": {"yes"},
-		"aws:ResourceTag/RedshiftDataFullAccess":            {"yes"},
-	}
+	tag := map[string]string{"RedshiftDataFullAccess": "yes"}
+	taggedSecret := ResourceTags("secretsmanager", tag)
+	tagged := ResourceTags("redshift-serverless", tag)
 	slr := "arn:" + partition + ":iam::111111111111:role/aws-service-role/redshift-data.amazonaws.com/AWSServiceRoleForRedshift"
 	return map[string]Request{
 		"execute on the cluster":          req("redshift-data:ExecuteStatement", arn("redshift", "cluster:analytics"), nil),
@@ -68,10 +67,10 @@ func probes(partition, region string) map[string]Request {
 		"serverless, untagged workgroup":  req("redshift-serverless:GetCredentials", arn("redshift-serverless", "workgroup/"+workgroupID), nil),
 		"serverless, other workgroup":     req("redshift-serverless:GetCredentials", arn("redshift-serverless", "workgroup/0000"), tagged),
 		"serverless on a namespace ARN":   req("redshift-serverless:GetCredentials", arn("redshift-serverless", "namespace/"+workgroupID), tagged),
-		"the secret, tagged":              req("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:MyRedshiftSecret-mvLHxf"), tagged),
+		"the secret, tagged":              req("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:MyRedshiftSecret-mvLHxf"), taggedSecret),
 		"the secret, untagged":            req("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:MyRedshiftSecret-mvLHxf"), nil),
-		"another secret, tagged":          req("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:Other-abcdef"), tagged),
-		"a tagged non-secret ARN":         req("secretsmanager:GetSecretValue", arn("redshift", "cluster:analytics"), tagged),
+		"another secret, tagged":          req("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:Other-abcdef"), taggedSecret),
+		"a tagged non-secret ARN":         req("secretsmanager:GetSecretValue", arn("redshift", "cluster:analytics"), taggedSecret),
 		"describe own statement":          req("redshift-data:DescribeStatement", "*", map[string][]string{"redshift-data:statement-owner-iam-userid": {callerID}}),
 		"describe another's statement":    req("redshift-data:DescribeStatement", "*", map[string][]string{"redshift-data:statement-owner-iam-userid": {"AROAOTHER:session"}}),
 		"create the api user":             req("redshift:CreateClusterUser", arn("redshift", "dbuser:analytics/redshift_data_api_user"), nil),
@@ -299,5 +298,44 @@ func TestGoldenPolicyMutations(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestScopedPolicyMutationsNamed spells out, for the scoped cluster
+// policy, which request each weakening lets through.
+func TestScopedPolicyMutationsNamed(t *testing.T) {
+	doc := loadTables(t)["cluster-only.json"]
+	tab := policyTables["cluster-only.json"]
+	tests := map[string]struct {
+		sid    string
+		mutate func(*Statement)
+		probe  string
+	}{
+		"secret tag condition removed": {"SecretsManagerPermissions", func(s *Statement) { s.Conditions = nil }, "the secret, untagged"},
+		"statement owner removed":      {"DataAPIStatementPermissions", func(s *Statement) { s.Conditions = nil }, "describe another's statement"},
+		"cluster widened to *":         {"DataAPIPermissions", func(s *Statement) { s.Resource = []string{"*"} }, "execute on another cluster"},
+		"database users widened to *":  {"GetCredentialsForAPIUser", func(s *Statement) { s.Resource = []string{"*"} }, "credentials as another user"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			req := probes(tab.partition, tab.region)[tc.probe]
+			if got := Evaluate([]Document{doc}, req); got.Allowed() {
+				t.Fatalf("the golden policy allows %q: %v", tc.probe, got)
+			}
+			mutant := Document{Version: doc.Version, Statements: slices.Clone(doc.Statements)}
+			found := false
+			for i := range mutant.Statements {
+				if mutant.Statements[i].Sid == tc.sid {
+					tc.mutate(&mutant.Statements[i])
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no statement %s", tc.sid)
+			}
+			if got := Evaluate([]Document{mutant}, req); !got.Allowed() || got.Sid != tc.sid {
+				t.Errorf("the weakened policy decides %q as %v, want an allow by %s", tc.probe, got, tc.sid)
+			}
+		})
 	}
 }

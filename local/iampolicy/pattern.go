@@ -121,7 +121,9 @@ func (p pattern) match(value string, fold bool) bool {
 }
 
 // matchARN compares an ARN pattern with an ARN segment by segment, as
-// ArnEquals and ArnLike do: a wildcard never spans a ":" between the
+// ArnEquals and ArnLike do. It splits the pattern itself because
+// an escaped ${*} or a wildcard must stay what it is in each segment,
+// which no ARN parser keeps apart. A wildcard never spans a ":" between the
 // first six segments, and a value that is not an ARN matches nothing.
 func (p pattern) matchARN(value string) bool {
 	vs := strings.SplitN(value, ":", 6)

@@ -3,6 +3,8 @@ package iampolicy
 import (
 	"regexp"
 	"strings"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 type principalMatchKind int
@@ -13,10 +15,7 @@ const (
 	byName                       // the caller's own user, role or session ARN
 )
 
-var (
-	accountID  = regexp.MustCompile(`^\d{12}$`)
-	accountArn = regexp.MustCompile(`^arn:[\w-]+:iam::(\d{12}):root$`)
-)
+var accountID = regexp.MustCompile(`^\d{12}$`)
 
 // principalMatch says how a Principal element covers the caller: an
 // account (its ID or root ARN) covers every principal of the account, a
@@ -31,10 +30,8 @@ func principalMatch(ps Principals, caller Principal) principalMatchKind {
 			return byName
 		case accountID.MatchString(p) && p == caller.Account:
 			best = max(best, byAccount)
-		case caller.Account != "":
-			if m := accountArn.FindStringSubmatch(p); m != nil && m[1] == caller.Account {
-				best = max(best, byAccount)
-			}
+		case caller.Account != "" && isAccountRoot(p, caller):
+			best = max(best, byAccount)
 		}
 	}
 	if caller.Service != "" {
@@ -45,4 +42,19 @@ func principalMatch(ps Principals, caller Principal) principalMatchKind {
 		}
 	}
 	return best
+}
+
+// isAccountRoot reports whether p is the root ARN of the caller's
+// account, arn:<partition>:iam::<account>:root, in the caller's
+// partition.
+func isAccountRoot(p string, caller Principal) bool {
+	root, err := policy.ParseARN(p)
+	if err != nil || root.Service != "iam" || root.Resource != "root" || root.Account != caller.Account {
+		return false
+	}
+	partition := "aws"
+	if c, err := policy.ParseARN(caller.ARN); err == nil {
+		partition = c.Partition
+	}
+	return root.Partition == partition
 }

@@ -34,6 +34,21 @@ type Request struct {
 	Context map[string][]string
 }
 
+// ResourceTags returns the condition keys that a resource's tags put in
+// a request's context: aws:ResourceTag/<key> for every service and,
+// where the service has its own form too (Secrets Manager's
+// secretsmanager:ResourceTag/<key>), <service>:ResourceTag/<key>.
+func ResourceTags(service string, tags map[string]string) map[string][]string {
+	out := make(map[string][]string, 2*len(tags))
+	for k, v := range tags {
+		out["aws:ResourceTag/"+k] = []string{v}
+		if service != "" {
+			out[service+":ResourceTag/"+k] = []string{v}
+		}
+	}
+	return out
+}
+
 // requestContext is a request's condition keys, lower-cased.
 type requestContext map[string][]string
 
