@@ -238,14 +238,15 @@ func outcomes(doc Document, tab policyTable) map[string]outcome {
 	return got
 }
 
-func expected(tab policyTable) map[string]outcome {
+func expected(t *testing.T, tab policyTable) map[string]outcome {
+	t.Helper()
 	want := map[string]outcome{}
 	for name := range probes(tab.partition, tab.region) {
 		want[name] = outcome{Effect: ImplicitDeny}
 	}
 	for name, o := range tab.want {
 		if _, ok := want[name]; !ok {
-			panic("table names an unknown probe: " + name)
+			t.Fatalf("table names an unknown probe %q", name)
 		}
 		want[name] = o
 	}
@@ -260,7 +261,7 @@ func TestGoldenPolicies(t *testing.T) {
 			if !ok {
 				t.Fatalf("no document for table %s", name)
 			}
-			if diff := cmp.Diff(expected(tab), outcomes(doc, tab)); diff != "" {
+			if diff := cmp.Diff(expected(t, tab), outcomes(doc, tab)); diff != "" {
 				t.Errorf("outcomes (-want +got):\n%s", diff)
 			}
 		})
@@ -275,7 +276,7 @@ func TestGoldenPolicyMutations(t *testing.T) {
 	docs := loadTables(t)
 	for name, tab := range policyTables {
 		doc := docs[name]
-		want := expected(tab)
+		want := expected(t, tab)
 		for i, st := range doc.Statements {
 			mutations := map[string]func(*Statement){
 				// A statement no probe needs is one the tables cannot
