@@ -28,9 +28,10 @@ type Request struct {
 	// Context holds the request's condition keys, such as
 	// "aws:ResourceTag/RedshiftDataFullAccess" or
 	// "redshift-data:statement-owner-iam-userid". Keys compare without
-	// regard to case; a key with no values counts as missing. The principal's global keys (aws:userid,
-	// aws:username, aws:PrincipalAccount, aws:PrincipalArn,
-	// aws:PrincipalOrgID) are added from Principal unless set here.
+	// regard to case; a key with no values counts as missing. The
+	// principal's global keys (aws:userid, aws:username,
+	// aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID) are
+	// added from Principal unless set here.
 	Context map[string][]string
 }
 
