@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
+
+	emuec2 "github.com/redshift-data-access/redshift-data-access/local/awsemu/ec2"
 )
 
 const ec2TestService = "com.amazonaws.us-east-1.redshift-data"
@@ -190,7 +192,7 @@ func TestEC2ModifyVpcEndpoint(t *testing.T) {
 	if _, err := f.client.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: id, ResetPolicy: aws.Bool(true), PrivateDnsEnabled: aws.Bool(false)}); err != nil {
 		t.Fatalf("ModifyVpcEndpoint ResetPolicy: %v", err)
 	}
-	if ep := f.describeEndpoint(t, *id); *ep.PolicyDocument != ec2DefaultEndpointPolicy || *ep.PrivateDnsEnabled {
+	if ep := f.describeEndpoint(t, *id); *ep.PolicyDocument != emuec2.DefaultEndpointPolicy || *ep.PrivateDnsEnabled {
 		t.Errorf("policy %s, private DNS %v after reset; want the default policy and no private DNS", *ep.PolicyDocument, *ep.PrivateDnsEnabled)
 	}
 

@@ -11,10 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	emuiam "github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 )
 
 func TestIAMCreatePolicyValidation(t *testing.T) {
-	big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":["` + strings.Repeat("a", managedPolicySizeLimit) + `"]}]}`
+	big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":["` + strings.Repeat("a", emuiam.ManagedPolicySizeLimit) + `"]}]}`
 	tests := map[string]struct {
 		name, path, doc string
 		wantCode        string
@@ -107,7 +109,7 @@ func TestIAMPolicyVersions(t *testing.T) {
 	ctx := context.Background()
 	_, client, _ := iamClients(t)
 	arn := mustCreatePolicy(t, client, "versioned", testIdentityPolicy).Arn
-	for i := 2; i <= maxPolicyVersions; i++ {
+	for i := 2; i <= emuiam.MaxPolicyVersions; i++ {
 		if _, err := client.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: aws.String(testIdentityPolicy), SetAsDefault: i == 3}); err != nil {
 			t.Fatalf("CreatePolicyVersion %d: %v", i, err)
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	emuiam "github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 )
 
 func trustFor(principal string) string {
@@ -207,13 +209,13 @@ func TestIAMRoleTags(t *testing.T) {
 	if diff := cmp.Diff([]types.Tag{tag("b", "2")}, out.Tags, cmpopts.IgnoreUnexported(types.Tag{})); diff != "" {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}
-	many := make([]types.Tag, 0, maxIAMTags)
-	for i := range maxIAMTags {
+	many := make([]types.Tag, 0, emuiam.MaxTags)
+	for i := range emuiam.MaxTags {
 		many = append(many, tag("k"+time.Duration(i).String(), "v"))
 	}
 	_, err = client.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("app"), Tags: many})
 	if got := iamErrCode(t, err); got != "LimitExceeded" {
-		t.Errorf("tagging past %d tags: code = %q, want LimitExceeded", maxIAMTags, got)
+		t.Errorf("tagging past %d tags: code = %q, want LimitExceeded", emuiam.MaxTags, got)
 	}
 	_, err = client.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("missing"), Tags: []types.Tag{tag("a", "1")}})
 	if got := iamErrCode(t, err); got != "NoSuchEntity" {

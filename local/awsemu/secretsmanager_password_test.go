@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
+
+	emusecrets "github.com/redshift-data-access/redshift-data-access/local/awsemu/secretsmanager"
 )
 
 // classesOf reports which character classes s contains.
@@ -15,13 +17,13 @@ func classesOf(s string) map[string]bool {
 	got := map[string]bool{}
 	for _, r := range s {
 		switch {
-		case strings.ContainsRune(pwLower, r):
+		case strings.ContainsRune(emusecrets.PasswordLowercase, r):
 			got["lower"] = true
-		case strings.ContainsRune(pwUpper, r):
+		case strings.ContainsRune(emusecrets.PasswordUppercase, r):
 			got["upper"] = true
-		case strings.ContainsRune(pwDigits, r):
+		case strings.ContainsRune(emusecrets.PasswordDigits, r):
 			got["digit"] = true
-		case strings.ContainsRune(pwPunctuation, r):
+		case strings.ContainsRune(emusecrets.PasswordPunctuation, r):
 			got["punctuation"] = true
 		case r == ' ':
 			got["space"] = true

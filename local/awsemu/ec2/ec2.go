@@ -1,0 +1,224 @@
+package ec2
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+)
+
+// The EC2 emulation covers what the endpoint resource needs: VPCs with
+// their DNS attributes, subnets in Availability Zones, security groups and
+// interface VPC endpoints. It keeps one state per emulator for all
+// accounts; every object records its owner and is visible to that account
+// only.
+
+// ec2State is the EC2 state of one emulator. mu guards every field and
+// every object reachable from them.
+type ec2State struct {
+	mu        sync.Mutex
+	vpcs      map[string]*ec2VPC
+	subnets   map[string]*ec2Subnet
+	groups    map[string]*ec2SecurityGroup
+	endpoints map[string]*ec2Endpoint
+	// tokens maps account|ClientToken to the endpoint that token created.
+	tokens map[string]ec2TokenUse
+	ec2EndpointBehaviour
+}
+
+func ec2StateOf(e *protocol.Env) *ec2State {
+	return protocol.State(e, "ec2", func() *ec2State {
+		return &ec2State{
+			vpcs:      map[string]*ec2VPC{},
+			subnets:   map[string]*ec2Subnet{},
+			groups:    map[string]*ec2SecurityGroup{},
+			endpoints: map[string]*ec2Endpoint{},
+			tokens:    map[string]ec2TokenUse{},
+			ec2EndpointBehaviour: ec2EndpointBehaviour{
+				deletedVisibleFor: DefaultDeletedEndpointVisibility,
+			},
+		}
+	})
+}
+
+type ec2VPC struct {
+	id, owner, cidr string
+	dnsSupport      bool
+	dnsHostnames    bool
+	defaultGroupID  string
+	tags            map[string]string
+}
+
+type ec2SecurityGroup struct {
+	id, owner, vpcID, name, description string
+	tags                                map[string]string
+}
+
+// ec2Tag is an EC2 tag on the wire (tagSet/item).
+type ec2Tag struct {
+	Key   string `xml:"key"`
+	Value string `xml:"value"`
+}
+
+func ec2Tags(m map[string]string) []ec2Tag {
+	out := make([]ec2Tag, 0, len(m))
+	for k, v := range m {
+		out = append(out, ec2Tag{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+type ec2VPCShape struct {
+	VpcID           string   `xml:"vpcId"`
+	OwnerID         string   `xml:"ownerId"`
+	State           string   `xml:"state"`
+	CidrBlock       string   `xml:"cidrBlock"`
+	DhcpOptionsID   string   `xml:"dhcpOptionsId"`
+	InstanceTenancy string   `xml:"instanceTenancy"`
+	IsDefault       bool     `xml:"isDefault"`
+	Tags            []ec2Tag `xml:"tagSet>item"`
+}
+
+func (v *ec2VPC) shape() ec2VPCShape {
+	return ec2VPCShape{VpcID: v.id, OwnerID: v.owner, State: "available", CidrBlock: v.cidr,
+		DhcpOptionsID: "dopt-00000000000000000", InstanceTenancy: "default", Tags: ec2Tags(v.tags)}
+}
+
+// ec2ID returns a new resource ID such as vpc-0a1b2c3d4e5f60718.
+func ec2ID(prefix string) string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return prefix + "-" + hex.EncodeToString(b[:])[:17]
+}
+
+func CreateVpc(c *protocol.Call) (any, error) {
+	cidr := c.Query.Get("CidrBlock")
+	if cidr == "" {
+		return nil, protocol.Errorf("MissingParameter", "The request must contain the parameter CidrBlock")
+	}
+	tags, err := ec2TagSpecifications(c.Query, "vpc")
+	if err != nil {
+		return nil, err
+	}
+	st := ec2StateOf(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc := &ec2VPC{id: ec2ID("vpc"), owner: c.Account(), cidr: cidr, dnsSupport: true, tags: tags}
+	group := &ec2SecurityGroup{id: ec2ID("sg"), owner: c.Account(), vpcID: vpc.id, name: "default",
+		description: "default VPC security group", tags: map[string]string{}}
+	vpc.defaultGroupID = group.id
+	st.vpcs[vpc.id] = vpc
+	st.groups[group.id] = group
+	return struct {
+		Vpc ec2VPCShape `xml:"vpc"`
+	}{vpc.shape()}, nil
+}
+
+func DescribeVpcs(c *protocol.Call) (any, error) {
+	filters := ec2Filters(c.Query)
+	ids := c.Query.List("VpcId")
+	st := ec2StateOf(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := []ec2VPCShape{}
+	for _, id := range ids {
+		if v := st.vpcs[id]; v == nil || v.owner != c.Account() {
+			return nil, protocol.Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+		}
+	}
+	for _, v := range st.vpcs {
+		attrs := map[string][]string{"vpc-id": {v.id}, "cidr": {v.cidr}, "state": {"available"}}
+		if v.owner != c.Account() || !ec2Selected(ids, v.id) || !filters.match(attrs, v.tags) {
+			continue
+		}
+		out = append(out, v.shape())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].VpcID < out[j].VpcID })
+	return struct {
+		Vpcs []ec2VPCShape `xml:"vpcSet>item"`
+	}{out}, nil
+}
+
+// vpcFor returns the caller's VPC id, or InvalidVpcID.NotFound. st.mu must
+// be held.
+func (st *ec2State) vpcFor(c *protocol.Call, id string) (*ec2VPC, error) {
+	v := st.vpcs[id]
+	if v == nil || v.owner != c.Account() {
+		return nil, protocol.Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+	}
+	return v, nil
+}
+
+func ModifyVpcAttribute(c *protocol.Call) (any, error) {
+	st := ec2StateOf(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
+	if err != nil {
+		return nil, err
+	}
+	support, hostnames := c.Query.Has("EnableDnsSupport.Value"), c.Query.Has("EnableDnsHostnames.Value")
+	if support == hostnames {
+		return nil, protocol.Errorf("InvalidParameterCombination", "Exactly one attribute must be modified per request")
+	}
+	if support {
+		vpc.dnsSupport = c.Query.Bool("EnableDnsSupport.Value", vpc.dnsSupport)
+	} else {
+		v := c.Query.Bool("EnableDnsHostnames.Value", vpc.dnsHostnames)
+		if v && !vpc.dnsSupport {
+			return nil, protocol.Errorf("InvalidParameterValue", "Cannot enable DNS hostnames for %s while DNS support is disabled", vpc.id)
+		}
+		vpc.dnsHostnames = v
+	}
+	return struct {
+		Return bool `xml:"return"`
+	}{true}, nil
+}
+
+type ec2BooleanValue struct {
+	Value bool `xml:"value"`
+}
+
+func DescribeVpcAttribute(c *protocol.Call) (any, error) {
+	st := ec2StateOf(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		VpcID              string           `xml:"vpcId"`
+		EnableDNSSupport   *ec2BooleanValue `xml:"enableDnsSupport,omitempty"`
+		EnableDNSHostnames *ec2BooleanValue `xml:"enableDnsHostnames,omitempty"`
+	}{VpcID: vpc.id}
+	switch attr := c.Query.Get("Attribute"); attr {
+	case "enableDnsSupport":
+		out.EnableDNSSupport = &ec2BooleanValue{vpc.dnsSupport}
+	case "enableDnsHostnames":
+		out.EnableDNSHostnames = &ec2BooleanValue{vpc.dnsHostnames}
+	default:
+		return nil, protocol.Errorf("InvalidParameterValue", "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
+	}
+	return out, nil
+}
+
+// ec2Selected reports whether id is in ids, or ids is empty.
+func ec2Selected(ids []string, id string) bool {
+	if len(ids) == 0 {
+		return true
+	}
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ec2Time formats t as EC2 does in XML responses.
+func ec2Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,280 @@
+package redshift
+
+import (
+	"crypto/rand"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+)
+
+// This file emulates the provisioned Amazon Redshift API (awsQuery): the
+// clusters that the Data API runs statements against and the temporary
+// credentials operations that its temporary-credential modes use. Clusters
+// become available at once; the emulator does not model creation time.
+
+// Defaults and limits of Redshift that the emulator enforces.
+const (
+	rsDefaultPort           = 5439
+	rsDefaultDatabase       = "dev"
+	rsMinCredentialSeconds  = 900
+	rsMaxCredentialSeconds  = 3600
+	rsDefaultClusterSeconds = 900
+)
+
+// rsState is the state shared by Redshift, Redshift Serverless and the
+// Redshift Data API, under one lock because a Data API statement reads
+// clusters, workgroups and database users together.
+type rsState struct {
+	mu         sync.Mutex
+	clusters   map[string]*rsCluster    // account/identifier
+	namespaces map[string]*rssNamespace // account/name
+	workgroups map[string]*rssWorkgroup // account/name
+	statements map[string]*rsdStatement // statement ID
+	tokens     map[string]string        // account/client token -> statement ID
+	tags       map[string][]rssTag      // serverless resource ARN -> tags
+	delay      time.Duration            // how long a statement stays in each of SUBMITTED and STARTED
+}
+
+func rsStore(e *protocol.Env) *rsState {
+	return protocol.State(e, "redshift", func() *rsState {
+		return &rsState{
+			clusters:   map[string]*rsCluster{},
+			namespaces: map[string]*rssNamespace{},
+			workgroups: map[string]*rssWorkgroup{},
+			statements: map[string]*rsdStatement{},
+			tokens:     map[string]string{},
+			tags:       map[string][]rssTag{},
+			delay:      rsdDefaultStepDelay,
+		}
+	})
+}
+
+// rsCluster is a provisioned cluster with its database users.
+type rsCluster struct {
+	id           string
+	account      string
+	nodeType     string
+	nodes        int
+	masterUser   string
+	dbName       string
+	address      string
+	port         int
+	namespaceArn string
+	created      time.Time
+	tags         []rsTag
+	db           *rsDatabase
+}
+
+type rsTag struct {
+	Key   string
+	Value string
+}
+
+type rsEndpoint struct {
+	Address string
+	Port    int
+}
+
+// rsClusterShape is the Cluster structure of the Redshift API.
+type rsClusterShape struct {
+	ClusterIdentifier         string
+	NodeType                  string
+	ClusterStatus             string
+	ClusterAvailabilityStatus string
+	MasterUsername            string
+	DBName                    string
+	Endpoint                  rsEndpoint
+	ClusterCreateTime         string
+	NumberOfNodes             int
+	PubliclyAccessible        bool
+	Encrypted                 bool
+	ClusterNamespaceArn       string
+	Tags                      []rsTag `xml:"Tags>Tag"`
+}
+
+func (cl *rsCluster) shape(status string) rsClusterShape {
+	availability := "Available"
+	if status != "available" {
+		availability = "Unavailable"
+	}
+	return rsClusterShape{
+		ClusterIdentifier:         cl.id,
+		NodeType:                  cl.nodeType,
+		ClusterStatus:             status,
+		ClusterAvailabilityStatus: availability,
+		MasterUsername:            cl.masterUser,
+		DBName:                    cl.dbName,
+		Endpoint:                  rsEndpoint{Address: cl.address, Port: cl.port},
+		ClusterCreateTime:         cl.created.UTC().Format(time.RFC3339Nano),
+		NumberOfNodes:             cl.nodes,
+		Encrypted:                 true,
+		ClusterNamespaceArn:       cl.namespaceArn,
+		Tags:                      cl.tags,
+	}
+}
+
+// rsClusterIDPattern is Redshift's rule for cluster identifiers: a letter,
+// then letters, digits and single hyphens, at most 63 characters.
+var rsClusterIDPattern = regexp.MustCompile(`^[a-z](-?[a-z0-9])*$`)
+
+// rsDbUserPattern is the rule for DbUser in GetClusterCredentials.
+var rsDbUserPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$`)
+
+func rsClusterKey(account, id string) string { return account + "/" + strings.ToLower(id) }
+
+// rsOnCluster serves an operation on the cluster that ClusterIdentifier
+// names, with the Redshift state locked.
+func rsOnCluster(c *protocol.Call, serve func(st *rsState, cl *rsCluster) (any, error)) (any, error) {
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cl, err := st.cluster(c, c.Query.Get("ClusterIdentifier"))
+	if err != nil {
+		return nil, err
+	}
+	return serve(st, cl)
+}
+
+func (st *rsState) cluster(c *protocol.Call, id string) (*rsCluster, error) {
+	cl, ok := st.clusters[rsClusterKey(c.Account(), id)]
+	if !ok {
+		return nil, protocol.NotFoundf("ClusterNotFound", "Cluster %s not found.", id)
+	}
+	return cl, nil
+}
+
+func CreateCluster(c *protocol.Call) (any, error) {
+	q := c.Query
+	id := strings.ToLower(q.Get("ClusterIdentifier"))
+	if len(id) > 63 || !rsClusterIDPattern.MatchString(id) {
+		return nil, protocol.Errorf("InvalidParameterValue", "Invalid cluster identifier %q: it must start with a letter, contain only lowercase letters, digits and single hyphens, and be 1 to 63 characters long.", q.Get("ClusterIdentifier"))
+	}
+	nodeType := q.Get("NodeType")
+	if nodeType == "" {
+		return nil, protocol.Errorf("InvalidParameterValue", "NodeType is required.")
+	}
+	user := q.Get("MasterUsername")
+	if !rsDbUserPattern.MatchString(user) || strings.EqualFold(user, "public") {
+		return nil, protocol.Errorf("InvalidParameterValue", "Invalid master user name %q.", user)
+	}
+	password := q.Get("MasterUserPassword")
+	managed := q.Bool("ManageMasterPassword", false)
+	if !managed && !rsValidPassword(password) {
+		return nil, protocol.Errorf("InvalidParameterValue", "The parameter MasterUserPassword is not a valid password. It must be 8 to 64 characters with an uppercase letter, a lowercase letter and a digit, and must not contain ' \" \\ / @ or space.")
+	}
+	nodes, err := q.Int("NumberOfNodes", 1)
+	if err != nil {
+		return nil, err
+	}
+	if q.Get("ClusterType") == "single-node" {
+		nodes = 1
+	}
+	port, err := q.Int("Port", rsDefaultPort)
+	if err != nil {
+		return nil, err
+	}
+	dbName := q.Get("DBName")
+	if dbName == "" {
+		dbName = rsDefaultDatabase
+	}
+	var tags []rsTag
+	// Redshift names its list members after the element: Tags.Tag.N.Key.
+	for _, t := range q.Structs("Tags.Tag") {
+		tags = append(tags, rsTag{Key: t["Key"], Value: t["Value"]})
+	}
+
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	key := rsClusterKey(c.Account(), id)
+	if _, ok := st.clusters[key]; ok {
+		return nil, protocol.Errorf("ClusterAlreadyExists", "Cluster already exists")
+	}
+	cl := &rsCluster{
+		id:           id,
+		account:      c.Account(),
+		nodeType:     nodeType,
+		nodes:        nodes,
+		masterUser:   user,
+		dbName:       dbName,
+		address:      id + "." + rsRandomLabel() + "." + c.Region + ".redshift." + protocol.DNSSuffix(c.Region),
+		port:         port,
+		namespaceArn: "arn:" + c.Partition() + ":redshift:" + c.Region + ":" + c.Account() + ":namespace:" + protocol.NewRequestID(),
+		created:      c.Env.Now(),
+		tags:         tags,
+		db:           newRsDatabase(dbName, user, password, managed),
+	}
+	st.clusters[key] = cl
+	return struct{ Cluster rsClusterShape }{cl.shape("available")}, nil
+}
+
+func DescribeClusters(c *protocol.Call) (any, error) {
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var out []rsClusterShape
+	if id := c.Query.Get("ClusterIdentifier"); id != "" {
+		cl, err := st.cluster(c, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cl.shape("available"))
+	} else {
+		for _, cl := range st.clusters {
+			if cl.account == c.Account() {
+				out = append(out, cl.shape("available"))
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].ClusterIdentifier < out[j].ClusterIdentifier })
+	}
+	return struct {
+		Clusters []rsClusterShape `xml:"Clusters>Cluster"`
+	}{out}, nil
+}
+
+func DeleteCluster(c *protocol.Call) (any, error) {
+	q := c.Query
+	if !q.Bool("SkipFinalClusterSnapshot", false) && q.Get("FinalClusterSnapshotIdentifier") == "" {
+		return nil, protocol.Errorf("InvalidParameterCombination", "FinalClusterSnapshotIdentifier is required unless SkipFinalClusterSnapshot is specified.")
+	}
+	return rsOnCluster(c, func(st *rsState, cl *rsCluster) (any, error) {
+		delete(st.clusters, rsClusterKey(c.Account(), cl.id))
+		return struct{ Cluster rsClusterShape }{cl.shape("deleting")}, nil
+	})
+}
+
+// rsValidPassword reports whether p meets Redshift's password rules.
+func rsValidPassword(p string) bool {
+	if len(p) < 8 || len(p) > 64 || strings.ContainsAny(p, "'\"\\/@ ") {
+		return false
+	}
+	var upper, lower, digit bool
+	for _, r := range p {
+		switch {
+		case r < 33 || r > 126:
+			return false
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= '0' && r <= '9':
+			digit = true
+		}
+	}
+	return upper && lower && digit
+}
+
+// rsRandomLabel returns the random DNS label of cluster endpoints.
+func rsRandomLabel() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b[:])
+}

@@ -1,0 +1,308 @@
+package redshift
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+)
+
+// This file emulates Amazon Redshift Serverless (awsJson1_1): namespaces
+// and workgroups, which become available at once, their tags, and the
+// temporary credentials of GetCredentials.
+
+// Limits of Redshift Serverless that the emulator enforces.
+const (
+	rssMaxTags                = 50
+	rssDefaultBaseCapacity    = 128
+	rssDefaultCredentialsSecs = 3600
+)
+
+// rssNamePattern is the rule for namespace and workgroup names.
+var rssNamePattern = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
+
+type rssNamespace struct {
+	name      string
+	id        string
+	arn       string
+	adminUser string
+	dbName    string
+	created   time.Time
+	db        *rsDatabase
+}
+
+type rssWorkgroup struct {
+	name         string
+	id           string
+	arn          string
+	namespace    *rssNamespace
+	baseCapacity int
+	port         int
+	address      string
+	created      time.Time
+}
+
+func rssKey(account, name string) string { return account + "/" + name }
+
+type rssNamespaceShape struct {
+	NamespaceArn  string `json:"namespaceArn"`
+	NamespaceID   string `json:"namespaceId"`
+	NamespaceName string `json:"namespaceName"`
+	AdminUsername string `json:"adminUsername,omitempty"`
+	DbName        string `json:"dbName"`
+	Status        string `json:"status"`
+	CreationDate  string `json:"creationDate"`
+}
+
+func (ns *rssNamespace) shape() rssNamespaceShape {
+	return rssNamespaceShape{
+		NamespaceArn: ns.arn, NamespaceID: ns.id, NamespaceName: ns.name, AdminUsername: ns.adminUser,
+		DbName: ns.dbName, Status: "AVAILABLE", CreationDate: ns.created.UTC().Format(time.RFC3339Nano),
+	}
+}
+
+type rssEndpointShape struct {
+	Address string `json:"address"`
+	Port    int    `json:"port"`
+}
+
+type rssWorkgroupShape struct {
+	WorkgroupArn  string           `json:"workgroupArn"`
+	WorkgroupID   string           `json:"workgroupId"`
+	WorkgroupName string           `json:"workgroupName"`
+	NamespaceName string           `json:"namespaceName"`
+	BaseCapacity  int              `json:"baseCapacity"`
+	Port          int              `json:"port"`
+	Status        string           `json:"status"`
+	Endpoint      rssEndpointShape `json:"endpoint"`
+	CreationDate  string           `json:"creationDate"`
+}
+
+func (wg *rssWorkgroup) shape(status string) rssWorkgroupShape {
+	return rssWorkgroupShape{
+		WorkgroupArn: wg.arn, WorkgroupID: wg.id, WorkgroupName: wg.name, NamespaceName: wg.namespace.name,
+		BaseCapacity: wg.baseCapacity, Port: wg.port, Status: status,
+		Endpoint:     rssEndpointShape{Address: wg.address, Port: wg.port},
+		CreationDate: wg.created.UTC().Format(time.RFC3339Nano),
+	}
+}
+
+func CreateNamespace(c *protocol.Call) (any, error) {
+	var in struct {
+		NamespaceName       string   `json:"namespaceName"`
+		AdminUsername       string   `json:"adminUsername"`
+		AdminUserPassword   string   `json:"adminUserPassword"`
+		ManageAdminPassword bool     `json:"manageAdminPassword"`
+		DbName              string   `json:"dbName"`
+		Tags                []rssTag `json:"tags"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if !rssNamePattern.MatchString(in.NamespaceName) {
+		return nil, protocol.Errorf("ValidationException", "namespaceName must be 3 to 64 lowercase letters, digits or hyphens.")
+	}
+	if in.AdminUserPassword != "" && !rsValidPassword(in.AdminUserPassword) {
+		return nil, protocol.Errorf("ValidationException", "adminUserPassword does not meet the Redshift password rules.")
+	}
+	if err := rssCheckTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if in.DbName == "" {
+		in.DbName = rsDefaultDatabase
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	key := rssKey(c.Account(), in.NamespaceName)
+	if _, ok := st.namespaces[key]; ok {
+		return nil, protocol.Errorf("ConflictException", "Namespace %s already exists.", in.NamespaceName)
+	}
+	id := protocol.NewRequestID()
+	ns := &rssNamespace{
+		name: in.NamespaceName, id: id, adminUser: in.AdminUsername, dbName: in.DbName, created: c.Env.Now(),
+		arn: "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":namespace/" + id,
+		db:  newRsDatabase(in.DbName, in.AdminUsername, in.AdminUserPassword, in.ManageAdminPassword),
+	}
+	st.namespaces[key] = ns
+	st.tags[ns.arn] = in.Tags
+	return map[string]any{"namespace": ns.shape()}, nil
+}
+
+func GetNamespace(c *protocol.Call) (any, error) {
+	var in struct {
+		NamespaceName string `json:"namespaceName"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ns, ok := st.namespaces[rssKey(c.Account(), in.NamespaceName)]
+	if !ok {
+		return nil, protocol.Errorf("ResourceNotFoundException", "Namespace %s not found.", in.NamespaceName)
+	}
+	return map[string]any{"namespace": ns.shape()}, nil
+}
+
+func CreateWorkgroup(c *protocol.Call) (any, error) {
+	var in struct {
+		WorkgroupName string   `json:"workgroupName"`
+		NamespaceName string   `json:"namespaceName"`
+		BaseCapacity  int      `json:"baseCapacity"`
+		Port          int      `json:"port"`
+		Tags          []rssTag `json:"tags"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if !rssNamePattern.MatchString(in.WorkgroupName) {
+		return nil, protocol.Errorf("ValidationException", "workgroupName must be 3 to 64 lowercase letters, digits or hyphens.")
+	}
+	if err := rssCheckTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if in.BaseCapacity == 0 {
+		in.BaseCapacity = rssDefaultBaseCapacity
+	}
+	if in.Port == 0 {
+		in.Port = rsDefaultPort
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ns, ok := st.namespaces[rssKey(c.Account(), in.NamespaceName)]
+	if !ok {
+		return nil, protocol.Errorf("ResourceNotFoundException", "Namespace %s not found.", in.NamespaceName)
+	}
+	key := rssKey(c.Account(), in.WorkgroupName)
+	if _, ok := st.workgroups[key]; ok {
+		return nil, protocol.Errorf("ConflictException", "Workgroup %s already exists.", in.WorkgroupName)
+	}
+	for _, wg := range st.workgroups {
+		if wg.namespace == ns {
+			return nil, protocol.Errorf("ConflictException", "Namespace %s already has workgroup %s.", ns.name, wg.name)
+		}
+	}
+	id := protocol.NewRequestID()
+	wg := &rssWorkgroup{
+		name: in.WorkgroupName, id: id, namespace: ns, baseCapacity: in.BaseCapacity, port: in.Port,
+		arn:     "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":workgroup/" + id,
+		address: in.WorkgroupName + "." + c.Account() + "." + c.Region + ".redshift-serverless." + protocol.DNSSuffix(c.Region),
+		created: c.Env.Now(),
+	}
+	st.workgroups[key] = wg
+	st.tags[wg.arn] = in.Tags
+	return map[string]any{"workgroup": wg.shape("AVAILABLE")}, nil
+}
+
+func (st *rsState) workgroup(c *protocol.Call, name string) (*rssWorkgroup, error) {
+	wg, ok := st.workgroups[rssKey(c.Account(), name)]
+	if !ok {
+		return nil, protocol.Errorf("ResourceNotFoundException", "Workgroup %s not found.", name)
+	}
+	return wg, nil
+}
+
+type rssWorkgroupInput struct {
+	WorkgroupName string `json:"workgroupName"`
+}
+
+func GetWorkgroup(c *protocol.Call) (any, error) {
+	var in rssWorkgroupInput
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, in.WorkgroupName)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"workgroup": wg.shape("AVAILABLE")}, nil
+}
+
+// ListWorkgroups lists the caller's workgroups in name order.
+func ListWorkgroups(c *protocol.Call) (any, error) {
+	var in struct {
+		MaxResults int    `json:"maxResults"`
+		NextToken  string `json:"nextToken"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var all []rssWorkgroupShape
+	for key, wg := range st.workgroups {
+		if strings.HasPrefix(key, c.Account()+"/") {
+			all = append(all, wg.shape("AVAILABLE"))
+		}
+	}
+	slices.SortFunc(all, func(x, y rssWorkgroupShape) int { return strings.Compare(x.WorkgroupName, y.WorkgroupName) })
+	page, next, err := protocol.Page(all, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Workgroups []rssWorkgroupShape `json:"workgroups"`
+		NextToken  string              `json:"nextToken,omitempty"`
+	}{append([]rssWorkgroupShape{}, page...), next}, nil
+}
+
+func DeleteWorkgroup(c *protocol.Call) (any, error) {
+	var in rssWorkgroupInput
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, in.WorkgroupName)
+	if err != nil {
+		return nil, err
+	}
+	delete(st.workgroups, rssKey(c.Account(), wg.name))
+	delete(st.tags, wg.arn)
+	return map[string]any{"workgroup": wg.shape("DELETING")}, nil
+}
+
+func GetCredentials(c *protocol.Call) (any, error) {
+	var in struct {
+		WorkgroupName    string `json:"workgroupName"`
+		CustomDomainName string `json:"customDomainName"`
+		DbName           string `json:"dbName"`
+		DurationSeconds  int    `json:"durationSeconds"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return nil, err
+	}
+	if in.WorkgroupName == "" {
+		return nil, protocol.Errorf("ValidationException", "workgroupName is required; the local emulator does not support custom domain names.")
+	}
+	d, err := rsDuration(in.DurationSeconds, rssDefaultCredentialsSecs, "ValidationException")
+	if err != nil {
+		return nil, err
+	}
+	st := rsStore(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, in.WorkgroupName)
+	if err != nil {
+		return nil, err
+	}
+	user := rsIAMDbUser(c.Caller)
+	wg.namespace.db.ensureUser(user)
+	expires := c.Env.Now().Add(d)
+	return map[string]any{
+		"dbUser":          user,
+		"dbPassword":      rsTempPassword(),
+		"expiration":      rsdTime(expires),
+		"nextRefreshTime": rsdTime(expires),
+	}, nil
+}
