@@ -1,4 +1,4 @@
-package rie
+package lambdarie
 
 import (
 	"os"

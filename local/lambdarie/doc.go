@@ -1,4 +1,4 @@
-// Package rie runs a built Lambda bootstrap binary under the AWS Lambda
+// Package lambdarie runs a built Lambda bootstrap binary under the AWS Lambda
 // Runtime Interface Emulator (github.com/aws/aws-lambda-runtime-interface-emulator),
 // so that end-to-end tests and `make run` invoke the very binary that is
 // deployed, through the real Lambda runtime API.
@@ -12,4 +12,4 @@
 // The emulator runs only on Linux; the function sees only the environment
 // given in Options, never the caller's, so that host credentials cannot
 // leak into a test.
-package rie
+package lambdarie

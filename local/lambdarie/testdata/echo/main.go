@@ -1,4 +1,4 @@
-// Command echo is the Lambda function of the rie package's tests: it
+// Command echo is the Lambda function of the lambdarie package's tests: it
 // returns its payload, reports an environment variable, or fails on
 // request.
 package main
