@@ -16,35 +16,35 @@ import (
 // accounts; every object records its owner and is visible to that account
 // only.
 
-// ec2State is the EC2 state of one emulator. mu guards every field and
+// state is the EC2 state of one emulator. mu guards every field and
 // every object reachable from them.
-type ec2State struct {
+type state struct {
 	mu        sync.Mutex
-	vpcs      map[string]*ec2VPC
-	subnets   map[string]*ec2Subnet
-	groups    map[string]*ec2SecurityGroup
-	endpoints map[string]*ec2Endpoint
+	vpcs      map[string]*vpc
+	subnets   map[string]*subnet
+	groups    map[string]*securityGroup
+	endpoints map[string]*endpoint
 	// tokens maps account|ClientToken to the endpoint that token created.
-	tokens map[string]ec2TokenUse
-	ec2EndpointBehaviour
+	tokens map[string]tokenUse
+	endpointBehaviour
 }
 
-func ec2StateOf(e *protocol.Env) *ec2State {
-	return protocol.State(e, "ec2", func() *ec2State {
-		return &ec2State{
-			vpcs:      map[string]*ec2VPC{},
-			subnets:   map[string]*ec2Subnet{},
-			groups:    map[string]*ec2SecurityGroup{},
-			endpoints: map[string]*ec2Endpoint{},
-			tokens:    map[string]ec2TokenUse{},
-			ec2EndpointBehaviour: ec2EndpointBehaviour{
+func stateOf(e *protocol.Env) *state {
+	return protocol.State(e, "ec2", func() *state {
+		return &state{
+			vpcs:      map[string]*vpc{},
+			subnets:   map[string]*subnet{},
+			groups:    map[string]*securityGroup{},
+			endpoints: map[string]*endpoint{},
+			tokens:    map[string]tokenUse{},
+			endpointBehaviour: endpointBehaviour{
 				deletedVisibleFor: DefaultDeletedEndpointVisibility,
 			},
 		}
 	})
 }
 
-type ec2VPC struct {
+type vpc struct {
 	id, owner, cidr string
 	dnsSupport      bool
 	dnsHostnames    bool
@@ -52,44 +52,44 @@ type ec2VPC struct {
 	tags            map[string]string
 }
 
-type ec2SecurityGroup struct {
+type securityGroup struct {
 	id, owner, vpcID, name, description string
 	tags                                map[string]string
 }
 
-// ec2Tag is an EC2 tag on the wire (tagSet/item).
-type ec2Tag struct {
+// tag is an EC2 tag on the wire (tagSet/item).
+type tag struct {
 	Key   string `xml:"key"`
 	Value string `xml:"value"`
 }
 
-func ec2Tags(m map[string]string) []ec2Tag {
-	out := make([]ec2Tag, 0, len(m))
+func tagList(m map[string]string) []tag {
+	out := make([]tag, 0, len(m))
 	for k, v := range m {
-		out = append(out, ec2Tag{k, v})
+		out = append(out, tag{k, v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
 }
 
-type ec2VPCShape struct {
-	VpcID           string   `xml:"vpcId"`
-	OwnerID         string   `xml:"ownerId"`
-	State           string   `xml:"state"`
-	CidrBlock       string   `xml:"cidrBlock"`
-	DhcpOptionsID   string   `xml:"dhcpOptionsId"`
-	InstanceTenancy string   `xml:"instanceTenancy"`
-	IsDefault       bool     `xml:"isDefault"`
-	Tags            []ec2Tag `xml:"tagSet>item"`
+type vpcShape struct {
+	VpcID           string `xml:"vpcId"`
+	OwnerID         string `xml:"ownerId"`
+	State           string `xml:"state"`
+	CidrBlock       string `xml:"cidrBlock"`
+	DhcpOptionsID   string `xml:"dhcpOptionsId"`
+	InstanceTenancy string `xml:"instanceTenancy"`
+	IsDefault       bool   `xml:"isDefault"`
+	Tags            []tag  `xml:"tagSet>item"`
 }
 
-func (v *ec2VPC) shape() ec2VPCShape {
-	return ec2VPCShape{VpcID: v.id, OwnerID: v.owner, State: "available", CidrBlock: v.cidr,
-		DhcpOptionsID: "dopt-00000000000000000", InstanceTenancy: "default", Tags: ec2Tags(v.tags)}
+func (v *vpc) shape() vpcShape {
+	return vpcShape{VpcID: v.id, OwnerID: v.owner, State: "available", CidrBlock: v.cidr,
+		DhcpOptionsID: "dopt-00000000000000000", InstanceTenancy: "default", Tags: tagList(v.tags)}
 }
 
-// ec2ID returns a new resource ID such as vpc-0a1b2c3d4e5f60718.
-func ec2ID(prefix string) string {
+// newID returns a new resource ID such as vpc-0a1b2c3d4e5f60718.
+func newID(prefix string) string {
 	var b [9]byte
 	_, _ = rand.Read(b[:])
 	return prefix + "-" + hex.EncodeToString(b[:])[:17]
@@ -100,31 +100,31 @@ func CreateVpc(c *protocol.Call) (any, error) {
 	if cidr == "" {
 		return nil, protocol.Errorf("MissingParameter", "The request must contain the parameter CidrBlock")
 	}
-	tags, err := ec2TagSpecifications(c.Query, "vpc")
+	tags, err := tagSpecifications(c.Query, "vpc")
 	if err != nil {
 		return nil, err
 	}
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	vpc := &ec2VPC{id: ec2ID("vpc"), owner: c.Account(), cidr: cidr, dnsSupport: true, tags: tags}
-	group := &ec2SecurityGroup{id: ec2ID("sg"), owner: c.Account(), vpcID: vpc.id, name: "default",
+	vpc := &vpc{id: newID("vpc"), owner: c.Account(), cidr: cidr, dnsSupport: true, tags: tags}
+	group := &securityGroup{id: newID("sg"), owner: c.Account(), vpcID: vpc.id, name: "default",
 		description: "default VPC security group", tags: map[string]string{}}
 	vpc.defaultGroupID = group.id
 	st.vpcs[vpc.id] = vpc
 	st.groups[group.id] = group
 	return struct {
-		Vpc ec2VPCShape `xml:"vpc"`
+		Vpc vpcShape `xml:"vpc"`
 	}{vpc.shape()}, nil
 }
 
 func DescribeVpcs(c *protocol.Call) (any, error) {
-	filters := ec2Filters(c.Query)
+	filters := filters(c.Query)
 	ids := c.Query.List("VpcId")
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	out := []ec2VPCShape{}
+	out := []vpcShape{}
 	for _, id := range ids {
 		if v := st.vpcs[id]; v == nil || v.owner != c.Account() {
 			return nil, protocol.Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
@@ -132,20 +132,20 @@ func DescribeVpcs(c *protocol.Call) (any, error) {
 	}
 	for _, v := range st.vpcs {
 		attrs := map[string][]string{"vpc-id": {v.id}, "cidr": {v.cidr}, "state": {"available"}}
-		if v.owner != c.Account() || !ec2Selected(ids, v.id) || !filters.match(attrs, v.tags) {
+		if v.owner != c.Account() || !selected(ids, v.id) || !filters.match(attrs, v.tags) {
 			continue
 		}
 		out = append(out, v.shape())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].VpcID < out[j].VpcID })
 	return struct {
-		Vpcs []ec2VPCShape `xml:"vpcSet>item"`
+		Vpcs []vpcShape `xml:"vpcSet>item"`
 	}{out}, nil
 }
 
 // vpcFor returns the caller's VPC id, or InvalidVpcID.NotFound. st.mu must
 // be held.
-func (st *ec2State) vpcFor(c *protocol.Call, id string) (*ec2VPC, error) {
+func (st *state) vpcFor(c *protocol.Call, id string) (*vpc, error) {
 	v := st.vpcs[id]
 	if v == nil || v.owner != c.Account() {
 		return nil, protocol.Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
@@ -154,7 +154,7 @@ func (st *ec2State) vpcFor(c *protocol.Call, id string) (*ec2VPC, error) {
 }
 
 func ModifyVpcAttribute(c *protocol.Call) (any, error) {
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
@@ -179,12 +179,12 @@ func ModifyVpcAttribute(c *protocol.Call) (any, error) {
 	}{true}, nil
 }
 
-type ec2BooleanValue struct {
+type booleanValue struct {
 	Value bool `xml:"value"`
 }
 
 func DescribeVpcAttribute(c *protocol.Call) (any, error) {
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	vpc, err := st.vpcFor(c, c.Query.Get("VpcId"))
@@ -192,23 +192,23 @@ func DescribeVpcAttribute(c *protocol.Call) (any, error) {
 		return nil, err
 	}
 	out := struct {
-		VpcID              string           `xml:"vpcId"`
-		EnableDNSSupport   *ec2BooleanValue `xml:"enableDnsSupport,omitempty"`
-		EnableDNSHostnames *ec2BooleanValue `xml:"enableDnsHostnames,omitempty"`
+		VpcID              string        `xml:"vpcId"`
+		EnableDNSSupport   *booleanValue `xml:"enableDnsSupport,omitempty"`
+		EnableDNSHostnames *booleanValue `xml:"enableDnsHostnames,omitempty"`
 	}{VpcID: vpc.id}
 	switch attr := c.Query.Get("Attribute"); attr {
 	case "enableDnsSupport":
-		out.EnableDNSSupport = &ec2BooleanValue{vpc.dnsSupport}
+		out.EnableDNSSupport = &booleanValue{vpc.dnsSupport}
 	case "enableDnsHostnames":
-		out.EnableDNSHostnames = &ec2BooleanValue{vpc.dnsHostnames}
+		out.EnableDNSHostnames = &booleanValue{vpc.dnsHostnames}
 	default:
 		return nil, protocol.Errorf("InvalidParameterValue", "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
 	}
 	return out, nil
 }
 
-// ec2Selected reports whether id is in ids, or ids is empty.
-func ec2Selected(ids []string, id string) bool {
+// selected reports whether id is in ids, or ids is empty.
+func selected(ids []string, id string) bool {
 	if len(ids) == 0 {
 		return true
 	}
@@ -220,5 +220,5 @@ func ec2Selected(ids []string, id string) bool {
 	return false
 }
 
-// ec2Time formats t as EC2 does in XML responses.
-func ec2Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// formatTime formats t as EC2 does in XML responses.
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -12,10 +12,10 @@ import (
 // measures it on its own clock.
 const DefaultDeletedEndpointVisibility = 2 * time.Minute
 
-// ec2EndpointBehaviour is how new VPC endpoints move through their states;
+// endpointBehaviour is how new VPC endpoints move through their states;
 // tests configure it through the Emulator's methods below. It lives inside
-// ec2State and is guarded by its mutex.
-type ec2EndpointBehaviour struct {
+// state and is guarded by its mutex.
+type endpointBehaviour struct {
 	// pendingFor is how long a new (or modified) endpoint stays pending
 	// before it is available; deletingFor how long a deleted one stays in
 	// state deleting before it is deleted.
@@ -34,7 +34,7 @@ type ec2EndpointBehaviour struct {
 // zero by default: an endpoint is returned pending by CreateVpcEndpoint and
 // described as available right after.
 func SetEndpointDelays(e *protocol.Env, pending, deleting time.Duration) {
-	st := ec2StateOf(e)
+	st := stateOf(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.pendingFor, st.deletingFor = pending, deleting
@@ -44,7 +44,7 @@ func SetEndpointDelays(e *protocol.Env, pending, deleting time.Duration) {
 // visible in state deleted (DefaultDeletedEndpointVisibility unless
 // set).
 func SetDeletedEndpointVisibility(e *protocol.Env, d time.Duration) {
-	st := ec2StateOf(e)
+	st := stateOf(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.deletedVisibleFor = d
@@ -54,7 +54,7 @@ func SetDeletedEndpointVisibility(e *protocol.Env, d time.Duration) {
 // failed, after the pending delay, with message as its LastError. Calls
 // queue up: each one fails one more endpoint.
 func FailNextEndpoint(e *protocol.Env, message string) {
-	st := ec2StateOf(e)
+	st := stateOf(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.failNext = append(st.failNext, message)
@@ -63,7 +63,7 @@ func FailNextEndpoint(e *protocol.Env, message string) {
 // HoldNextEndpointPending keeps the next VPC endpoint created in state
 // pending until ReleaseEndpoints, like an endpoint stuck in AWS.
 func HoldNextEndpointPending(e *protocol.Env) {
-	st := ec2StateOf(e)
+	st := stateOf(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.holdNext++
@@ -71,7 +71,7 @@ func HoldNextEndpointPending(e *protocol.Env) {
 
 // ReleaseEndpoints makes every held VPC endpoint available now.
 func ReleaseEndpoints(e *protocol.Env) {
-	st := ec2StateOf(e)
+	st := stateOf(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := e.Now()
@@ -86,7 +86,7 @@ func ReleaseEndpoints(e *protocol.Env) {
 // deleting or deleted, in every account; tests use it to assert that
 // nothing was created or that nothing leaked.
 func EndpointCount(e *protocol.Env) int {
-	st := ec2StateOf(e)
+	st := stateOf(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := e.Now()
@@ -101,7 +101,7 @@ func EndpointCount(e *protocol.Env) int {
 
 // endpointState computes ep's state at now from its timestamps, so that no
 // goroutine has to move endpoints along. st.mu must be held.
-func (st *ec2State) endpointState(ep *ec2Endpoint, now time.Time) string {
+func (st *state) endpointState(ep *endpoint, now time.Time) string {
 	switch {
 	case !ep.deletedAt.IsZero() && now.Before(ep.deletedAt):
 		return "deleting"
@@ -117,7 +117,7 @@ func (st *ec2State) endpointState(ep *ec2Endpoint, now time.Time) string {
 
 // purgeGone forgets endpoints deleted longer ago than deletedVisibleFor.
 // st.mu must be held.
-func (st *ec2State) purgeGone(now time.Time) {
+func (st *state) purgeGone(now time.Time) {
 	for id, ep := range st.endpoints {
 		if !ep.deletedAt.IsZero() && !now.Before(ep.deletedAt.Add(st.deletedVisibleFor)) {
 			delete(st.endpoints, id)

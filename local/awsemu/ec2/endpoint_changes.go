@@ -8,7 +8,7 @@ import (
 
 // liveEndpoint returns the caller's endpoint id unless it is unknown or
 // deleted (InvalidVpcEndpointId.NotFound). st.mu must be held.
-func (st *ec2State) liveEndpoint(c *protocol.Call, id string) (*ec2Endpoint, *protocol.APIError) {
+func (st *state) liveEndpoint(c *protocol.Call, id string) (*endpoint, *protocol.APIError) {
 	ep := st.endpoints[id]
 	if ep == nil || ep.owner != c.Account() || st.endpointState(ep, c.Env.Now()) == "deleted" {
 		return nil, protocol.Errorf("InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '%s' does not exist", id)
@@ -24,7 +24,7 @@ func (st *ec2State) liveEndpoint(c *protocol.Call, id string) (*ec2Endpoint, *pr
 func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 	q := c.Query
 	now := c.Env.Now()
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.purgeGone(now)
@@ -38,7 +38,7 @@ func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 	}
 	vpc := st.vpcs[ep.vpcID]
 
-	subnets := ec2ApplyListChange(ep.subnets, q.List("AddSubnetId"), q.List("RemoveSubnetId"))
+	subnets := applyListChange(ep.subnets, q.List("AddSubnetId"), q.List("RemoveSubnetId"))
 	if err := st.checkSubnets(c, ep.vpcID, subnets); err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 	if err := st.checkGroups(c, ep.vpcID, addGroups); err != nil {
 		return nil, err
 	}
-	groups := ec2ApplyListChange(ep.groups, addGroups, q.List("RemoveSecurityGroupId"))
+	groups := applyListChange(ep.groups, addGroups, q.List("RemoveSecurityGroupId"))
 	if len(groups) == 0 {
 		return nil, protocol.Errorf("InvalidParameter", "An interface VPC endpoint needs at least one security group")
 	}
@@ -64,7 +64,7 @@ func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 		policy = DefaultEndpointPolicy
 	case q.Has("PolicyDocument"):
 		policy = q.Get("PolicyDocument")
-		if err := ec2CheckPolicy(policy); err != nil {
+		if err := checkPolicy(policy); err != nil {
 			return nil, err
 		}
 	}
@@ -75,7 +75,7 @@ func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 	if q.Has("DnsOptions.DnsRecordIpType") {
 		dnsType = q.Get("DnsOptions.DnsRecordIpType")
 	}
-	if err := ec2CheckIPTypes(ipType, dnsType); err != nil {
+	if err := checkIPTypes(ipType, dnsType); err != nil {
 		return nil, err
 	}
 
@@ -83,7 +83,7 @@ func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 		privateDNS != ep.privateDNS || ipType != ep.ipAddressType || dnsType != ep.dnsRecordIPType
 	for _, s := range subnets {
 		if ep.enis[s] == "" {
-			ep.enis[s] = ec2ID("eni")
+			ep.enis[s] = newID("eni")
 		}
 	}
 	for s := range ep.enis {
@@ -101,9 +101,9 @@ func ModifyVpcEndpoint(c *protocol.Call) (any, error) {
 	}{true}, nil
 }
 
-// ec2ApplyListChange returns list with add appended (unless present) and
+// applyListChange returns list with add appended (unless present) and
 // remove taken out, keeping the order.
-func ec2ApplyListChange(list, add, remove []string) []string {
+func applyListChange(list, add, remove []string) []string {
 	out := make([]string, 0, len(list)+len(add))
 	for _, x := range append(slices.Clone(list), add...) {
 		if !slices.Contains(remove, x) && !slices.Contains(out, x) {
@@ -113,9 +113,9 @@ func ec2ApplyListChange(list, add, remove []string) []string {
 	return out
 }
 
-type ec2UnsuccessfulItem struct {
-	ResourceID string       `xml:"resourceId"`
-	Error      ec2LastError `xml:"error"`
+type unsuccessfulItem struct {
+	ResourceID string    `xml:"resourceId"`
+	Error      lastError `xml:"error"`
 }
 
 // DeleteVpcEndpoints starts deleting each endpoint. Unknown or deleted
@@ -127,15 +127,15 @@ func DeleteVpcEndpoints(c *protocol.Call) (any, error) {
 		return nil, protocol.Errorf("MissingParameter", "The request must contain the parameter VpcEndpointId")
 	}
 	now := c.Env.Now()
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.purgeGone(now)
-	var failed []ec2UnsuccessfulItem
+	var failed []unsuccessfulItem
 	for _, id := range ids {
 		ep, err := st.liveEndpoint(c, id)
 		if err != nil {
-			failed = append(failed, ec2UnsuccessfulItem{ResourceID: id, Error: ec2LastError{Code: err.Code, Message: err.Message}})
+			failed = append(failed, unsuccessfulItem{ResourceID: id, Error: lastError{Code: err.Code, Message: err.Message}})
 			continue
 		}
 		if ep.deletedAt.IsZero() {
@@ -143,6 +143,6 @@ func DeleteVpcEndpoints(c *protocol.Call) (any, error) {
 		}
 	}
 	return struct {
-		Unsuccessful []ec2UnsuccessfulItem `xml:"unsuccessful>item"`
+		Unsuccessful []unsuccessfulItem `xml:"unsuccessful>item"`
 	}{failed}, nil
 }

@@ -9,25 +9,25 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// ec2EndpointServices are the AWS services, by the last part of their
+// endpointServices are the AWS services, by the last part of their
 // endpoint service name, that accept interface VPC endpoints in the
 // emulator.
-var ec2EndpointServices = map[string]bool{
+var endpointServices = map[string]bool{
 	"redshift-data": true, "redshift": true, "redshift-serverless": true,
 	"secretsmanager": true, "sts": true, "ec2": true, "logs": true, "kms": true,
 }
 
-// ec2EndpointService returns the AWS service, such as redshift-data, that
+// endpointService returns the AWS service, such as redshift-data, that
 // serviceName names in region, or false when it names none the emulator
 // knows. In the China regions AWS services carry the prefix
 // cn.com.amazonaws, most of them, or com.amazonaws.
-func ec2EndpointService(serviceName, region string) (string, bool) {
+func endpointService(serviceName, region string) (string, bool) {
 	prefixes := []string{"com.amazonaws." + region + "."}
 	if strings.HasPrefix(region, "cn-") {
 		prefixes = append(prefixes, "cn.com.amazonaws."+region+".")
 	}
 	for _, p := range prefixes {
-		if service, ok := strings.CutPrefix(serviceName, p); ok && ec2EndpointServices[service] {
+		if service, ok := strings.CutPrefix(serviceName, p); ok && endpointServices[service] {
 			return service, true
 		}
 	}
@@ -36,7 +36,7 @@ func ec2EndpointService(serviceName, region string) (string, bool) {
 
 // checkSubnets checks that every subnet is the caller's, in vpcID, and in
 // its own Availability Zone. st.mu must be held.
-func (st *ec2State) checkSubnets(c *protocol.Call, vpcID string, subnets []string) error {
+func (st *state) checkSubnets(c *protocol.Call, vpcID string, subnets []string) error {
 	zones := map[string]string{}
 	for _, id := range subnets {
 		s := st.subnets[id]
@@ -56,7 +56,7 @@ func (st *ec2State) checkSubnets(c *protocol.Call, vpcID string, subnets []strin
 
 // checkGroups checks that every security group is the caller's and in
 // vpcID. st.mu must be held.
-func (st *ec2State) checkGroups(c *protocol.Call, vpcID string, groups []string) error {
+func (st *state) checkGroups(c *protocol.Call, vpcID string, groups []string) error {
 	for _, id := range groups {
 		g := st.groups[id]
 		if g == nil || g.owner != c.Account() {
@@ -72,7 +72,7 @@ func (st *ec2State) checkGroups(c *protocol.Call, vpcID string, groups []string)
 // checkPrivateDNS checks the VPC attributes private DNS needs and that no
 // other live endpoint of the VPC holds the service's private DNS name.
 // st.mu must be held.
-func (st *ec2State) checkPrivateDNS(vpc *ec2VPC, self *ec2Endpoint, serviceName, region string, now time.Time) error {
+func (st *state) checkPrivateDNS(vpc *vpc, self *endpoint, serviceName, region string, now time.Time) error {
 	if !vpc.dnsSupport || !vpc.dnsHostnames {
 		return protocol.Errorf("InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for %s", vpc.id)
 	}
@@ -81,33 +81,33 @@ func (st *ec2State) checkPrivateDNS(vpc *ec2VPC, self *ec2Endpoint, serviceName,
 			continue
 		}
 		if s := st.endpointState(ep, now); s == "pending" || s == "available" {
-			service, _ := ec2EndpointService(serviceName, region)
+			service, _ := endpointService(serviceName, region)
 			return protocol.Errorf("InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for %s.%s.%s in the VPC %s", service, region, protocol.DNSSuffix(region), vpc.id)
 		}
 	}
 	return nil
 }
 
-func ec2CheckPolicy(doc string) error {
+func checkPolicy(doc string) error {
 	if !json.Valid([]byte(doc)) {
 		return protocol.Errorf("InvalidPolicyDocument", "The policy document is not valid JSON")
 	}
 	return nil
 }
 
-// ec2DNSRecordIPTypes are the DNS record IP types each IP address type
+// dnsRecordIPTypes are the DNS record IP types each IP address type
 // allows, as the EC2 API reference lists them: A records need IPv4
 // addresses on the endpoint, AAAA records IPv6 ones.
-var ec2DNSRecordIPTypes = map[string][]string{
+var dnsRecordIPTypes = map[string][]string{
 	"ipv4":      {"ipv4"},
 	"ipv6":      {"ipv6"},
 	"dualstack": {"dualstack", "ipv4", "ipv6", "service-defined"},
 }
 
-// ec2CheckIPTypes checks an IP address type and that dnsType is one of the
+// checkIPTypes checks an IP address type and that dnsType is one of the
 // DNS record IP types it allows.
-func ec2CheckIPTypes(ipType, dnsType string) error {
-	allowed, ok := ec2DNSRecordIPTypes[ipType]
+func checkIPTypes(ipType, dnsType string) error {
+	allowed, ok := dnsRecordIPTypes[ipType]
 	if !ok {
 		return protocol.Errorf("InvalidParameterValue", "Value (%s) for parameter IpAddressType is invalid. Valid values: ipv4, dualstack, ipv6", ipType)
 	}

@@ -12,11 +12,11 @@ import (
 // created without one: full access.
 const DefaultEndpointPolicy = `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}`
 
-// ec2RegionalVpceZone is the hosted zone ID of the regional
+// regionalVpceZone is the hosted zone ID of the regional
 // *.vpce.amazonaws.com names (us-east-1's, used for every region).
-const ec2RegionalVpceZone = "Z7HUB22UULQXV"
+const regionalVpceZone = "Z7HUB22UULQXV"
 
-type ec2Endpoint struct {
+type endpoint struct {
 	id, owner, vpcID, serviceName string
 	policy, ipAddressType         string
 	dnsRecordIPType               string
@@ -36,66 +36,66 @@ type ec2Endpoint struct {
 	deletedAt time.Time
 }
 
-// ec2TokenUse records what a ClientToken created, to answer a retry.
-type ec2TokenUse struct {
+// tokenUse records what a ClientToken created, to answer a retry.
+type tokenUse struct {
 	endpointID string
 	params     string
 }
 
-type ec2DNSEntry struct {
+type dnsEntry struct {
 	DNSName      string `xml:"dnsName"`
 	HostedZoneID string `xml:"hostedZoneId"`
 }
 
-type ec2GroupIdentifier struct {
+type groupIdentifier struct {
 	GroupID   string `xml:"groupId"`
 	GroupName string `xml:"groupName"`
 }
 
-type ec2LastError struct {
+type lastError struct {
 	Code    string `xml:"code"`
 	Message string `xml:"message"`
 }
 
-type ec2VPCEndpointShape struct {
-	VpcEndpointID       string               `xml:"vpcEndpointId"`
-	VpcEndpointType     string               `xml:"vpcEndpointType"`
-	VpcID               string               `xml:"vpcId"`
-	ServiceName         string               `xml:"serviceName"`
-	State               string               `xml:"state"`
-	PolicyDocument      string               `xml:"policyDocument"`
-	SubnetIDs           []string             `xml:"subnetIdSet>item"`
-	Groups              []ec2GroupIdentifier `xml:"groupSet>item"`
-	IPAddressType       string               `xml:"ipAddressType"`
-	DNSRecordIPType     string               `xml:"dnsOptions>dnsRecordIpType"`
-	PrivateDNSEnabled   bool                 `xml:"privateDnsEnabled"`
-	RequesterManaged    bool                 `xml:"requesterManaged"`
-	NetworkInterfaceIDs []string             `xml:"networkInterfaceIdSet>item"`
-	DNSEntries          []ec2DNSEntry        `xml:"dnsEntrySet>item"`
-	CreationTimestamp   string               `xml:"creationTimestamp"`
-	Tags                []ec2Tag             `xml:"tagSet>item"`
-	OwnerID             string               `xml:"ownerId"`
-	LastError           *ec2LastError        `xml:"lastError,omitempty"`
+type vpcEndpointShape struct {
+	VpcEndpointID       string            `xml:"vpcEndpointId"`
+	VpcEndpointType     string            `xml:"vpcEndpointType"`
+	VpcID               string            `xml:"vpcId"`
+	ServiceName         string            `xml:"serviceName"`
+	State               string            `xml:"state"`
+	PolicyDocument      string            `xml:"policyDocument"`
+	SubnetIDs           []string          `xml:"subnetIdSet>item"`
+	Groups              []groupIdentifier `xml:"groupSet>item"`
+	IPAddressType       string            `xml:"ipAddressType"`
+	DNSRecordIPType     string            `xml:"dnsOptions>dnsRecordIpType"`
+	PrivateDNSEnabled   bool              `xml:"privateDnsEnabled"`
+	RequesterManaged    bool              `xml:"requesterManaged"`
+	NetworkInterfaceIDs []string          `xml:"networkInterfaceIdSet>item"`
+	DNSEntries          []dnsEntry        `xml:"dnsEntrySet>item"`
+	CreationTimestamp   string            `xml:"creationTimestamp"`
+	Tags                []tag             `xml:"tagSet>item"`
+	OwnerID             string            `xml:"ownerId"`
+	LastError           *lastError        `xml:"lastError,omitempty"`
 }
 
 // shape is ep as DescribeVpcEndpoints reports it. st.mu must be held.
-func (st *ec2State) endpointShape(ep *ec2Endpoint, region string, now time.Time) ec2VPCEndpointShape {
+func (st *state) endpointShape(ep *endpoint, region string, now time.Time) vpcEndpointShape {
 	state := st.endpointState(ep, now)
-	out := ec2VPCEndpointShape{
+	out := vpcEndpointShape{
 		VpcEndpointID: ep.id, VpcEndpointType: "Interface", VpcID: ep.vpcID, ServiceName: ep.serviceName,
 		State: state, PolicyDocument: ep.policy, SubnetIDs: ep.subnets, IPAddressType: ep.ipAddressType,
 		DNSRecordIPType: ep.dnsRecordIPType, PrivateDNSEnabled: ep.privateDNS,
-		CreationTimestamp: ec2Time(ep.created), Tags: ec2Tags(ep.tags), OwnerID: ep.owner,
+		CreationTimestamp: formatTime(ep.created), Tags: tagList(ep.tags), OwnerID: ep.owner,
 	}
 	for _, g := range ep.groups {
 		name := ""
 		if sg := st.groups[g]; sg != nil {
 			name = sg.name
 		}
-		out.Groups = append(out.Groups, ec2GroupIdentifier{g, name})
+		out.Groups = append(out.Groups, groupIdentifier{g, name})
 	}
 	if state == "failed" {
-		out.LastError = &ec2LastError{Code: "InternalError", Message: ep.failure}
+		out.LastError = &lastError{Code: "InternalError", Message: ep.failure}
 		return out
 	}
 	if state == "deleted" {
@@ -103,27 +103,27 @@ func (st *ec2State) endpointShape(ep *ec2Endpoint, region string, now time.Time)
 	}
 	// DNS names: the regional one first, then one per subnet's zone, then
 	// the private (service's own) name, as AWS lists them.
-	service, _ := ec2EndpointService(ep.serviceName, region)
+	service, _ := endpointService(ep.serviceName, region)
 	domain := protocol.DNSSuffix(region)
 	base := ep.id + "-" + ep.dnsSuffix
-	out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "." + service + "." + region + ".vpce." + domain, ec2RegionalVpceZone})
+	out.DNSEntries = append(out.DNSEntries, dnsEntry{base + "." + service + "." + region + ".vpce." + domain, regionalVpceZone})
 	for _, s := range ep.subnets {
 		out.NetworkInterfaceIDs = append(out.NetworkInterfaceIDs, ep.enis[s])
 		zone := ""
 		if sn := st.subnets[s]; sn != nil {
 			zone = sn.zone
 		}
-		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{base + "-" + zone + "." + service + "." + region + ".vpce." + domain, ec2RegionalVpceZone})
+		out.DNSEntries = append(out.DNSEntries, dnsEntry{base + "-" + zone + "." + service + "." + region + ".vpce." + domain, regionalVpceZone})
 	}
 	if ep.privateDNS {
-		out.DNSEntries = append(out.DNSEntries, ec2DNSEntry{service + "." + region + "." + domain, "ZPRIVATE" + strings.ToUpper(ep.dnsSuffix)})
+		out.DNSEntries = append(out.DNSEntries, dnsEntry{service + "." + region + "." + domain, "ZPRIVATE" + strings.ToUpper(ep.dnsSuffix)})
 	}
 	return out
 }
 
-// ec2EndpointParams is the canonical form of a CreateVpcEndpoint request
+// endpointParams is the canonical form of a CreateVpcEndpoint request
 // without its ClientToken, to tell a retry from a different request.
-func ec2EndpointParams(q protocol.QueryParams) string {
+func endpointParams(q protocol.QueryParams) string {
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		if k != "ClientToken" && k != "Action" && k != "Version" {
@@ -144,7 +144,7 @@ func CreateVpcEndpoint(c *protocol.Call) (any, error) {
 	if vpcID == "" || serviceName == "" {
 		return nil, protocol.Errorf("MissingParameter", "The request must contain the parameters VpcId and ServiceName")
 	}
-	if _, ok := ec2EndpointService(serviceName, c.Region); !ok {
+	if _, ok := endpointService(serviceName, c.Region); !ok {
 		return nil, protocol.Errorf("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", serviceName)
 	}
 	if t := q.Get("VpcEndpointType"); t != "Interface" {
@@ -162,16 +162,16 @@ func CreateVpcEndpoint(c *protocol.Call) (any, error) {
 	if dnsType == "" {
 		dnsType = ipType
 	}
-	if err := ec2CheckIPTypes(ipType, dnsType); err != nil {
+	if err := checkIPTypes(ipType, dnsType); err != nil {
 		return nil, err
 	}
 	policy := q.Get("PolicyDocument")
 	if policy == "" {
 		policy = DefaultEndpointPolicy
-	} else if err := ec2CheckPolicy(policy); err != nil {
+	} else if err := checkPolicy(policy); err != nil {
 		return nil, err
 	}
-	tags, err := ec2TagSpecifications(q, "vpc-endpoint")
+	tags, err := tagSpecifications(q, "vpc-endpoint")
 	if err != nil {
 		return nil, err
 	}
@@ -180,16 +180,16 @@ func CreateVpcEndpoint(c *protocol.Call) (any, error) {
 	token := q.Get("ClientToken")
 	now := c.Env.Now()
 
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.purgeGone(now)
 	tokenKey := c.Account() + "|" + token
 	if use, ok := st.tokens[tokenKey]; ok && token != "" {
-		if use.params != ec2EndpointParams(q) {
+		if use.params != endpointParams(q) {
 			return nil, protocol.Errorf("IdempotentParameterMismatch", "The client token '%s' was already used with different parameters", token)
 		}
-		return ec2CreateVpcEndpointResult{st.endpointShape(st.endpoints[use.endpointID], c.Region, now), token}, nil
+		return createVpcEndpointResult{st.endpointShape(st.endpoints[use.endpointID], c.Region, now), token}, nil
 	}
 	vpc, err := st.vpcFor(c, vpcID)
 	if err != nil {
@@ -209,15 +209,15 @@ func CreateVpcEndpoint(c *protocol.Call) (any, error) {
 			return nil, err
 		}
 	}
-	ep := &ec2Endpoint{
-		id: ec2ID("vpce"), owner: c.Account(), vpcID: vpcID, serviceName: serviceName,
+	ep := &endpoint{
+		id: newID("vpce"), owner: c.Account(), vpcID: vpcID, serviceName: serviceName,
 		policy: policy, ipAddressType: ipType, dnsRecordIPType: dnsType, subnets: subnets, groups: groups,
 		enis: map[string]string{}, privateDNS: privateDNS, tags: tags,
 		created: now, availableAt: now.Add(st.pendingFor),
 	}
-	ep.dnsSuffix = strings.TrimPrefix(ec2ID("x"), "x-")[:8]
+	ep.dnsSuffix = strings.TrimPrefix(newID("x"), "x-")[:8]
 	for _, s := range subnets {
-		ep.enis[s] = ec2ID("eni")
+		ep.enis[s] = newID("eni")
 	}
 	if len(st.failNext) > 0 {
 		ep.failure, st.failNext = st.failNext[0], st.failNext[1:]
@@ -228,24 +228,24 @@ func CreateVpcEndpoint(c *protocol.Call) (any, error) {
 	}
 	st.endpoints[ep.id] = ep
 	if token != "" {
-		st.tokens[tokenKey] = ec2TokenUse{endpointID: ep.id, params: ec2EndpointParams(q)}
+		st.tokens[tokenKey] = tokenUse{endpointID: ep.id, params: endpointParams(q)}
 	}
 	shape := st.endpointShape(ep, c.Region, now)
 	// CreateVpcEndpoint always answers pending, even with no delay.
 	shape.State = "pending"
-	return ec2CreateVpcEndpointResult{shape, token}, nil
+	return createVpcEndpointResult{shape, token}, nil
 }
 
-type ec2CreateVpcEndpointResult struct {
-	VpcEndpoint ec2VPCEndpointShape `xml:"vpcEndpoint"`
-	ClientToken string              `xml:"clientToken,omitempty"`
+type createVpcEndpointResult struct {
+	VpcEndpoint vpcEndpointShape `xml:"vpcEndpoint"`
+	ClientToken string           `xml:"clientToken,omitempty"`
 }
 
 func DescribeVpcEndpoints(c *protocol.Call) (any, error) {
-	filters := ec2Filters(c.Query)
+	filters := filters(c.Query)
 	ids := c.Query.List("VpcEndpointId")
 	now := c.Env.Now()
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.purgeGone(now)
@@ -254,17 +254,17 @@ func DescribeVpcEndpoints(c *protocol.Call) (any, error) {
 			return nil, protocol.Errorf("InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '%s' does not exist", id)
 		}
 	}
-	out := []ec2VPCEndpointShape{}
+	out := []vpcEndpointShape{}
 	for _, ep := range st.endpoints {
 		attrs := map[string][]string{"vpc-endpoint-id": {ep.id}, "vpc-id": {ep.vpcID}, "service-name": {ep.serviceName},
 			"vpc-endpoint-state": {st.endpointState(ep, now)}, "vpc-endpoint-type": {"Interface"}, "ip-address-type": {ep.ipAddressType}}
-		if ep.owner != c.Account() || !ec2Selected(ids, ep.id) || !filters.match(attrs, ep.tags) {
+		if ep.owner != c.Account() || !selected(ids, ep.id) || !filters.match(attrs, ep.tags) {
 			continue
 		}
 		out = append(out, st.endpointShape(ep, c.Region, now))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].VpcEndpointID < out[j].VpcEndpointID })
 	return struct {
-		VpcEndpoints []ec2VPCEndpointShape `xml:"vpcEndpointSet>item"`
+		VpcEndpoints []vpcEndpointShape `xml:"vpcEndpointSet>item"`
 	}{out}, nil
 }

@@ -8,10 +8,10 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// ec2Sub returns the parameters under prefix, with "prefix." removed:
-// ec2Sub(q, "TagSpecification.1") turns TagSpecification.1.Tag.2.Key into
+// sub returns the parameters under prefix, with "prefix." removed:
+// sub(q, "TagSpecification.1") turns TagSpecification.1.Tag.2.Key into
 // Tag.2.Key.
-func ec2Sub(q protocol.QueryParams, prefix string) protocol.QueryParams {
+func sub(q protocol.QueryParams, prefix string) protocol.QueryParams {
 	out := protocol.QueryParams{}
 	for k, vs := range q {
 		if rest, ok := strings.CutPrefix(k, prefix+"."); ok {
@@ -21,9 +21,9 @@ func ec2Sub(q protocol.QueryParams, prefix string) protocol.QueryParams {
 	return out
 }
 
-// ec2Indexes returns the list indexes used under prefix (prefix.N...), in
+// indexes returns the list indexes used under prefix (prefix.N...), in
 // ascending order.
-func ec2Indexes(q protocol.QueryParams, prefix string) []int {
+func indexes(q protocol.QueryParams, prefix string) []int {
 	seen := map[int]bool{}
 	var out []int
 	for k := range q {
@@ -43,13 +43,13 @@ func ec2Indexes(q protocol.QueryParams, prefix string) []int {
 	return out
 }
 
-// ec2TagSpecifications returns the tags of the TagSpecification entries
+// tagSpecifications returns the tags of the TagSpecification entries
 // for resourceType; an entry for another resource type is an error, as in
 // EC2.
-func ec2TagSpecifications(q protocol.QueryParams, resourceType string) (map[string]string, error) {
+func tagSpecifications(q protocol.QueryParams, resourceType string) (map[string]string, error) {
 	tags := map[string]string{}
-	for _, i := range ec2Indexes(q, "TagSpecification") {
-		spec := ec2Sub(q, "TagSpecification."+strconv.Itoa(i))
+	for _, i := range indexes(q, "TagSpecification") {
+		spec := sub(q, "TagSpecification."+strconv.Itoa(i))
 		if rt := spec.Get("ResourceType"); rt != resourceType {
 			return nil, protocol.Errorf("InvalidParameterValue", "'%s' is not a valid taggable resource type for this operation.", rt)
 		}
@@ -67,15 +67,15 @@ func ec2TagSpecifications(q protocol.QueryParams, resourceType string) (map[stri
 	return tags, nil
 }
 
-// ec2FilterSet is the Filter.N.Name / Filter.N.Value.M parameters of a
+// filterSet is the Filter.N.Name / Filter.N.Value.M parameters of a
 // Describe call: every filter must match, and a filter matches when any of
 // its values equals any of the object's values for that name.
-type ec2FilterSet map[string][]string
+type filterSet map[string][]string
 
-func ec2Filters(q protocol.QueryParams) ec2FilterSet {
-	out := ec2FilterSet{}
-	for _, i := range ec2Indexes(q, "Filter") {
-		f := ec2Sub(q, "Filter."+strconv.Itoa(i))
+func filters(q protocol.QueryParams) filterSet {
+	out := filterSet{}
+	for _, i := range indexes(q, "Filter") {
+		f := sub(q, "Filter."+strconv.Itoa(i))
 		name := f.Get("Name")
 		out[name] = append(out[name], f.List("Value")...)
 	}
@@ -85,7 +85,7 @@ func ec2Filters(q protocol.QueryParams) ec2FilterSet {
 // match reports whether an object with these filterable attributes and
 // tags passes every filter. tag:<key> and tag-key filters use tags; any
 // other unknown filter name matches nothing.
-func (fs ec2FilterSet) match(attrs map[string][]string, tags map[string]string) bool {
+func (fs filterSet) match(attrs map[string][]string, tags map[string]string) bool {
 	for name, want := range fs {
 		var have []string
 		switch {
@@ -100,14 +100,14 @@ func (fs ec2FilterSet) match(attrs map[string][]string, tags map[string]string) 
 		default:
 			have = attrs[name]
 		}
-		if !ec2AnyEqual(want, have) {
+		if !anyEqual(want, have) {
 			return false
 		}
 	}
 	return true
 }
 
-func ec2AnyEqual(a, b []string) bool {
+func anyEqual(a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {
 			if x == y {

@@ -8,7 +8,7 @@ import (
 
 // tagsOf returns the tag map of the caller's resource id, or the NotFound
 // error EC2 gives for that kind of ID. st.mu must be held.
-func (st *ec2State) tagsOf(c *protocol.Call, id string) (map[string]string, error) {
+func (st *state) tagsOf(c *protocol.Call, id string) (map[string]string, error) {
 	owned := func(owner string) bool { return owner == c.Account() }
 	switch {
 	case strings.HasPrefix(id, "vpce-"):
@@ -38,7 +38,7 @@ func (st *ec2State) tagsOf(c *protocol.Call, id string) (map[string]string, erro
 // CreateTags adds or overwrites tags on every resource, after checking
 // that all of them exist.
 func CreateTags(c *protocol.Call) (any, error) {
-	return ec2ChangeTags(c, func(tags map[string]string, t map[string]string) {
+	return changeTags(c, func(tags map[string]string, t map[string]string) {
 		tags[t["Key"]] = t["Value"]
 	})
 }
@@ -46,7 +46,7 @@ func CreateTags(c *protocol.Call) (any, error) {
 // DeleteTags removes tags by key, or by key and value when a value is
 // given, as EC2 does.
 func DeleteTags(c *protocol.Call) (any, error) {
-	return ec2ChangeTags(c, func(tags map[string]string, t map[string]string) {
+	return changeTags(c, func(tags map[string]string, t map[string]string) {
 		if v, withValue := t["Value"]; withValue && tags[t["Key"]] != v {
 			return
 		}
@@ -54,7 +54,7 @@ func DeleteTags(c *protocol.Call) (any, error) {
 	})
 }
 
-func ec2ChangeTags(c *protocol.Call, apply func(tags map[string]string, t map[string]string)) (any, error) {
+func changeTags(c *protocol.Call, apply func(tags map[string]string, t map[string]string)) (any, error) {
 	ids := c.Query.List("ResourceId")
 	if len(ids) == 0 {
 		return nil, protocol.Errorf("MissingParameter", "The request must contain the parameter resourceIdSet")
@@ -65,7 +65,7 @@ func ec2ChangeTags(c *protocol.Call, apply func(tags map[string]string, t map[st
 			return nil, protocol.Errorf("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
 		}
 	}
-	st := ec2StateOf(c.Env)
+	st := stateOf(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	var all []map[string]string

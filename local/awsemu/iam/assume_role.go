@@ -26,10 +26,10 @@ type AssumedRole struct {
 // policies must allow sts:AssumeRole on the role. It returns the role, or
 // the AccessDenied or ValidationError that STS returns.
 func AuthorizeAssumeRole(c *protocol.Call, roleArn, externalID string, now time.Time) (AssumedRole, error) {
-	s := iamStateOf(c.Env)
+	s := stateOf(c.Env)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	denied := iamAccessDenied("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.Caller.Arn, roleArn)
+	denied := accessDenied("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.Caller.Arn, roleArn)
 	target, ok := parseIAMArn(roleArn)
 	if !ok || target.kind != "role" {
 		return AssumedRole{}, protocol.Errorf("ValidationError", "%s is invalid", roleArn)
@@ -38,11 +38,11 @@ func AuthorizeAssumeRole(c *protocol.Call, roleArn, externalID string, now time.
 	if role == nil || role.arn != roleArn || !s.propagated(role.created, now) {
 		return AssumedRole{}, denied
 	}
-	match := iamTrustAllows(role.trust, c.Caller, externalID)
-	if match == iamTrustDenied {
+	match := trustAllows(role.trust, c.Caller, externalID)
+	if match == trustDenied {
 		return AssumedRole{}, denied
 	}
-	if c.Caller.RoleArn != "" && (match == iamTrustByAccount || target.account != c.Caller.Account) {
+	if c.Caller.RoleArn != "" && (match == trustByAccount || target.account != c.Caller.Account) {
 		if !s.callerRoleAllows(c.Caller, "sts:AssumeRole", roleArn) {
 			return AssumedRole{}, denied
 		}
@@ -55,7 +55,7 @@ func AuthorizeAssumeRole(c *protocol.Call, roleArn, externalID string, now time.
 
 // callerRoleAllows evaluates the identity-based policies of the role
 // behind a session. The caller holds s.mu.
-func (s *iamState) callerRoleAllows(caller protocol.Identity, action, resource string) bool {
+func (s *state) callerRoleAllows(caller protocol.Identity, action, resource string) bool {
 	p, ok := parseIAMArn(caller.RoleArn)
 	if !ok {
 		return false
@@ -78,5 +78,5 @@ func (s *iamState) callerRoleAllows(caller protocol.Identity, action, resource s
 			docs = append(docs, v.document)
 		}
 	}
-	return iamIdentityAllows(docs, action, resource)
+	return identityAllows(docs, action, resource)
 }

@@ -9,22 +9,22 @@ import (
 
 // The attachment operations of roles, users and groups.
 var (
-	AttachRolePolicy          = iamAttach(kindRole)
-	DetachRolePolicy          = iamDetach(kindRole)
-	ListAttachedRolePolicies  = iamListAttached(kindRole)
-	AttachUserPolicy          = iamAttach(kindUser)
-	DetachUserPolicy          = iamDetach(kindUser)
-	ListAttachedUserPolicies  = iamListAttached(kindUser)
-	AttachGroupPolicy         = iamAttach(kindGroup)
-	DetachGroupPolicy         = iamDetach(kindGroup)
-	ListAttachedGroupPolicies = iamListAttached(kindGroup)
+	AttachRolePolicy          = attach(kindRole)
+	DetachRolePolicy          = detach(kindRole)
+	ListAttachedRolePolicies  = listAttached(kindRole)
+	AttachUserPolicy          = attach(kindUser)
+	DetachUserPolicy          = detach(kindUser)
+	ListAttachedUserPolicies  = listAttached(kindUser)
+	AttachGroupPolicy         = attach(kindGroup)
+	DetachGroupPolicy         = detach(kindGroup)
+	ListAttachedGroupPolicies = listAttached(kindGroup)
 )
 
-// iamAttach serves AttachRolePolicy, AttachUserPolicy and
+// attach serves AttachRolePolicy, AttachUserPolicy and
 // AttachGroupPolicy. Attaching a policy that is already attached changes
 // nothing and succeeds, as in IAM.
-func iamAttach(kind iamEntityKind) protocol.Handler {
-	return iamOnAttachment(kind, func(ent *iamEntity, arn string) error {
+func attach(kind entityKind) protocol.Handler {
+	return onAttachment(kind, func(ent *entity, arn string) error {
 		if !slices.Contains(ent.attached, arn) {
 			ent.attached = append(ent.attached, arn)
 		}
@@ -32,10 +32,10 @@ func iamAttach(kind iamEntityKind) protocol.Handler {
 	})
 }
 
-// iamDetach serves DetachRolePolicy, DetachUserPolicy and
+// detach serves DetachRolePolicy, DetachUserPolicy and
 // DetachGroupPolicy.
-func iamDetach(kind iamEntityKind) protocol.Handler {
-	return iamOnAttachment(kind, func(ent *iamEntity, arn string) error {
+func detach(kind entityKind) protocol.Handler {
+	return onAttachment(kind, func(ent *entity, arn string) error {
 		i := slices.Index(ent.attached, arn)
 		if i < 0 {
 			return protocol.NotFoundf("NoSuchEntity", "Policy %s was not found.", arn)
@@ -45,16 +45,16 @@ func iamDetach(kind iamEntityKind) protocol.Handler {
 	})
 }
 
-// iamOnAttachment serves a change to the attachment of the managed policy
+// onAttachment serves a change to the attachment of the managed policy
 // PolicyArn to the role, user or group the request names, once both
 // exist.
-func iamOnAttachment(kind iamEntityKind, change func(ent *iamEntity, arn string) error) protocol.Handler {
+func onAttachment(kind entityKind, change func(ent *entity, arn string) error) protocol.Handler {
 	return func(c *protocol.Call) (any, error) {
 		arn, err := c.Query.Required("PolicyArn")
 		if err != nil {
 			return nil, err
 		}
-		return iamOn(c, iamEntityParam(kind), iamEntityFinder(kind), func(_ *iamState, a *iamAccount, ent *iamEntity) (any, error) {
+		return on(c, entityParam(kind), entityFinder(kind), func(_ *state, a *account, ent *entity) (any, error) {
 			if _, err := a.policy(arn); err != nil {
 				return nil, err
 			}
@@ -70,15 +70,15 @@ type attachedPolicyXML struct {
 
 type listAttachedResult struct {
 	AttachedPolicies []attachedPolicyXML `xml:"AttachedPolicies>member"`
-	iamListPage
+	listPage
 }
 
-// iamListAttached serves ListAttachedRolePolicies,
+// listAttached serves ListAttachedRolePolicies,
 // ListAttachedUserPolicies and ListAttachedGroupPolicies.
-func iamListAttached(kind iamEntityKind) protocol.Handler {
+func listAttached(kind entityKind) protocol.Handler {
 	return func(c *protocol.Call) (any, error) {
 		prefix := c.Query.Get("PathPrefix")
-		return iamOn(c, iamEntityParam(kind), iamEntityFinder(kind), func(_ *iamState, a *iamAccount, ent *iamEntity) (any, error) {
+		return on(c, entityParam(kind), entityFinder(kind), func(_ *state, a *account, ent *entity) (any, error) {
 			var views []attachedPolicyXML
 			for _, arn := range ent.attached {
 				// DeletePolicy refuses attached policies, so every ARN
@@ -89,11 +89,11 @@ func iamListAttached(kind iamEntityKind) protocol.Handler {
 				}
 				views = append(views, attachedPolicyXML{PolicyName: p.name, PolicyArn: arn})
 			}
-			items, page, err := iamPaginate(c.Query, views)
+			items, page, err := paginate(c.Query, views)
 			if err != nil {
 				return nil, err
 			}
-			return listAttachedResult{AttachedPolicies: items, iamListPage: page}, nil
+			return listAttachedResult{AttachedPolicies: items, listPage: page}, nil
 		})
 	}
 }
@@ -117,7 +117,7 @@ type listEntitiesForPolicyResult struct {
 	PolicyGroups []policyGroupXML `xml:"PolicyGroups>member"`
 	PolicyUsers  []policyUserXML  `xml:"PolicyUsers>member"`
 	PolicyRoles  []policyRoleXML  `xml:"PolicyRoles>member"`
-	iamListPage
+	listPage
 }
 
 // ListEntitiesForPolicy lists the roles, users and groups of the
@@ -135,7 +135,7 @@ func ListEntitiesForPolicy(c *protocol.Call) (any, error) {
 		return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value '%s' at 'entityFilter' failed to satisfy constraint: Member must satisfy enum value set: [Role, User, Group, LocalManagedPolicy, AWSManagedPolicy]", filter)
 	}
 	prefix := c.Query.Get("PathPrefix")
-	_, a, unlock := iamCall(c)
+	_, a, unlock := lockCall(c)
 	defer unlock()
 	if _, err := a.policy(arn); err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ func PutRolePermissionsBoundary(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, a *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, a *account, r *role) (any, error) {
 		if _, err := a.policy(arn); err != nil {
 			var apiErr *protocol.APIError
 			if errors.As(err, &apiErr) && apiErr.Code == "NoSuchEntity" {
@@ -33,7 +33,7 @@ func PutRolePermissionsBoundary(c *protocol.Call) (any, error) {
 // answers for a role without a boundary; the emulator answers success,
 // and the access resource only calls this for a role that has one.
 func DeleteRolePermissionsBoundary(c *protocol.Call) (any, error) {
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
 		r.boundary = ""
 		return nil, nil
 	})

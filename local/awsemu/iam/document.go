@@ -10,18 +10,18 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// iamPolicyDocument is the part of the IAM policy grammar the emulator
+// policyDocument is the part of the IAM policy grammar the emulator
 // checks and evaluates.
-type iamPolicyDocument struct {
+type policyDocument struct {
 	Version   string
-	Statement []iamStatement
+	Statement []statement
 }
 
-type iamStatement struct {
+type statement struct {
 	Sid          string
 	Effect       string
-	Principal    *iamPrincipals
-	NotPrincipal *iamPrincipals
+	Principal    *principals
+	NotPrincipal *principals
 	Action       policyStrings
 	NotAction    policyStrings
 	Resource     policyStrings
@@ -31,17 +31,17 @@ type iamStatement struct {
 	hasAction    bool
 }
 
-// iamPrincipals is a Principal element: "*" or a map such as
+// principals is a Principal element: "*" or a map such as
 // {"AWS": [...], "Service": "..."}.
-type iamPrincipals map[string]policyStrings
+type principals map[string]policyStrings
 
-func (p *iamPrincipals) UnmarshalJSON(b []byte) error {
+func (p *principals) UnmarshalJSON(b []byte) error {
 	var star string
 	if err := json.Unmarshal(b, &star); err == nil {
 		if star != "*" {
 			return errIAMPolicySyntax
 		}
-		*p = iamPrincipals{"AWS": {"*"}}
+		*p = principals{"AWS": {"*"}}
 		return nil
 	}
 	m := map[string]policyStrings{}
@@ -72,62 +72,62 @@ func (l *policyStrings) UnmarshalJSON(b []byte) error {
 
 var errIAMPolicySyntax = protocol.Errorf("MalformedPolicyDocument", "Syntax errors in policy.")
 
-// iamDocumentKind says which rules a policy document must follow.
-type iamDocumentKind int
+// documentKind says which rules a policy document must follow.
+type documentKind int
 
 const (
-	iamIdentityDocument iamDocumentKind = iota // an inline permission policy
-	iamManagedDocument                         // a version of a managed permission policy
-	iamTrustDocument                           // a role's AssumeRolePolicyDocument
+	identityDocument documentKind = iota // an inline permission policy
+	managedDocument                      // a version of a managed permission policy
+	trustDocument                        // a role's AssumeRolePolicyDocument
 )
 
-// iamParsePolicy checks doc against IAM's grammar for kind and
+// parsePolicy checks doc against IAM's grammar for kind and
 // returns it parsed. Every failure is MalformedPolicyDocument, as in IAM.
-func iamParsePolicy(doc string, kind iamDocumentKind) (iamPolicyDocument, error) {
+func parsePolicy(doc string, kind documentKind) (policyDocument, error) {
 	var top map[string]json.RawMessage
 	dec := json.NewDecoder(strings.NewReader(doc))
 	if err := dec.Decode(&top); err != nil || dec.More() {
-		return iamPolicyDocument{}, protocol.Errorf("MalformedPolicyDocument", "This policy contains invalid Json")
+		return policyDocument{}, protocol.Errorf("MalformedPolicyDocument", "This policy contains invalid Json")
 	}
-	var pd iamPolicyDocument
+	var pd policyDocument
 	for k, v := range top {
 		switch k {
 		case "Version":
 			if json.Unmarshal(v, &pd.Version) != nil {
-				return iamPolicyDocument{}, errIAMPolicySyntax
+				return policyDocument{}, errIAMPolicySyntax
 			}
 		case "Id":
 		case "Statement":
-			stmts, err := iamParseStatements(v)
+			stmts, err := parseStatements(v)
 			if err != nil {
-				return iamPolicyDocument{}, err
+				return policyDocument{}, err
 			}
 			pd.Statement = stmts
 		default:
-			return iamPolicyDocument{}, errIAMPolicySyntax
+			return policyDocument{}, errIAMPolicySyntax
 		}
 	}
 	// Without a Version a document is in the 2008-10-17 language, which
 	// IAM still takes for inline and trust policies but not for managed
 	// ones.
 	switch {
-	case pd.Version == "" && kind == iamManagedDocument:
-		return iamPolicyDocument{}, protocol.Errorf("MalformedPolicyDocument", "A managed policy must have a version string")
+	case pd.Version == "" && kind == managedDocument:
+		return policyDocument{}, protocol.Errorf("MalformedPolicyDocument", "A managed policy must have a version string")
 	case pd.Version != "" && pd.Version != "2012-10-17" && pd.Version != "2008-10-17":
-		return iamPolicyDocument{}, protocol.Errorf("MalformedPolicyDocument", "The policy failed legacy parsing")
+		return policyDocument{}, protocol.Errorf("MalformedPolicyDocument", "The policy failed legacy parsing")
 	}
 	if len(pd.Statement) == 0 {
-		return iamPolicyDocument{}, errIAMPolicySyntax
+		return policyDocument{}, errIAMPolicySyntax
 	}
 	for _, st := range pd.Statement {
-		if err := iamCheckStatement(st, kind); err != nil {
-			return iamPolicyDocument{}, err
+		if err := checkStatement(st, kind); err != nil {
+			return policyDocument{}, err
 		}
 	}
 	return pd, nil
 }
 
-func iamParseStatements(raw json.RawMessage) ([]iamStatement, error) {
+func parseStatements(raw json.RawMessage) ([]statement, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '{' {
 		raw = append(append([]byte{'['}, raw...), ']')
@@ -136,9 +136,9 @@ func iamParseStatements(raw json.RawMessage) ([]iamStatement, error) {
 	if err := json.Unmarshal(raw, &objs); err != nil {
 		return nil, errIAMPolicySyntax
 	}
-	out := make([]iamStatement, 0, len(objs))
+	out := make([]statement, 0, len(objs))
 	for _, obj := range objs {
-		var st iamStatement
+		var st statement
 		for k, v := range obj {
 			var err error
 			switch k {
@@ -176,7 +176,7 @@ func iamParseStatements(raw json.RawMessage) ([]iamStatement, error) {
 	return out, nil
 }
 
-func iamCheckStatement(st iamStatement, kind iamDocumentKind) error {
+func checkStatement(st statement, kind documentKind) error {
 	if st.Effect != "Allow" && st.Effect != "Deny" {
 		return errIAMPolicySyntax
 	}
@@ -184,14 +184,14 @@ func iamCheckStatement(st iamStatement, kind iamDocumentKind) error {
 		return protocol.Errorf("MalformedPolicyDocument", "Policy statement must contain actions.")
 	}
 	switch kind {
-	case iamIdentityDocument, iamManagedDocument:
+	case identityDocument, managedDocument:
 		if st.Principal != nil || st.NotPrincipal != nil {
 			return protocol.Errorf("MalformedPolicyDocument", "Policy document should not specify a principal.")
 		}
 		if !st.hasResource {
 			return protocol.Errorf("MalformedPolicyDocument", "Policy statement must contain resources.")
 		}
-	case iamTrustDocument:
+	case trustDocument:
 		if st.hasResource {
 			return protocol.Errorf("MalformedPolicyDocument", "Has prohibited field Resource")
 		}
@@ -209,7 +209,7 @@ func iamCheckStatement(st iamStatement, kind iamDocumentKind) error {
 
 // awsPrincipals returns every "AWS" principal of the document's
 // Principal elements.
-func (pd iamPolicyDocument) awsPrincipals() []string {
+func (pd policyDocument) awsPrincipals() []string {
 	var out []string
 	for _, st := range pd.Statement {
 		if st.Principal != nil {
@@ -219,9 +219,9 @@ func (pd iamPolicyDocument) awsPrincipals() []string {
 	return out
 }
 
-// iamPolicySize is the length IAM counts against its policy size quotas:
+// policySize is the length IAM counts against its policy size quotas:
 // the document without white space.
-func iamPolicySize(doc string) int {
+func policySize(doc string) int {
 	n := 0
 	for _, r := range doc {
 		if !unicode.IsSpace(r) {
@@ -238,9 +238,9 @@ const (
 	trustPolicySizeLimit      = 2048
 )
 
-// iamMatchGlob reports whether value matches an IAM pattern with * and ?
+// matchGlob reports whether value matches an IAM pattern with * and ?
 // wildcards. Actions compare case-insensitively, resources exactly.
-func iamMatchGlob(pattern, value string, foldCase bool) bool {
+func matchGlob(pattern, value string, foldCase bool) bool {
 	if foldCase {
 		pattern, value = strings.ToLower(pattern), strings.ToLower(value)
 	}
@@ -251,9 +251,9 @@ func iamMatchGlob(pattern, value string, foldCase bool) bool {
 	return err == nil && ok
 }
 
-func iamMatchAny(patterns []string, value string, foldCase bool) bool {
+func matchAny(patterns []string, value string, foldCase bool) bool {
 	for _, p := range patterns {
-		if iamMatchGlob(p, value, foldCase) {
+		if matchGlob(p, value, foldCase) {
 			return true
 		}
 	}
@@ -264,31 +264,31 @@ func iamMatchAny(patterns []string, value string, foldCase bool) bool {
 // action on resource. A statement with a Condition never matches: the
 // emulator has no request context to evaluate it against, and treating
 // it as absent is the conservative choice for an Allow.
-func (st iamStatement) matches(action, resource string) bool {
+func (st statement) matches(action, resource string) bool {
 	if len(st.Condition) > 0 {
 		return false
 	}
-	if st.Action != nil && !iamMatchAny(st.Action, action, true) {
+	if st.Action != nil && !matchAny(st.Action, action, true) {
 		return false
 	}
-	if st.NotAction != nil && iamMatchAny(st.NotAction, action, true) {
+	if st.NotAction != nil && matchAny(st.NotAction, action, true) {
 		return false
 	}
-	if st.Resource != nil && !iamMatchAny(st.Resource, resource, false) {
+	if st.Resource != nil && !matchAny(st.Resource, resource, false) {
 		return false
 	}
-	if st.NotResource != nil && iamMatchAny(st.NotResource, resource, false) {
+	if st.NotResource != nil && matchAny(st.NotResource, resource, false) {
 		return false
 	}
 	return true
 }
 
-// iamIdentityAllows evaluates identity-based policy documents: an
+// identityAllows evaluates identity-based policy documents: an
 // explicit Deny wins, otherwise some Allow must match.
-func iamIdentityAllows(docs []string, action, resource string) bool {
+func identityAllows(docs []string, action, resource string) bool {
 	allowed := false
 	for _, doc := range docs {
-		pd, err := iamParsePolicy(doc, iamIdentityDocument)
+		pd, err := parsePolicy(doc, identityDocument)
 		if err != nil {
 			continue
 		}

@@ -9,15 +9,15 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// The IAM emulation keeps one iamAccount per AWS account, keyed by the
+// The IAM emulation keeps one account per AWS account, keyed by the
 // caller's account, so that AccountA and AccountB have separate roles,
 // users, groups and customer managed policies. AWS managed policies
 // (arn:aws:iam::aws:policy/...) are shared and read-only; their attachment
 // counts are per account, as in AWS.
 
-// iamState is the IAM data of every account. One mutex guards all of it:
+// state is the IAM data of every account. One mutex guards all of it:
 // STS AssumeRole reads roles of two accounts in one decision.
-type iamState struct {
+type state struct {
 	mu sync.Mutex
 	// propagationDelay is how long a new role or user stays invisible as
 	// a principal in trust policies and to sts:AssumeRole.
@@ -25,33 +25,33 @@ type iamState struct {
 	// partition is the ARN partition of every IAM ARN the emulator issues.
 	partition string
 	// managed are the AWS managed policies, shared read-only by every account.
-	managed  map[string]*iamPolicy
-	accounts map[string]*iamAccount
+	managed  map[string]*policy
+	accounts map[string]*account
 	ids      map[string]bool // every unique ID issued, to keep them unique
 }
 
-type iamAccount struct {
+type account struct {
 	id        string
 	partition string
 	// managed are the AWS managed policies, by ARN in the account's partition.
-	managed  map[string]*iamPolicy
-	policies map[string]*iamPolicy // customer managed, by lower-case name
-	roles    map[string]*iamRole   // by lower-case name: IAM names are case-insensitive
-	users    map[string]*iamUser
-	groups   map[string]*iamGroup
+	managed  map[string]*policy
+	policies map[string]*policy // customer managed, by lower-case name
+	roles    map[string]*role   // by lower-case name: IAM names are case-insensitive
+	users    map[string]*user
+	groups   map[string]*group
 }
 
-// iamEntityKind names the three kinds of IAM identity that policies attach to.
-type iamEntityKind string
+// entityKind names the three kinds of IAM identity that policies attach to.
+type entityKind string
 
 const (
-	kindRole  iamEntityKind = "role"
-	kindUser  iamEntityKind = "user"
-	kindGroup iamEntityKind = "group"
+	kindRole  entityKind = "role"
+	kindUser  entityKind = "user"
+	kindGroup entityKind = "group"
 )
 
-// iamEntityParam is the request parameter that names an entity of kind.
-func iamEntityParam(kind iamEntityKind) string {
+// entityParam is the request parameter that names an entity of kind.
+func entityParam(kind entityKind) string {
 	switch kind {
 	case kindRole:
 		return "RoleName"
@@ -62,43 +62,43 @@ func iamEntityParam(kind iamEntityKind) string {
 	}
 }
 
-// iamEntity is what roles, users and groups have in common.
-type iamEntity struct {
-	kind     iamEntityKind
+// entity is what roles, users and groups have in common.
+type entity struct {
+	kind     entityKind
 	name     string
 	path     string
 	id       string
 	arn      string
 	created  time.Time
-	tags     []iamTag
+	tags     []tag
 	attached []string          // managed policy ARNs, in attachment order
 	inline   map[string]string // inline policy name -> document
 }
 
-type iamRole struct {
-	iamEntity
+type role struct {
+	entity
 	trust       string
 	description string
 	maxSession  int
 	boundary    string
 }
 
-type iamUser struct {
-	iamEntity
+type user struct {
+	entity
 	boundary string
 }
 
-type iamGroup struct {
-	iamEntity
+type group struct {
+	entity
 	members []string // lower-case user names
 }
 
-func iamStateOf(e *protocol.Env) *iamState {
-	return protocol.State(e, "iam", func() *iamState {
-		s := &iamState{
+func stateOf(e *protocol.Env) *state {
+	return protocol.State(e, "iam", func() *state {
+		s := &state{
 			partition: e.Partition(),
 			managed:   awsManagedPolicies(e.Partition()),
-			accounts:  map[string]*iamAccount{},
+			accounts:  map[string]*account{},
 			ids:       map[string]bool{},
 		}
 		for _, p := range s.managed {
@@ -115,7 +115,7 @@ func iamStateOf(e *protocol.Env) *iamState {
 // d is denied. Real IAM behaves so for a few seconds after a create. Zero,
 // the default, turns the delay off.
 func SetPropagationDelay(e *protocol.Env, d time.Duration) {
-	s := iamStateOf(e)
+	s := stateOf(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.propagationDelay = d
@@ -123,42 +123,42 @@ func SetPropagationDelay(e *protocol.Env, d time.Duration) {
 
 // account returns the IAM data of account id, creating it on first use.
 // The caller holds s.mu.
-func (s *iamState) account(id string) *iamAccount {
+func (s *state) account(id string) *account {
 	a := s.accounts[id]
 	if a == nil {
-		a = &iamAccount{
+		a = &account{
 			id:        id,
 			partition: s.partition,
 			managed:   s.managed,
-			policies:  map[string]*iamPolicy{},
-			roles:     map[string]*iamRole{},
-			users:     map[string]*iamUser{},
-			groups:    map[string]*iamGroup{},
+			policies:  map[string]*policy{},
+			roles:     map[string]*role{},
+			users:     map[string]*user{},
+			groups:    map[string]*group{},
 		}
 		s.accounts[id] = a
 	}
 	return a
 }
 
-// iamCall locks the IAM state for the duration of one request and returns
+// lockCall locks the IAM state for the duration of one request and returns
 // the caller's account. The caller must call the returned unlock.
-func iamCall(c *protocol.Call) (*iamState, *iamAccount, func()) {
-	s := iamStateOf(c.Env)
+func lockCall(c *protocol.Call) (*state, *account, func()) {
+	s := stateOf(c.Env)
 	s.mu.Lock()
 	return s, s.account(c.Account()), s.mu.Unlock
 }
 
-// iamOn serves the part of an IAM request that acts on one role, user,
+// on serves the part of an IAM request that acts on one role, user,
 // group or policy: it checks the required parameter param, locks the IAM
 // state for the rest of the request, finds what param names with find and
 // runs serve on it. Handlers check their other parameters first, because
 // IAM reports invalid input before a missing entity.
-func iamOn[T any](c *protocol.Call, param string, find func(a *iamAccount, id string) (T, error), serve func(s *iamState, a *iamAccount, v T) (any, error)) (any, error) {
+func on[T any](c *protocol.Call, param string, find func(a *account, id string) (T, error), serve func(s *state, a *account, v T) (any, error)) (any, error) {
 	id, err := c.Query.Required(param)
 	if err != nil {
 		return nil, err
 	}
-	s, a, unlock := iamCall(c)
+	s, a, unlock := lockCall(c)
 	defer unlock()
 	v, err := find(a, id)
 	if err != nil {
@@ -167,14 +167,14 @@ func iamOn[T any](c *protocol.Call, param string, find func(a *iamAccount, id st
 	return serve(s, a, v)
 }
 
-// iamEntityFinder is the find function of iamOn for a role, user or group.
-func iamEntityFinder(kind iamEntityKind) func(a *iamAccount, name string) (*iamEntity, error) {
-	return func(a *iamAccount, name string) (*iamEntity, error) { return a.entity(kind, name) }
+// entityFinder is the find function of on for a role, user or group.
+func entityFinder(kind entityKind) func(a *account, name string) (*entity, error) {
+	return func(a *account, name string) (*entity, error) { return a.entity(kind, name) }
 }
 
 // newID returns a unique IAM ID with prefix, for example AROA for roles,
 // in AWS's form: the prefix and 17 upper-case letters and digits.
-func (s *iamState) newID(prefix string) string {
+func (s *state) newID(prefix string) string {
 	for {
 		id := prefix + RandomID(17)
 		if !s.ids[id] {
@@ -184,7 +184,7 @@ func (s *iamState) newID(prefix string) string {
 	}
 }
 
-const iamIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 // RandomID returns n random characters of the alphabet of IAM unique IDs
 // and access key IDs.
@@ -192,29 +192,29 @@ func RandomID(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	for i := range b {
-		b[i] = iamIDAlphabet[int(b[i])%len(iamIDAlphabet)]
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
 	}
 	return string(b)
 }
 
-// iamFind looks name up in an account's roles, users or groups, which are
+// find looks name up in an account's roles, users or groups, which are
 // keyed by lower-case name because IAM names are case-insensitive.
-func iamFind[T any](m map[string]*T, kind iamEntityKind, name string) (*T, error) {
+func find[T any](m map[string]*T, kind entityKind, name string) (*T, error) {
 	if v := m[strings.ToLower(name)]; v != nil {
 		return v, nil
 	}
 	return nil, protocol.NotFoundf("NoSuchEntity", "The %s with name %s cannot be found.", kind, name)
 }
 
-func (a *iamAccount) role(name string) (*iamRole, error)   { return iamFind(a.roles, kindRole, name) }
-func (a *iamAccount) user(name string) (*iamUser, error)   { return iamFind(a.users, kindUser, name) }
-func (a *iamAccount) group(name string) (*iamGroup, error) { return iamFind(a.groups, kindGroup, name) }
+func (a *account) role(name string) (*role, error)   { return find(a.roles, kindRole, name) }
+func (a *account) user(name string) (*user, error)   { return find(a.users, kindUser, name) }
+func (a *account) group(name string) (*group, error) { return find(a.groups, kindGroup, name) }
 
 // base is the part that roles, users and groups share.
-func (e *iamEntity) base() *iamEntity { return e }
+func (e *entity) base() *entity { return e }
 
 // entityOf turns the result of role, user or group into its shared part.
-func entityOf[T interface{ base() *iamEntity }](v T, err error) (*iamEntity, error) {
+func entityOf[T interface{ base() *entity }](v T, err error) (*entity, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func entityOf[T interface{ base() *iamEntity }](v T, err error) (*iamEntity, err
 }
 
 // entity finds a role, user or group of the account by name.
-func (a *iamAccount) entity(kind iamEntityKind, name string) (*iamEntity, error) {
+func (a *account) entity(kind entityKind, name string) (*entity, error) {
 	switch kind {
 	case kindRole:
 		return entityOf(a.role(name))
@@ -233,35 +233,35 @@ func (a *iamAccount) entity(kind iamEntityKind, name string) (*iamEntity, error)
 	}
 }
 
-// iamIDPrefixes are the prefixes of the unique IDs of roles, users and
+// idPrefixes are the prefixes of the unique IDs of roles, users and
 // groups, as in AWS.
-var iamIDPrefixes = map[iamEntityKind]string{kindRole: "AROA", kindUser: "AIDA", kindGroup: "AGPA"}
+var idPrefixes = map[entityKind]string{kindRole: "AROA", kindUser: "AIDA", kindGroup: "AGPA"}
 
 // newEntity returns a new role, user or group of account a, after checking
 // that the account has none of that name. The caller holds s.mu and
 // stores the entity.
-func (s *iamState) newEntity(a *iamAccount, kind iamEntityKind, name, path string, tags []iamTag, now time.Time) (iamEntity, error) {
+func (s *state) newEntity(a *account, kind entityKind, name, path string, tags []tag, now time.Time) (entity, error) {
 	if _, err := a.entity(kind, name); err == nil {
-		return iamEntity{}, protocol.Conflictf("EntityAlreadyExists", "%s%s with name %s already exists.", strings.ToUpper(string(kind[:1])), kind[1:], name)
+		return entity{}, protocol.Conflictf("EntityAlreadyExists", "%s%s with name %s already exists.", strings.ToUpper(string(kind[:1])), kind[1:], name)
 	}
-	return iamEntity{
-		kind: kind, name: name, path: path, id: s.newID(iamIDPrefixes[kind]),
+	return entity{
+		kind: kind, name: name, path: path, id: s.newID(idPrefixes[kind]),
 		arn:     a.arn(string(kind) + path + name),
 		created: now, tags: tags, inline: map[string]string{},
 	}, nil
 }
 
 // entities lists every role, user and group of the account.
-func (a *iamAccount) entities() []*iamEntity {
-	var out []*iamEntity
+func (a *account) entities() []*entity {
+	var out []*entity
 	for _, r := range a.roles {
-		out = append(out, &r.iamEntity)
+		out = append(out, &r.entity)
 	}
 	for _, u := range a.users {
-		out = append(out, &u.iamEntity)
+		out = append(out, &u.entity)
 	}
 	for _, g := range a.groups {
-		out = append(out, &g.iamEntity)
+		out = append(out, &g.entity)
 	}
 	return out
 }
@@ -285,7 +285,7 @@ func LookupRole(e *protocol.Env, arn string) (Role, bool) {
 	if !ok || p.kind != "role" {
 		return Role{}, false
 	}
-	s := iamStateOf(e)
+	s := stateOf(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.account(p.account).roles[strings.ToLower(p.name)]
@@ -301,6 +301,6 @@ func LookupRole(e *protocol.Env, arn string) (Role, bool) {
 
 // arn is the ARN of an IAM resource of the account, such as
 // role/path/name.
-func (a *iamAccount) arn(resource string) string {
+func (a *account) arn(resource string) string {
 	return "arn:" + a.partition + ":iam::" + a.id + ":" + resource
 }

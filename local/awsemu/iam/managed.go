@@ -49,22 +49,22 @@ func ManagedPolicyDocument(name string) (string, bool) {
 
 // awsManagedPolicies returns the read-only AWS managed policies of
 // partition, by ARN; every account shares them.
-func awsManagedPolicies(partition string) map[string]*iamPolicy {
-	out := map[string]*iamPolicy{}
+func awsManagedPolicies(partition string) map[string]*policy {
+	out := map[string]*policy{}
 	for name, meta := range managedPolicyMeta {
 		doc, ok := ManagedPolicyDocument(name)
 		if !ok {
 			continue
 		}
 		// A stable ID derived from the name, the same in every emulator;
-		// iamStateOf reserves it so that newID never issues it again.
+		// stateOf reserves it so that newID never issues it again.
 		sum := sha256.Sum256([]byte(name))
 		id := "ANPA" + strings.ToUpper(hex.EncodeToString(sum[:]))[:17]
 		arn := "arn:" + partition + ":iam::aws:policy/" + name
-		out[arn] = &iamPolicy{
+		out[arn] = &policy{
 			name: name, path: "/", id: id, arn: arn, description: meta.description,
 			created: meta.created, updated: meta.updated, awsManaged: true,
-			versions:       []*iamPolicyVersion{{id: meta.version, document: doc, created: meta.updated}},
+			versions:       []*policyVersion{{id: meta.version, document: doc, created: meta.updated}},
 			defaultVersion: meta.version,
 		}
 	}

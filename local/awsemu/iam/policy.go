@@ -8,19 +8,19 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// iamPolicy is a managed policy: customer managed in one account, or an
+// policy is a managed policy: customer managed in one account, or an
 // AWS managed policy shared by all.
-type iamPolicy struct {
+type policy struct {
 	name, path, id, arn, description string
 	created, updated                 time.Time
-	versions                         []*iamPolicyVersion // oldest first
+	versions                         []*policyVersion // oldest first
 	defaultVersion                   string
 	nextVersion                      int
-	tags                             []iamTag
+	tags                             []tag
 	awsManaged                       bool
 }
 
-type iamPolicyVersion struct {
+type policyVersion struct {
 	id       string
 	document string
 	created  time.Time
@@ -41,7 +41,7 @@ type policyXML struct {
 	Description                   string `xml:",omitempty"`
 	CreateDate                    string
 	UpdateDate                    string
-	Tags                          iamTagList `xml:"Tags,omitempty"`
+	Tags                          tagList `xml:"Tags,omitempty"`
 }
 
 type policyVersionXML struct {
@@ -53,11 +53,11 @@ type policyVersionXML struct {
 
 // policyView renders p as the caller's account sees it: attachment counts
 // are per account, also for AWS managed policies.
-func (a *iamAccount) policyView(p *iamPolicy, withDetails bool) policyXML {
+func (a *account) policyView(p *policy, withDetails bool) policyXML {
 	x := policyXML{
 		PolicyName: p.name, PolicyId: p.id, Arn: p.arn, Path: p.path,
 		DefaultVersionId: p.defaultVersion, IsAttachable: true,
-		CreateDate: iamTime(p.created), UpdateDate: iamTime(p.updated),
+		CreateDate: formatTime(p.created), UpdateDate: formatTime(p.updated),
 	}
 	x.AttachmentCount, x.PermissionsBoundaryUsageCount = a.policyUsage(p.arn)
 	if withDetails {
@@ -69,7 +69,7 @@ func (a *iamAccount) policyView(p *iamPolicy, withDetails bool) policyXML {
 
 // policyUsage counts the entities the policy is attached to and those
 // that use it as permissions boundary.
-func (a *iamAccount) policyUsage(arn string) (attachments, boundaries int) {
+func (a *account) policyUsage(arn string) (attachments, boundaries int) {
 	for _, e := range a.entities() {
 		if slices.Contains(e.attached, arn) {
 			attachments++
@@ -90,12 +90,12 @@ func (a *iamAccount) policyUsage(arn string) (attachments, boundaries int) {
 
 // policy finds a managed policy that the account can use by ARN: its own
 // customer managed policies and the AWS managed ones.
-func (a *iamAccount) policy(arn string) (*iamPolicy, error) {
+func (a *account) policy(arn string) (*policy, error) {
 	p, ok := parseIAMArn(arn)
 	if !ok || p.kind != "policy" {
 		return nil, protocol.Errorf("InvalidInput", "ARN %s is not valid.", arn)
 	}
-	var pol *iamPolicy
+	var pol *policy
 	switch p.account {
 	case "aws":
 		pol = a.managed[arn]
@@ -112,28 +112,28 @@ func (a *iamAccount) policy(arn string) (*iamPolicy, error) {
 
 // ownPolicy is policy for operations that change it, which AWS managed
 // policies refuse.
-func (a *iamAccount) ownPolicy(arn string) (*iamPolicy, error) {
+func (a *account) ownPolicy(arn string) (*policy, error) {
 	p, err := a.policy(arn)
 	if err != nil {
 		return nil, err
 	}
 	if p.awsManaged {
-		return nil, iamAccessDenied("Cannot modify policies outside your own account: %s", arn)
+		return nil, accessDenied("Cannot modify policies outside your own account: %s", arn)
 	}
 	return p, nil
 }
 
-// iamIdentityDocumentParam reads and checks a permission policy document
-// of kind iamIdentityDocument or iamManagedDocument.
-func iamIdentityDocumentParam(q protocol.QueryParams, kind iamDocumentKind, sizeLimit int, quota string) (string, error) {
+// identityDocumentParam reads and checks a permission policy document
+// of kind identityDocument or managedDocument.
+func identityDocumentParam(q protocol.QueryParams, kind documentKind, sizeLimit int, quota string) (string, error) {
 	doc, err := q.Required("PolicyDocument")
 	if err != nil {
 		return "", err
 	}
-	if _, err := iamParsePolicy(doc, kind); err != nil {
+	if _, err := parsePolicy(doc, kind); err != nil {
 		return "", err
 	}
-	if iamPolicySize(doc) > sizeLimit {
+	if policySize(doc) > sizeLimit {
 		return "", protocol.Conflictf("LimitExceeded", "Cannot exceed quota for %s: %d", quota, sizeLimit)
 	}
 	return doc, nil
@@ -149,35 +149,35 @@ func CreatePolicy(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := iamValidateName("policyName", name, 128); err != nil {
+	if err := validateName("policyName", name, 128); err != nil {
 		return nil, err
 	}
-	path, err := iamPathParam(q, "Path")
+	path, err := pathParam(q, "Path")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := iamIdentityDocumentParam(q, iamManagedDocument, ManagedPolicySizeLimit, "PolicySize")
+	doc, err := identityDocumentParam(q, managedDocument, ManagedPolicySizeLimit, "PolicySize")
 	if err != nil {
 		return nil, err
 	}
 	if len(q.Get("Description")) > 1000 {
 		return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000")
 	}
-	tags, err := iamTagsParam(q)
+	tags, err := tagsParam(q)
 	if err != nil {
 		return nil, err
 	}
-	s, a, unlock := iamCall(c)
+	s, a, unlock := lockCall(c)
 	defer unlock()
 	if a.policies[strings.ToLower(name)] != nil {
 		return nil, protocol.Conflictf("EntityAlreadyExists", "A policy called %s already exists. Duplicate names are not allowed.", name)
 	}
 	now := c.Env.Now()
-	p := &iamPolicy{
+	p := &policy{
 		name: name, path: path, id: s.newID("ANPA"), description: q.Get("Description"),
 		arn:     a.arn("policy" + path + name),
 		created: now, updated: now, tags: tags,
-		versions:       []*iamPolicyVersion{{id: "v1", document: doc, created: now}},
+		versions:       []*policyVersion{{id: "v1", document: doc, created: now}},
 		defaultVersion: "v1", nextVersion: 2,
 	}
 	a.policies[strings.ToLower(name)] = p
@@ -187,13 +187,13 @@ func CreatePolicy(c *protocol.Call) (any, error) {
 }
 
 func GetPolicy(c *protocol.Call) (any, error) {
-	return iamOn(c, "PolicyArn", (*iamAccount).policy, func(_ *iamState, a *iamAccount, p *iamPolicy) (any, error) {
+	return on(c, "PolicyArn", (*account).policy, func(_ *state, a *account, p *policy) (any, error) {
 		return policyResult{Policy: a.policyView(p, true)}, nil
 	})
 }
 
 func DeletePolicy(c *protocol.Call) (any, error) {
-	return iamOn(c, "PolicyArn", (*iamAccount).ownPolicy, func(_ *iamState, a *iamAccount, p *iamPolicy) (any, error) {
+	return on(c, "PolicyArn", (*account).ownPolicy, func(_ *state, a *account, p *policy) (any, error) {
 		if n, b := a.policyUsage(p.arn); n > 0 || b > 0 {
 			return nil, protocol.Conflictf("DeleteConflict", "Cannot delete a policy attached to entities.")
 		}
@@ -207,7 +207,7 @@ func DeletePolicy(c *protocol.Call) (any, error) {
 
 type listPoliciesResult struct {
 	Policies []policyXML `xml:"Policies>member"`
-	iamListPage
+	listPage
 }
 
 func ListPolicies(c *protocol.Call) (any, error) {
@@ -222,9 +222,9 @@ func ListPolicies(c *protocol.Call) (any, error) {
 	}
 	prefix := q.Get("PathPrefix")
 	onlyAttached := q.Bool("OnlyAttached", false)
-	_, a, unlock := iamCall(c)
+	_, a, unlock := lockCall(c)
 	defer unlock()
-	var all []*iamPolicy
+	var all []*policy
 	if scope != "Local" {
 		for _, p := range a.managed {
 			all = append(all, p)
@@ -246,9 +246,9 @@ func ListPolicies(c *protocol.Call) (any, error) {
 	slices.SortFunc(views, func(x, y policyXML) int {
 		return strings.Compare(strings.ToLower(x.PolicyName), strings.ToLower(y.PolicyName))
 	})
-	items, page, err := iamPaginate(q, views)
+	items, page, err := paginate(q, views)
 	if err != nil {
 		return nil, err
 	}
-	return listPoliciesResult{Policies: items, iamListPage: page}, nil
+	return listPoliciesResult{Policies: items, listPage: page}, nil
 }

@@ -19,13 +19,13 @@ import (
 // against a made-up account fail where AWS would accept it.
 
 var (
-	iamAccountPattern     = regexp.MustCompile(`^\d{12}$`)
-	iamRootArnPattern     = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov):iam::(\d{12}):root$`)
-	iamAssumedRolePattern = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/([\w+=,.@-]+)$`)
-	iamEmulatedAccounts   = []string{protocol.AccountA, protocol.AccountB}
+	accountPattern     = regexp.MustCompile(`^\d{12}$`)
+	rootArnPattern     = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov):iam::(\d{12}):root$`)
+	assumedRolePattern = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/([\w+=,.@-]+)$`)
+	emulatedAccounts   = []string{protocol.AccountA, protocol.AccountB}
 )
 
-func iamEmulatedAccount(id string) bool { return slices.Contains(iamEmulatedAccounts, id) }
+func emulatedAccount(id string) bool { return slices.Contains(emulatedAccounts, id) }
 
 // arnPartition is the partition field of an ARN, "" when arn is none.
 func arnPartition(arn string) string {
@@ -38,25 +38,25 @@ func arnPartition(arn string) string {
 
 // propagated reports whether an entity created at created is visible to
 // IAM's principal checks at now. The caller holds s.mu.
-func (s *iamState) propagated(created, now time.Time) bool {
+func (s *state) propagated(created, now time.Time) bool {
 	return now.Sub(created) >= s.propagationDelay
 }
 
 // knownPrincipal reports whether IAM accepts p as an "AWS" principal of a
 // trust policy at now. The caller holds s.mu.
-func (s *iamState) knownPrincipal(p string, now time.Time) bool {
-	if p == "*" || iamAccountPattern.MatchString(p) {
+func (s *state) knownPrincipal(p string, now time.Time) bool {
+	if p == "*" || accountPattern.MatchString(p) {
 		return true
 	}
 	// A principal of another partition is never valid.
 	if arnPartition(p) != s.partition {
 		return false
 	}
-	if iamRootArnPattern.MatchString(p) {
+	if rootArnPattern.MatchString(p) {
 		return true
 	}
-	if m := iamAssumedRolePattern.FindStringSubmatch(p); m != nil {
-		if !iamEmulatedAccount(m[1]) {
+	if m := assumedRolePattern.FindStringSubmatch(p); m != nil {
+		if !emulatedAccount(m[1]) {
 			return true
 		}
 		r := s.account(m[1]).roles[strings.ToLower(m[2])]
@@ -66,78 +66,78 @@ func (s *iamState) knownPrincipal(p string, now time.Time) bool {
 	if !ok || arn.account == "aws" || (arn.kind != "role" && arn.kind != "user") {
 		return false
 	}
-	if !iamEmulatedAccount(arn.account) {
+	if !emulatedAccount(arn.account) {
 		return true
 	}
 	a := s.account(arn.account)
-	var ent *iamEntity
+	var ent *entity
 	if arn.kind == "role" {
 		if r := a.roles[strings.ToLower(arn.name)]; r != nil {
-			ent = &r.iamEntity
+			ent = &r.entity
 		}
 	} else if u := a.users[strings.ToLower(arn.name)]; u != nil {
-		ent = &u.iamEntity
+		ent = &u.entity
 	}
 	return ent != nil && ent.arn == p && s.propagated(ent.created, now)
 }
 
-// iamTrustMatch is how a trust policy admitted a caller.
-type iamTrustMatch int
+// trustMatch is how a trust policy admitted a caller.
+type trustMatch int
 
 const (
-	iamTrustDenied    iamTrustMatch = iota
-	iamTrustByAccount               // the policy trusts the caller's whole account (or "*")
-	iamTrustByName                  // the policy names the caller's role or session
+	trustDenied    trustMatch = iota
+	trustByAccount            // the policy trusts the caller's whole account (or "*")
+	trustByName               // the policy names the caller's role or session
 )
 
-// iamTrustAllows evaluates a role's trust policy for sts:AssumeRole by
+// trustAllows evaluates a role's trust policy for sts:AssumeRole by
 // caller. It understands Allow and Deny statements with Principal "AWS"
 // entries and one kind of condition: StringEquals or StringLike on
 // sts:ExternalId. A statement with any other condition never matches, so
 // such a trust denies rather than allows.
-func iamTrustAllows(doc string, caller protocol.Identity, externalID string) iamTrustMatch {
-	pd, err := iamParsePolicy(doc, iamTrustDocument)
+func trustAllows(doc string, caller protocol.Identity, externalID string) trustMatch {
+	pd, err := parsePolicy(doc, trustDocument)
 	if err != nil {
-		return iamTrustDenied
+		return trustDenied
 	}
-	result := iamTrustDenied
+	result := trustDenied
 	for _, st := range pd.Statement {
-		if st.Principal == nil || !iamCoversAssumeRole(st) || !iamExternalIDHolds(st.Condition, externalID) {
+		if st.Principal == nil || !coversAssumeRole(st) || !externalIDHolds(st.Condition, externalID) {
 			continue
 		}
-		m := iamPrincipalMatch((*st.Principal)["AWS"], caller)
-		if m == iamTrustDenied {
+		m := principalMatch((*st.Principal)["AWS"], caller)
+		if m == trustDenied {
 			continue
 		}
 		if st.Effect == "Deny" {
-			return iamTrustDenied
+			return trustDenied
 		}
 		result = max(result, m)
 	}
 	return result
 }
 
-func iamCoversAssumeRole(st iamStatement) bool {
+func coversAssumeRole(st statement) bool {
 	if st.Action != nil {
-		return iamMatchAny(st.Action, "sts:AssumeRole", true)
+		return matchAny(st.Action, "sts:AssumeRole", true)
 	}
-	return !iamMatchAny(st.NotAction, "sts:AssumeRole", true)
+	return !matchAny(st.NotAction, "sts:AssumeRole", true)
 }
 
-func iamPrincipalMatch(principals []string, caller protocol.Identity) iamTrustMatch {
-	best := iamTrustDenied
+func principalMatch(principals []string, caller protocol.Identity) trustMatch {
+	best := trustDenied
 	for _, p := range principals {
 		switch {
 		case p == caller.Arn || (caller.RoleArn != "" && p == caller.RoleArn):
-			return iamTrustByName
+			return trustByName
 		case p == "*", p == caller.Account, p == protocol.RootIdentity(arnPartition(caller.Arn), caller.Account).Arn:
-			best = iamTrustByAccount
+			best = trustByAccount
 		}
 	}
 	return best
 }
 
-func iamExternalIDHolds(cond map[string]map[string]policyStrings, externalID string) bool {
+func externalIDHolds(cond map[string]map[string]policyStrings, externalID string) bool {
 	for op, kv := range cond {
 		for key, values := range kv {
 			if !strings.EqualFold(key, "sts:ExternalId") {
@@ -145,11 +145,11 @@ func iamExternalIDHolds(cond map[string]map[string]policyStrings, externalID str
 			}
 			switch op {
 			case "StringEquals":
-				if !iamMatchExact(values, externalID) {
+				if !matchExact(values, externalID) {
 					return false
 				}
 			case "StringLike":
-				if externalID == "" || !iamMatchAny(values, externalID, false) {
+				if externalID == "" || !matchAny(values, externalID, false) {
 					return false
 				}
 			default:
@@ -160,4 +160,4 @@ func iamExternalIDHolds(cond map[string]map[string]policyStrings, externalID str
 	return true
 }
 
-func iamMatchExact(values []string, v string) bool { return v != "" && slices.Contains(values, v) }
+func matchExact(values []string, v string) bool { return v != "" && slices.Contains(values, v) }

@@ -15,7 +15,7 @@ const (
 	defaultRoleSession = 3600
 )
 
-type iamBoundaryXML struct {
+type boundaryXML struct {
 	PermissionsBoundaryType string
 	PermissionsBoundaryArn  string
 }
@@ -26,25 +26,25 @@ type roleXML struct {
 	RoleId                   string
 	Arn                      string
 	CreateDate               string
-	AssumeRolePolicyDocument string          `xml:",omitempty"`
-	Description              string          `xml:",omitempty"`
-	MaxSessionDuration       int             `xml:",omitempty"`
-	PermissionsBoundary      *iamBoundaryXML `xml:",omitempty"`
-	Tags                     iamTagList      `xml:"Tags,omitempty"`
+	AssumeRolePolicyDocument string       `xml:",omitempty"`
+	Description              string       `xml:",omitempty"`
+	MaxSessionDuration       int          `xml:",omitempty"`
+	PermissionsBoundary      *boundaryXML `xml:",omitempty"`
+	Tags                     tagList      `xml:"Tags,omitempty"`
 }
 
 // view renders the role; ListRoles leaves out tags and the boundary, as
 // IAM does.
-func (r *iamRole) view(full bool) roleXML {
+func (r *role) view(full bool) roleXML {
 	x := roleXML{
-		Path: r.path, RoleName: r.name, RoleId: r.id, Arn: r.arn, CreateDate: iamTime(r.created),
-		AssumeRolePolicyDocument: iamEncodeDocument(r.trust), Description: r.description,
+		Path: r.path, RoleName: r.name, RoleId: r.id, Arn: r.arn, CreateDate: formatTime(r.created),
+		AssumeRolePolicyDocument: encodeDocument(r.trust), Description: r.description,
 		MaxSessionDuration: r.maxSession,
 	}
 	if full {
 		x.Tags = r.tags
 		if r.boundary != "" {
-			x.PermissionsBoundary = &iamBoundaryXML{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: r.boundary}
+			x.PermissionsBoundary = &boundaryXML{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: r.boundary}
 		}
 	}
 	return x
@@ -56,16 +56,16 @@ type roleResult struct {
 
 // trustDocumentParam reads and checks a role trust policy, including that
 // IAM already knows every principal it names. The caller holds s.mu.
-func (s *iamState) trustDocumentParam(c *protocol.Call, field string) (string, error) {
+func (s *state) trustDocumentParam(c *protocol.Call, field string) (string, error) {
 	doc, err := c.Query.Required(field)
 	if err != nil {
 		return "", err
 	}
-	pd, err := iamParsePolicy(doc, iamTrustDocument)
+	pd, err := parsePolicy(doc, trustDocument)
 	if err != nil {
 		return "", err
 	}
-	if iamPolicySize(doc) > trustPolicySizeLimit {
+	if policySize(doc) > trustPolicySizeLimit {
 		return "", protocol.Conflictf("LimitExceeded", "Cannot exceed quota for ACLSizePerRole: %d", trustPolicySizeLimit)
 	}
 	for _, p := range pd.awsPrincipals() {
@@ -76,7 +76,7 @@ func (s *iamState) trustDocumentParam(c *protocol.Call, field string) (string, e
 	return doc, nil
 }
 
-func iamMaxSessionParam(q protocol.QueryParams) (int, error) {
+func maxSessionParam(q protocol.QueryParams) (int, error) {
 	n, err := q.Int("MaxSessionDuration", defaultRoleSession)
 	if err != nil {
 		return 0, err
@@ -87,7 +87,7 @@ func iamMaxSessionParam(q protocol.QueryParams) (int, error) {
 	return n, nil
 }
 
-func iamDescriptionParam(q protocol.QueryParams) (string, error) {
+func descriptionParam(q protocol.QueryParams) (string, error) {
 	d := q.Get("Description")
 	if len(d) > 1000 {
 		return "", protocol.Errorf("ValidationError", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000")
@@ -97,7 +97,7 @@ func iamDescriptionParam(q protocol.QueryParams) (string, error) {
 
 // boundaryParam checks the PermissionsBoundary parameter: a managed
 // policy the account can attach.
-func (a *iamAccount) boundaryParam(q protocol.QueryParams) (string, error) {
+func (a *account) boundaryParam(q protocol.QueryParams) (string, error) {
 	arn := q.Get("PermissionsBoundary")
 	if arn == "" {
 		return "", nil
@@ -110,23 +110,23 @@ func (a *iamAccount) boundaryParam(q protocol.QueryParams) (string, error) {
 
 func CreateRole(c *protocol.Call) (any, error) {
 	q := c.Query
-	name, path, err := iamNewEntityParams(q, kindRole, 64)
+	name, path, err := newEntityParams(q, kindRole, 64)
 	if err != nil {
 		return nil, err
 	}
-	maxSession, err := iamMaxSessionParam(q)
+	maxSession, err := maxSessionParam(q)
 	if err != nil {
 		return nil, err
 	}
-	desc, err := iamDescriptionParam(q)
+	desc, err := descriptionParam(q)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := iamTagsParam(q)
+	tags, err := tagsParam(q)
 	if err != nil {
 		return nil, err
 	}
-	s, a, unlock := iamCall(c)
+	s, a, unlock := lockCall(c)
 	defer unlock()
 	trust, err := s.trustDocumentParam(c, "AssumeRolePolicyDocument")
 	if err != nil {
@@ -140,28 +140,28 @@ func CreateRole(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &iamRole{iamEntity: ent, trust: trust, description: desc, maxSession: maxSession, boundary: boundary}
+	r := &role{entity: ent, trust: trust, description: desc, maxSession: maxSession, boundary: boundary}
 	a.roles[strings.ToLower(name)] = r
 	return roleResult{Role: r.view(true)}, nil
 }
 
 func GetRole(c *protocol.Call) (any, error) {
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
 		return roleResult{Role: r.view(true)}, nil
 	})
 }
 
 func UpdateRole(c *protocol.Call) (any, error) {
 	q := c.Query
-	desc, err := iamDescriptionParam(q)
+	desc, err := descriptionParam(q)
 	if err != nil {
 		return nil, err
 	}
-	maxSession, err := iamMaxSessionParam(q)
+	maxSession, err := maxSessionParam(q)
 	if err != nil {
 		return nil, err
 	}
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
 		if q.Has("Description") {
 			r.description = desc
 		}
@@ -175,7 +175,7 @@ func UpdateRole(c *protocol.Call) (any, error) {
 }
 
 func UpdateAssumeRolePolicy(c *protocol.Call) (any, error) {
-	return iamOn(c, "RoleName", (*iamAccount).role, func(s *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(s *state, _ *account, r *role) (any, error) {
 		trust, err := s.trustDocumentParam(c, "PolicyDocument")
 		if err != nil {
 			return nil, err
@@ -186,7 +186,7 @@ func UpdateAssumeRolePolicy(c *protocol.Call) (any, error) {
 }
 
 func DeleteRole(c *protocol.Call) (any, error) {
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, a *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, a *account, r *role) (any, error) {
 		if len(r.attached) > 0 {
 			return nil, protocol.Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
 		}
@@ -200,12 +200,12 @@ func DeleteRole(c *protocol.Call) (any, error) {
 
 type listRolesResult struct {
 	Roles []roleXML `xml:"Roles>member"`
-	iamListPage
+	listPage
 }
 
 func ListRoles(c *protocol.Call) (any, error) {
 	prefix := c.Query.Get("PathPrefix")
-	_, a, unlock := iamCall(c)
+	_, a, unlock := lockCall(c)
 	defer unlock()
 	var views []roleXML
 	for _, r := range a.roles {
@@ -216,11 +216,11 @@ func ListRoles(c *protocol.Call) (any, error) {
 	slices.SortFunc(views, func(x, y roleXML) int {
 		return strings.Compare(strings.ToLower(x.RoleName), strings.ToLower(y.RoleName))
 	})
-	items, page, err := iamPaginate(c.Query, views)
+	items, page, err := paginate(c.Query, views)
 	if err != nil {
 		return nil, err
 	}
-	return listRolesResult{Roles: items, iamListPage: page}, nil
+	return listRolesResult{Roles: items, listPage: page}, nil
 }
 
 func PutRolePolicy(c *protocol.Call) (any, error) {
@@ -229,14 +229,14 @@ func PutRolePolicy(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := iamValidateName("policyName", policyName, 128); err != nil {
+	if err := validateName("policyName", policyName, 128); err != nil {
 		return nil, err
 	}
-	doc, err := iamIdentityDocumentParam(q, iamIdentityDocument, roleInlinePolicySizeLimit, "RolePolicySize")
+	doc, err := identityDocumentParam(q, identityDocument, roleInlinePolicySizeLimit, "RolePolicySize")
 	if err != nil {
 		return nil, err
 	}
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
 		r.inline[policyName] = doc
 		return nil, nil
 	})
@@ -244,7 +244,7 @@ func PutRolePolicy(c *protocol.Call) (any, error) {
 
 // inlinePolicy finds an inline policy of the role; IAM's message names
 // the policy.
-func (r *iamRole) inlinePolicy(name string) (string, error) {
+func (r *role) inlinePolicy(name string) (string, error) {
 	doc, ok := r.inline[name]
 	if !ok {
 		return "", protocol.NotFoundf("NoSuchEntity", "The role policy with name %s cannot be found.", name)
@@ -263,12 +263,12 @@ func GetRolePolicy(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
 		doc, err := r.inlinePolicy(policyName)
 		if err != nil {
 			return nil, err
 		}
-		return getRolePolicyResult{RoleName: r.name, PolicyName: policyName, PolicyDocument: iamEncodeDocument(doc)}, nil
+		return getRolePolicyResult{RoleName: r.name, PolicyName: policyName, PolicyDocument: encodeDocument(doc)}, nil
 	})
 }
 
@@ -277,7 +277,7 @@ func DeleteRolePolicy(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
 		if _, err := r.inlinePolicy(policyName); err != nil {
 			return nil, err
 		}
@@ -288,15 +288,15 @@ func DeleteRolePolicy(c *protocol.Call) (any, error) {
 
 type listRolePoliciesResult struct {
 	PolicyNames []string `xml:"PolicyNames>member"`
-	iamListPage
+	listPage
 }
 
 func ListRolePolicies(c *protocol.Call) (any, error) {
-	return iamOn(c, "RoleName", (*iamAccount).role, func(_ *iamState, _ *iamAccount, r *iamRole) (any, error) {
-		items, page, err := iamPaginate(c.Query, slices.Sorted(maps.Keys(r.inline)))
+	return on(c, "RoleName", (*account).role, func(_ *state, _ *account, r *role) (any, error) {
+		items, page, err := paginate(c.Query, slices.Sorted(maps.Keys(r.inline)))
 		if err != nil {
 			return nil, err
 		}
-		return listRolePoliciesResult{PolicyNames: items, iamListPage: page}, nil
+		return listRolePoliciesResult{PolicyNames: items, listPage: page}, nil
 	})
 }

@@ -8,44 +8,44 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// iamTag is an IAM tag, also its XML form in requests and results.
-type iamTag struct {
+// tag is an IAM tag, also its XML form in requests and results.
+type tag struct {
 	Key   string
 	Value string
 }
 
-// iamTagList is the Tags member of a role, user or policy in IAM's XML
+// tagList is the Tags member of a role, user or policy in IAM's XML
 // form, <Tags><member>...</member></Tags>. With omitempty it is left out
 // when empty, as IAM does; a "Tags>member" path would still write an
 // empty <Tags/>.
-type iamTagList []iamTag
+type tagList []tag
 
 // MarshalXML writes the list's members inside start.
-func (l iamTagList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+func (l tagList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	return e.EncodeElement(struct {
-		Member []iamTag `xml:"member"`
+		Member []tag `xml:"member"`
 	}{l}, start)
 }
 
 // MaxTags is IAM's limit of tags per role, user or policy.
 const MaxTags = 50
 
-// iamTagPattern is the character set IAM allows in tag keys and values
+// tagPattern is the character set IAM allows in tag keys and values
 // (the Tag data type in the IAM API reference).
-var iamTagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+var tagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
-// iamTagsParam parses the Tags.member.N.Key/Value parameters of a request.
+// tagsParam parses the Tags.member.N.Key/Value parameters of a request.
 // Tag keys are case-insensitive in IAM, so a request may not name one
 // twice in different case.
-func iamTagsParam(q protocol.QueryParams) ([]iamTag, error) {
-	var tags []iamTag
+func tagsParam(q protocol.QueryParams) ([]tag, error) {
+	var tags []tag
 	seen := map[string]bool{}
 	for _, m := range q.Structs("Tags") {
 		k, v := m["Key"], m["Value"]
 		if k == "" || len(k) > 128 || len(v) > 256 {
 			return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value '%s' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128, and values at most 256", k)
 		}
-		if !iamTagPattern.MatchString(k) || !iamTagPattern.MatchString(v) {
+		if !tagPattern.MatchString(k) || !tagPattern.MatchString(v) {
 			return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value at 'tags.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*")
 		}
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
@@ -55,7 +55,7 @@ func iamTagsParam(q protocol.QueryParams) ([]iamTag, error) {
 			return nil, protocol.Errorf("InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		seen[strings.ToLower(k)] = true
-		tags = append(tags, iamTag{Key: k, Value: v})
+		tags = append(tags, tag{Key: k, Value: v})
 	}
 	if len(tags) > MaxTags {
 		return nil, protocol.Conflictf("LimitExceeded", "The number of tags has reached the maximum limit.")
@@ -63,9 +63,9 @@ func iamTagsParam(q protocol.QueryParams) ([]iamTag, error) {
 	return tags, nil
 }
 
-// iamMergeTags adds or overwrites add in existing, keeping existing's order.
-func iamMergeTags(existing, add []iamTag) ([]iamTag, error) {
-	out := append([]iamTag(nil), existing...)
+// mergeTags adds or overwrites add in existing, keeping existing's order.
+func mergeTags(existing, add []tag) ([]tag, error) {
+	out := append([]tag(nil), existing...)
 	for _, t := range add {
 		replaced := false
 		for i := range out {
@@ -84,10 +84,10 @@ func iamMergeTags(existing, add []iamTag) ([]iamTag, error) {
 	return out, nil
 }
 
-// iamRemoveTags drops the tags whose keys are in keys; unknown keys are
+// removeTags drops the tags whose keys are in keys; unknown keys are
 // ignored, as in IAM.
-func iamRemoveTags(existing []iamTag, keys []string) []iamTag {
-	var out []iamTag
+func removeTags(existing []tag, keys []string) []tag {
+	var out []tag
 	for _, t := range existing {
 		drop := false
 		for _, k := range keys {
@@ -102,44 +102,44 @@ func iamRemoveTags(existing []iamTag, keys []string) []iamTag {
 	return out
 }
 
-type iamTagsResult struct {
-	Tags []iamTag `xml:"Tags>member"`
-	iamListPage
+type tagsResult struct {
+	Tags []tag `xml:"Tags>member"`
+	listPage
 }
 
-// iamTagTarget is a kind of taggable IAM resource: the request parameter
+// tagTarget is a kind of taggable IAM resource: the request parameter
 // that names one, and how to find its tags for reading and for a change.
 // They differ for policies: AWS managed policies can be read but not
 // tagged.
-type iamTagTarget struct {
+type tagTarget struct {
 	param  string
-	read   func(a *iamAccount, id string) (*[]iamTag, error)
-	change func(a *iamAccount, id string) (*[]iamTag, error)
+	read   func(a *account, id string) (*[]tag, error)
+	change func(a *account, id string) (*[]tag, error)
 }
 
-// iamEntityTags is the tag target of roles or users.
-func iamEntityTags(kind iamEntityKind) iamTagTarget {
-	find := func(a *iamAccount, name string) (*[]iamTag, error) {
+// entityTags is the tag target of roles or users.
+func entityTags(kind entityKind) tagTarget {
+	find := func(a *account, name string) (*[]tag, error) {
 		e, err := a.entity(kind, name)
 		if err != nil {
 			return nil, err
 		}
 		return &e.tags, nil
 	}
-	return iamTagTarget{param: iamEntityParam(kind), read: find, change: find}
+	return tagTarget{param: entityParam(kind), read: find, change: find}
 }
 
-// iamPolicyTags is the tag target of managed policies.
-var iamPolicyTags = iamTagTarget{
+// policyTags is the tag target of managed policies.
+var policyTags = tagTarget{
 	param: "PolicyArn",
-	read: func(a *iamAccount, arn string) (*[]iamTag, error) {
+	read: func(a *account, arn string) (*[]tag, error) {
 		p, err := a.policy(arn)
 		if err != nil {
 			return nil, err
 		}
 		return &p.tags, nil
 	},
-	change: func(a *iamAccount, arn string) (*[]iamTag, error) {
+	change: func(a *account, arn string) (*[]tag, error) {
 		p, err := a.ownPolicy(arn)
 		if err != nil {
 			return nil, err
@@ -150,26 +150,26 @@ var iamPolicyTags = iamTagTarget{
 
 // The tagging operations of roles, users and managed policies.
 var (
-	TagRole        = iamTagHandler(iamEntityTags(kindRole))
-	UntagRole      = iamUntagHandler(iamEntityTags(kindRole))
-	ListRoleTags   = iamListTagsHandler(iamEntityTags(kindRole))
-	TagUser        = iamTagHandler(iamEntityTags(kindUser))
-	UntagUser      = iamUntagHandler(iamEntityTags(kindUser))
-	ListUserTags   = iamListTagsHandler(iamEntityTags(kindUser))
-	TagPolicy      = iamTagHandler(iamPolicyTags)
-	UntagPolicy    = iamUntagHandler(iamPolicyTags)
-	ListPolicyTags = iamListTagsHandler(iamPolicyTags)
+	TagRole        = tagHandler(entityTags(kindRole))
+	UntagRole      = untagHandler(entityTags(kindRole))
+	ListRoleTags   = listTagsHandler(entityTags(kindRole))
+	TagUser        = tagHandler(entityTags(kindUser))
+	UntagUser      = untagHandler(entityTags(kindUser))
+	ListUserTags   = listTagsHandler(entityTags(kindUser))
+	TagPolicy      = tagHandler(policyTags)
+	UntagPolicy    = untagHandler(policyTags)
+	ListPolicyTags = listTagsHandler(policyTags)
 )
 
-// iamTagHandler serves TagRole, TagUser and TagPolicy.
-func iamTagHandler(target iamTagTarget) protocol.Handler {
+// tagHandler serves TagRole, TagUser and TagPolicy.
+func tagHandler(target tagTarget) protocol.Handler {
 	return func(c *protocol.Call) (any, error) {
-		tags, err := iamTagsParam(c.Query)
+		tags, err := tagsParam(c.Query)
 		if err != nil {
 			return nil, err
 		}
-		return iamOn(c, target.param, target.change, func(_ *iamState, _ *iamAccount, existing *[]iamTag) (any, error) {
-			merged, err := iamMergeTags(*existing, tags)
+		return on(c, target.param, target.change, func(_ *state, _ *account, existing *[]tag) (any, error) {
+			merged, err := mergeTags(*existing, tags)
 			if err != nil {
 				return nil, err
 			}
@@ -179,25 +179,25 @@ func iamTagHandler(target iamTagTarget) protocol.Handler {
 	}
 }
 
-// iamUntagHandler serves UntagRole, UntagUser and UntagPolicy.
-func iamUntagHandler(target iamTagTarget) protocol.Handler {
+// untagHandler serves UntagRole, UntagUser and UntagPolicy.
+func untagHandler(target tagTarget) protocol.Handler {
 	return func(c *protocol.Call) (any, error) {
-		return iamOn(c, target.param, target.change, func(_ *iamState, _ *iamAccount, existing *[]iamTag) (any, error) {
-			*existing = iamRemoveTags(*existing, c.Query.List("TagKeys"))
+		return on(c, target.param, target.change, func(_ *state, _ *account, existing *[]tag) (any, error) {
+			*existing = removeTags(*existing, c.Query.List("TagKeys"))
 			return nil, nil
 		})
 	}
 }
 
-// iamListTagsHandler serves ListRoleTags, ListUserTags and ListPolicyTags.
-func iamListTagsHandler(target iamTagTarget) protocol.Handler {
+// listTagsHandler serves ListRoleTags, ListUserTags and ListPolicyTags.
+func listTagsHandler(target tagTarget) protocol.Handler {
 	return func(c *protocol.Call) (any, error) {
-		return iamOn(c, target.param, target.read, func(_ *iamState, _ *iamAccount, tags *[]iamTag) (any, error) {
-			items, page, err := iamPaginate(c.Query, *tags)
+		return on(c, target.param, target.read, func(_ *state, _ *account, tags *[]tag) (any, error) {
+			items, page, err := paginate(c.Query, *tags)
 			if err != nil {
 				return nil, err
 			}
-			return iamTagsResult{Tags: items, iamListPage: page}, nil
+			return tagsResult{Tags: items, listPage: page}, nil
 		})
 	}
 }

@@ -13,14 +13,14 @@ type userXML struct {
 	UserId              string
 	Arn                 string
 	CreateDate          string
-	PermissionsBoundary *iamBoundaryXML `xml:",omitempty"`
-	Tags                iamTagList      `xml:"Tags,omitempty"`
+	PermissionsBoundary *boundaryXML `xml:",omitempty"`
+	Tags                tagList      `xml:"Tags,omitempty"`
 }
 
-func (u *iamUser) view() userXML {
-	x := userXML{Path: u.path, UserName: u.name, UserId: u.id, Arn: u.arn, CreateDate: iamTime(u.created), Tags: u.tags}
+func (u *user) view() userXML {
+	x := userXML{Path: u.path, UserName: u.name, UserId: u.id, Arn: u.arn, CreateDate: formatTime(u.created), Tags: u.tags}
 	if u.boundary != "" {
-		x.PermissionsBoundary = &iamBoundaryXML{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: u.boundary}
+		x.PermissionsBoundary = &boundaryXML{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: u.boundary}
 	}
 	return x
 }
@@ -31,15 +31,15 @@ type userResult struct {
 
 func CreateUser(c *protocol.Call) (any, error) {
 	q := c.Query
-	name, path, err := iamNewEntityParams(q, kindUser, 64)
+	name, path, err := newEntityParams(q, kindUser, 64)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := iamTagsParam(q)
+	tags, err := tagsParam(q)
 	if err != nil {
 		return nil, err
 	}
-	s, a, unlock := iamCall(c)
+	s, a, unlock := lockCall(c)
 	defer unlock()
 	boundary, err := a.boundaryParam(q)
 	if err != nil {
@@ -49,7 +49,7 @@ func CreateUser(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &iamUser{iamEntity: ent, boundary: boundary}
+	u := &user{entity: ent, boundary: boundary}
 	a.users[strings.ToLower(name)] = u
 	return userResult{User: u.view()}, nil
 }
@@ -62,15 +62,15 @@ func GetUser(c *protocol.Call) (any, error) {
 		if c.Caller.RoleArn != "" {
 			return nil, protocol.Errorf("ValidationError", "Must specify userName when calling with non-User credentials")
 		}
-		return userResult{User: userXML{Path: "/", UserId: c.Account(), Arn: c.Caller.Arn, CreateDate: iamTime(c.Env.Now())}}, nil
+		return userResult{User: userXML{Path: "/", UserId: c.Account(), Arn: c.Caller.Arn, CreateDate: formatTime(c.Env.Now())}}, nil
 	}
-	return iamOn(c, "UserName", (*iamAccount).user, func(_ *iamState, _ *iamAccount, u *iamUser) (any, error) {
+	return on(c, "UserName", (*account).user, func(_ *state, _ *account, u *user) (any, error) {
 		return userResult{User: u.view()}, nil
 	})
 }
 
 func DeleteUser(c *protocol.Call) (any, error) {
-	return iamOn(c, "UserName", (*iamAccount).user, func(_ *iamState, a *iamAccount, u *iamUser) (any, error) {
+	return on(c, "UserName", (*account).user, func(_ *state, a *account, u *user) (any, error) {
 		if len(u.attached) > 0 {
 			return nil, protocol.Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
 		}
@@ -93,8 +93,8 @@ type groupXML struct {
 	CreateDate string
 }
 
-func (g *iamGroup) view() groupXML {
-	return groupXML{Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: iamTime(g.created)}
+func (g *group) view() groupXML {
+	return groupXML{Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: formatTime(g.created)}
 }
 
 type createGroupResult struct {
@@ -102,17 +102,17 @@ type createGroupResult struct {
 }
 
 func CreateGroup(c *protocol.Call) (any, error) {
-	name, path, err := iamNewEntityParams(c.Query, kindGroup, 128)
+	name, path, err := newEntityParams(c.Query, kindGroup, 128)
 	if err != nil {
 		return nil, err
 	}
-	s, a, unlock := iamCall(c)
+	s, a, unlock := lockCall(c)
 	defer unlock()
 	ent, err := s.newEntity(a, kindGroup, name, path, nil, c.Env.Now())
 	if err != nil {
 		return nil, err
 	}
-	g := &iamGroup{iamEntity: ent}
+	g := &group{entity: ent}
 	a.groups[strings.ToLower(name)] = g
 	return createGroupResult{Group: g.view()}, nil
 }
@@ -120,11 +120,11 @@ func CreateGroup(c *protocol.Call) (any, error) {
 type getGroupResult struct {
 	Group groupXML
 	Users []userXML `xml:"Users>member"`
-	iamListPage
+	listPage
 }
 
 func GetGroup(c *protocol.Call) (any, error) {
-	return iamOn(c, "GroupName", (*iamAccount).group, func(_ *iamState, a *iamAccount, g *iamGroup) (any, error) {
+	return on(c, "GroupName", (*account).group, func(_ *state, a *account, g *group) (any, error) {
 		var users []userXML
 		for _, m := range g.members {
 			if u := a.users[m]; u != nil {
@@ -133,16 +133,16 @@ func GetGroup(c *protocol.Call) (any, error) {
 				users = append(users, v)
 			}
 		}
-		items, page, err := iamPaginate(c.Query, users)
+		items, page, err := paginate(c.Query, users)
 		if err != nil {
 			return nil, err
 		}
-		return getGroupResult{Group: g.view(), Users: items, iamListPage: page}, nil
+		return getGroupResult{Group: g.view(), Users: items, listPage: page}, nil
 	})
 }
 
 func DeleteGroup(c *protocol.Call) (any, error) {
-	return iamOn(c, "GroupName", (*iamAccount).group, func(_ *iamState, a *iamAccount, g *iamGroup) (any, error) {
+	return on(c, "GroupName", (*account).group, func(_ *state, a *account, g *group) (any, error) {
 		if len(g.attached) > 0 {
 			return nil, protocol.Conflictf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
 		}
@@ -154,9 +154,9 @@ func DeleteGroup(c *protocol.Call) (any, error) {
 	})
 }
 
-// iamGroupMembership resolves the GroupName and UserName of AddUserToGroup
+// groupMembership resolves the GroupName and UserName of AddUserToGroup
 // and RemoveUserFromGroup.
-func iamGroupMembership(c *protocol.Call, a *iamAccount) (*iamGroup, string, error) {
+func groupMembership(c *protocol.Call, a *account) (*group, string, error) {
 	groupName, err := c.Query.Required("GroupName")
 	if err != nil {
 		return nil, "", err
@@ -176,9 +176,9 @@ func iamGroupMembership(c *protocol.Call, a *iamAccount) (*iamGroup, string, err
 }
 
 func AddUserToGroup(c *protocol.Call) (any, error) {
-	_, a, unlock := iamCall(c)
+	_, a, unlock := lockCall(c)
 	defer unlock()
-	g, user, err := iamGroupMembership(c, a)
+	g, user, err := groupMembership(c, a)
 	if err != nil {
 		return nil, err
 	}
@@ -189,9 +189,9 @@ func AddUserToGroup(c *protocol.Call) (any, error) {
 }
 
 func RemoveUserFromGroup(c *protocol.Call) (any, error) {
-	_, a, unlock := iamCall(c)
+	_, a, unlock := lockCall(c)
 	defer unlock()
-	g, user, err := iamGroupMembership(c, a)
+	g, user, err := groupMembership(c, a)
 	if err != nil {
 		return nil, err
 	}

@@ -18,43 +18,43 @@ import (
 
 // Defaults and limits of Redshift that the emulator enforces.
 const (
-	rsDefaultPort           = 5439
-	rsDefaultDatabase       = "dev"
-	rsMinCredentialSeconds  = 900
-	rsMaxCredentialSeconds  = 3600
-	rsDefaultClusterSeconds = 900
+	defaultPort           = 5439
+	defaultDatabase       = "dev"
+	minCredentialSeconds  = 900
+	maxCredentialSeconds  = 3600
+	defaultClusterSeconds = 900
 )
 
-// rsState is the state shared by Redshift, Redshift Serverless and the
+// state is the state shared by Redshift, Redshift Serverless and the
 // Redshift Data API, under one lock because a Data API statement reads
 // clusters, workgroups and database users together.
-type rsState struct {
+type state struct {
 	mu         sync.Mutex
-	clusters   map[string]*rsCluster    // account/identifier
-	namespaces map[string]*rssNamespace // account/name
-	workgroups map[string]*rssWorkgroup // account/name
-	statements map[string]*rsdStatement // statement ID
-	tokens     map[string]string        // account/client token -> statement ID
-	tags       map[string][]rssTag      // serverless resource ARN -> tags
-	delay      time.Duration            // how long a statement stays in each of SUBMITTED and STARTED
+	clusters   map[string]*cluster        // account/identifier
+	namespaces map[string]*namespace      // account/name
+	workgroups map[string]*workgroup      // account/name
+	statements map[string]*statement      // statement ID
+	tokens     map[string]string          // account/client token -> statement ID
+	tags       map[string][]serverlessTag // serverless resource ARN -> tags
+	delay      time.Duration              // how long a statement stays in each of SUBMITTED and STARTED
 }
 
-func rsStore(e *protocol.Env) *rsState {
-	return protocol.State(e, "redshift", func() *rsState {
-		return &rsState{
-			clusters:   map[string]*rsCluster{},
-			namespaces: map[string]*rssNamespace{},
-			workgroups: map[string]*rssWorkgroup{},
-			statements: map[string]*rsdStatement{},
+func store(e *protocol.Env) *state {
+	return protocol.State(e, "redshift", func() *state {
+		return &state{
+			clusters:   map[string]*cluster{},
+			namespaces: map[string]*namespace{},
+			workgroups: map[string]*workgroup{},
+			statements: map[string]*statement{},
 			tokens:     map[string]string{},
-			tags:       map[string][]rssTag{},
-			delay:      rsdDefaultStepDelay,
+			tags:       map[string][]serverlessTag{},
+			delay:      defaultStepDelay,
 		}
 	})
 }
 
-// rsCluster is a provisioned cluster with its database users.
-type rsCluster struct {
+// cluster is a provisioned cluster with its database users.
+type cluster struct {
 	id           string
 	account      string
 	nodeType     string
@@ -65,50 +65,50 @@ type rsCluster struct {
 	port         int
 	namespaceArn string
 	created      time.Time
-	tags         []rsTag
-	db           *rsDatabase
+	tags         []clusterTag
+	db           *database
 }
 
-type rsTag struct {
+type clusterTag struct {
 	Key   string
 	Value string
 }
 
-type rsEndpoint struct {
+type endpoint struct {
 	Address string
 	Port    int
 }
 
-// rsClusterShape is the Cluster structure of the Redshift API.
-type rsClusterShape struct {
+// clusterShape is the Cluster structure of the Redshift API.
+type clusterShape struct {
 	ClusterIdentifier         string
 	NodeType                  string
 	ClusterStatus             string
 	ClusterAvailabilityStatus string
 	MasterUsername            string
 	DBName                    string
-	Endpoint                  rsEndpoint
+	Endpoint                  endpoint
 	ClusterCreateTime         string
 	NumberOfNodes             int
 	PubliclyAccessible        bool
 	Encrypted                 bool
 	ClusterNamespaceArn       string
-	Tags                      []rsTag `xml:"Tags>Tag"`
+	Tags                      []clusterTag `xml:"Tags>Tag"`
 }
 
-func (cl *rsCluster) shape(status string) rsClusterShape {
+func (cl *cluster) shape(status string) clusterShape {
 	availability := "Available"
 	if status != "available" {
 		availability = "Unavailable"
 	}
-	return rsClusterShape{
+	return clusterShape{
 		ClusterIdentifier:         cl.id,
 		NodeType:                  cl.nodeType,
 		ClusterStatus:             status,
 		ClusterAvailabilityStatus: availability,
 		MasterUsername:            cl.masterUser,
 		DBName:                    cl.dbName,
-		Endpoint:                  rsEndpoint{Address: cl.address, Port: cl.port},
+		Endpoint:                  endpoint{Address: cl.address, Port: cl.port},
 		ClusterCreateTime:         cl.created.UTC().Format(time.RFC3339Nano),
 		NumberOfNodes:             cl.nodes,
 		Encrypted:                 true,
@@ -117,19 +117,19 @@ func (cl *rsCluster) shape(status string) rsClusterShape {
 	}
 }
 
-// rsClusterIDPattern is Redshift's rule for cluster identifiers: a letter,
+// clusterIDPattern is Redshift's rule for cluster identifiers: a letter,
 // then letters, digits and single hyphens, at most 63 characters.
-var rsClusterIDPattern = regexp.MustCompile(`^[a-z](-?[a-z0-9])*$`)
+var clusterIDPattern = regexp.MustCompile(`^[a-z](-?[a-z0-9])*$`)
 
-// rsDbUserPattern is the rule for DbUser in GetClusterCredentials.
-var rsDbUserPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$`)
+// dbUserPattern is the rule for DbUser in GetClusterCredentials.
+var dbUserPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$`)
 
-func rsClusterKey(account, id string) string { return account + "/" + strings.ToLower(id) }
+func clusterKey(account, id string) string { return account + "/" + strings.ToLower(id) }
 
-// rsOnCluster serves an operation on the cluster that ClusterIdentifier
+// onCluster serves an operation on the cluster that ClusterIdentifier
 // names, with the Redshift state locked.
-func rsOnCluster(c *protocol.Call, serve func(st *rsState, cl *rsCluster) (any, error)) (any, error) {
-	st := rsStore(c.Env)
+func onCluster(c *protocol.Call, serve func(st *state, cl *cluster) (any, error)) (any, error) {
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	cl, err := st.cluster(c, c.Query.Get("ClusterIdentifier"))
@@ -139,8 +139,8 @@ func rsOnCluster(c *protocol.Call, serve func(st *rsState, cl *rsCluster) (any, 
 	return serve(st, cl)
 }
 
-func (st *rsState) cluster(c *protocol.Call, id string) (*rsCluster, error) {
-	cl, ok := st.clusters[rsClusterKey(c.Account(), id)]
+func (st *state) cluster(c *protocol.Call, id string) (*cluster, error) {
+	cl, ok := st.clusters[clusterKey(c.Account(), id)]
 	if !ok {
 		return nil, protocol.NotFoundf("ClusterNotFound", "Cluster %s not found.", id)
 	}
@@ -150,7 +150,7 @@ func (st *rsState) cluster(c *protocol.Call, id string) (*rsCluster, error) {
 func CreateCluster(c *protocol.Call) (any, error) {
 	q := c.Query
 	id := strings.ToLower(q.Get("ClusterIdentifier"))
-	if len(id) > 63 || !rsClusterIDPattern.MatchString(id) {
+	if len(id) > 63 || !clusterIDPattern.MatchString(id) {
 		return nil, protocol.Errorf("InvalidParameterValue", "Invalid cluster identifier %q: it must start with a letter, contain only lowercase letters, digits and single hyphens, and be 1 to 63 characters long.", q.Get("ClusterIdentifier"))
 	}
 	nodeType := q.Get("NodeType")
@@ -158,12 +158,12 @@ func CreateCluster(c *protocol.Call) (any, error) {
 		return nil, protocol.Errorf("InvalidParameterValue", "NodeType is required.")
 	}
 	user := q.Get("MasterUsername")
-	if !rsDbUserPattern.MatchString(user) || strings.EqualFold(user, "public") {
+	if !dbUserPattern.MatchString(user) || strings.EqualFold(user, "public") {
 		return nil, protocol.Errorf("InvalidParameterValue", "Invalid master user name %q.", user)
 	}
 	password := q.Get("MasterUserPassword")
 	managed := q.Bool("ManageMasterPassword", false)
-	if !managed && !rsValidPassword(password) {
+	if !managed && !validPassword(password) {
 		return nil, protocol.Errorf("InvalidParameterValue", "The parameter MasterUserPassword is not a valid password. It must be 8 to 64 characters with an uppercase letter, a lowercase letter and a digit, and must not contain ' \" \\ / @ or space.")
 	}
 	nodes, err := q.Int("NumberOfNodes", 1)
@@ -173,35 +173,35 @@ func CreateCluster(c *protocol.Call) (any, error) {
 	if q.Get("ClusterType") == "single-node" {
 		nodes = 1
 	}
-	port, err := q.Int("Port", rsDefaultPort)
+	port, err := q.Int("Port", defaultPort)
 	if err != nil {
 		return nil, err
 	}
 	dbName := q.Get("DBName")
 	if dbName == "" {
-		dbName = rsDefaultDatabase
+		dbName = defaultDatabase
 	}
-	var tags []rsTag
+	var tags []clusterTag
 	// Redshift names its list members after the element: Tags.Tag.N.Key.
 	for _, t := range q.Structs("Tags.Tag") {
-		tags = append(tags, rsTag{Key: t["Key"], Value: t["Value"]})
+		tags = append(tags, clusterTag{Key: t["Key"], Value: t["Value"]})
 	}
 
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	key := rsClusterKey(c.Account(), id)
+	key := clusterKey(c.Account(), id)
 	if _, ok := st.clusters[key]; ok {
 		return nil, protocol.Errorf("ClusterAlreadyExists", "Cluster already exists")
 	}
-	cl := &rsCluster{
+	cl := &cluster{
 		id:           id,
 		account:      c.Account(),
 		nodeType:     nodeType,
 		nodes:        nodes,
 		masterUser:   user,
 		dbName:       dbName,
-		address:      id + "." + rsRandomLabel() + "." + c.Region + ".redshift." + protocol.DNSSuffix(c.Region),
+		address:      id + "." + randomLabel() + "." + c.Region + ".redshift." + protocol.DNSSuffix(c.Region),
 		port:         port,
 		namespaceArn: "arn:" + c.Partition() + ":redshift:" + c.Region + ":" + c.Account() + ":namespace:" + protocol.NewRequestID(),
 		created:      c.Env.Now(),
@@ -209,14 +209,14 @@ func CreateCluster(c *protocol.Call) (any, error) {
 		db:           newRsDatabase(dbName, user, password, managed),
 	}
 	st.clusters[key] = cl
-	return struct{ Cluster rsClusterShape }{cl.shape("available")}, nil
+	return struct{ Cluster clusterShape }{cl.shape("available")}, nil
 }
 
 func DescribeClusters(c *protocol.Call) (any, error) {
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	var out []rsClusterShape
+	var out []clusterShape
 	if id := c.Query.Get("ClusterIdentifier"); id != "" {
 		cl, err := st.cluster(c, id)
 		if err != nil {
@@ -232,7 +232,7 @@ func DescribeClusters(c *protocol.Call) (any, error) {
 		sort.Slice(out, func(i, j int) bool { return out[i].ClusterIdentifier < out[j].ClusterIdentifier })
 	}
 	return struct {
-		Clusters []rsClusterShape `xml:"Clusters>Cluster"`
+		Clusters []clusterShape `xml:"Clusters>Cluster"`
 	}{out}, nil
 }
 
@@ -241,14 +241,14 @@ func DeleteCluster(c *protocol.Call) (any, error) {
 	if !q.Bool("SkipFinalClusterSnapshot", false) && q.Get("FinalClusterSnapshotIdentifier") == "" {
 		return nil, protocol.Errorf("InvalidParameterCombination", "FinalClusterSnapshotIdentifier is required unless SkipFinalClusterSnapshot is specified.")
 	}
-	return rsOnCluster(c, func(st *rsState, cl *rsCluster) (any, error) {
-		delete(st.clusters, rsClusterKey(c.Account(), cl.id))
-		return struct{ Cluster rsClusterShape }{cl.shape("deleting")}, nil
+	return onCluster(c, func(st *state, cl *cluster) (any, error) {
+		delete(st.clusters, clusterKey(c.Account(), cl.id))
+		return struct{ Cluster clusterShape }{cl.shape("deleting")}, nil
 	})
 }
 
-// rsValidPassword reports whether p meets Redshift's password rules.
-func rsValidPassword(p string) bool {
+// validPassword reports whether p meets Redshift's password rules.
+func validPassword(p string) bool {
 	if len(p) < 8 || len(p) > 64 || strings.ContainsAny(p, "'\"\\/@ ") {
 		return false
 	}
@@ -268,8 +268,8 @@ func rsValidPassword(p string) bool {
 	return upper && lower && digit
 }
 
-// rsRandomLabel returns the random DNS label of cluster endpoints.
-func rsRandomLabel() string {
+// randomLabel returns the random DNS label of cluster endpoints.
+func randomLabel() string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 	var b [12]byte
 	_, _ = rand.Read(b[:])

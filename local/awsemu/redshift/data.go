@@ -18,16 +18,16 @@ import (
 // order, so a statement sees what earlier finished statements did; a
 // cancelled statement never takes effect.
 
-// rsdDefaultStepDelay is how long a new statement stays SUBMITTED, and then
+// defaultStepDelay is how long a new statement stays SUBMITTED, and then
 // STARTED, unless SetStatementDelay says otherwise: long enough that
 // callers must poll, short enough for tests.
-const rsdDefaultStepDelay = 50 * time.Millisecond
+const defaultStepDelay = 50 * time.Millisecond
 
 // SetStatementDelay sets how long each Data API statement submitted from
 // now on stays in each of the states SUBMITTED and STARTED before it
 // finishes. Zero finishes statements at once.
 func SetStatementDelay(e *protocol.Env, d time.Duration) {
-	st := rsStore(e)
+	st := store(e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.delay = d
@@ -35,15 +35,15 @@ func SetStatementDelay(e *protocol.Env, d time.Duration) {
 
 // Statement states of the Data API.
 const (
-	rsdSubmitted = "SUBMITTED"
-	rsdStarted   = "STARTED"
-	rsdFinished  = "FINISHED"
-	rsdFailed    = "FAILED"
-	rsdAborted   = "ABORTED"
+	submitted = "SUBMITTED"
+	started   = "STARTED"
+	finished  = "FINISHED"
+	failed    = "FAILED"
+	aborted   = "ABORTED"
 )
 
-// rsdStatement is one ExecuteStatement or BatchExecuteStatement.
-type rsdStatement struct {
+// statement is one ExecuteStatement or BatchExecuteStatement.
+type statement struct {
 	id        string
 	seq       int
 	account   string
@@ -57,13 +57,13 @@ type rsdStatement struct {
 	name      string
 	sqls      []string
 	batch     bool
-	params    []rsdParam
+	params    []param
 	created   time.Time
 	startAt   time.Time
 	doneAt    time.Time
 
 	// How the session logs in, checked when the statement runs.
-	db           *rsDatabase
+	db           *database
 	loginUser    string
 	password     string
 	withPassword bool
@@ -74,37 +74,37 @@ type rsdStatement struct {
 	updated  time.Time
 	status   string
 	errMsg   string
-	subs     []rsdSub
+	subs     []sub
 }
 
-// rsdSub is the outcome of one SQL statement of a statement.
-type rsdSub struct {
+// sub is the outcome of one SQL statement of a statement.
+type sub struct {
 	status string
 	errMsg string
-	result *rsResult
+	result *result
 }
 
-type rsdParam struct {
+type param struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
 
-// rsdEpoch is a timestamp in the epoch seconds of awsJson1_1.
-type rsdEpoch float64
+// epoch is a timestamp in the epoch seconds of awsJson1_1.
+type epoch float64
 
-func rsdTime(t time.Time) *rsdEpoch {
+func epochOf(t time.Time) *epoch {
 	if t.IsZero() {
 		return nil
 	}
-	v := rsdEpoch(float64(t.UnixMilli()) / 1000)
+	v := epoch(float64(t.UnixMilli()) / 1000)
 	return &v
 }
 
-// rsdStatementIDPattern matches statement IDs and, with :N, the IDs of the
+// statementIDPattern matches statement IDs and, with :N, the IDs of the
 // sub-statements of a batch.
-var rsdStatementIDPattern = regexp.MustCompile(`^([a-z0-9]{8}(?:-[a-z0-9]{4}){3}-[a-z0-9]{12})(?::([1-9][0-9]*))?$`)
+var statementIDPattern = regexp.MustCompile(`^([a-z0-9]{8}(?:-[a-z0-9]{4}){3}-[a-z0-9]{12})(?::([1-9][0-9]*))?$`)
 
-type rsdExecuteInput struct {
+type executeInput struct {
 	Sql               string
 	Sqls              []string
 	ClientToken       string
@@ -114,22 +114,22 @@ type rsdExecuteInput struct {
 	DbUser            string
 	SecretArn         string
 	StatementName     string
-	Parameters        []rsdParam
+	Parameters        []param
 	SessionId         string
 }
 
-type rsdExecuteOutput struct {
+type executeOutput struct {
 	Id                string
-	ClusterIdentifier string    `json:",omitempty"`
-	WorkgroupName     string    `json:",omitempty"`
-	Database          string    `json:",omitempty"`
-	DbUser            string    `json:",omitempty"`
-	SecretArn         string    `json:",omitempty"`
-	CreatedAt         *rsdEpoch `json:",omitempty"`
+	ClusterIdentifier string `json:",omitempty"`
+	WorkgroupName     string `json:",omitempty"`
+	Database          string `json:",omitempty"`
+	DbUser            string `json:",omitempty"`
+	SecretArn         string `json:",omitempty"`
+	CreatedAt         *epoch `json:",omitempty"`
 }
 
 func ExecuteStatement(c *protocol.Call) (any, error) {
-	var in rsdExecuteInput
+	var in executeInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
@@ -137,11 +137,11 @@ func ExecuteStatement(c *protocol.Call) (any, error) {
 		return nil, protocol.Errorf("ValidationException", "Sql must not be empty.")
 	}
 	in.Sqls = []string{in.Sql}
-	return rsdSubmit(c, in, false)
+	return submit(c, in, false)
 }
 
 func BatchExecuteStatement(c *protocol.Call) (any, error) {
-	var in rsdExecuteInput
+	var in executeInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
@@ -153,12 +153,12 @@ func BatchExecuteStatement(c *protocol.Call) (any, error) {
 			return nil, protocol.Errorf("ValidationException", "Sqls must not hold an empty statement.")
 		}
 	}
-	return rsdSubmit(c, in, true)
+	return submit(c, in, true)
 }
 
-// rsdSubmit validates a request as the Data API does before it accepts a
+// submit validates a request as the Data API does before it accepts a
 // statement, and records the statement.
-func rsdSubmit(c *protocol.Call, in rsdExecuteInput, batch bool) (any, error) {
+func submit(c *protocol.Call, in executeInput, batch bool) (any, error) {
 	if in.SessionId != "" {
 		return nil, protocol.Errorf("ValidationException", "The local emulator does not support sessions (SessionId).")
 	}
@@ -179,12 +179,12 @@ func rsdSubmit(c *protocol.Call, in rsdExecuteInput, batch bool) (any, error) {
 	var secretUser, secretPassword string
 	if in.SecretArn != "" {
 		var err error
-		if secretUser, secretPassword, err = rsdReadSecret(c, in.SecretArn); err != nil {
+		if secretUser, secretPassword, err = readSecret(c, in.SecretArn); err != nil {
 			return nil, err
 		}
 	}
 
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := c.Env.Now()
@@ -198,20 +198,20 @@ func rsdSubmit(c *protocol.Call, in rsdExecuteInput, batch bool) (any, error) {
 			return s.executeOutput(), nil
 		}
 	}
-	s := &rsdStatement{
+	s := &statement{
 		id: protocol.NewRequestID(), seq: len(st.statements) + 1, account: c.Account(), owner: c.Caller, token: in.ClientToken,
 		cluster: in.ClusterIdentifier, workgroup: in.WorkgroupName, database: in.Database,
 		secretArn: in.SecretArn, name: in.StatementName, sqls: in.Sqls, batch: batch, params: in.Parameters,
 		created: now, startAt: now.Add(st.delay), doneAt: now.Add(2 * st.delay),
 	}
 	if in.ClusterIdentifier != "" {
-		cl, ok := st.clusters[rsClusterKey(c.Account(), in.ClusterIdentifier)]
+		cl, ok := st.clusters[clusterKey(c.Account(), in.ClusterIdentifier)]
 		if !ok {
 			return nil, protocol.Errorf("ValidationException", "Redshift endpoint doesn't exist in this region.")
 		}
 		s.db = cl.db
 	} else {
-		wg, ok := st.workgroups[rssKey(c.Account(), in.WorkgroupName)]
+		wg, ok := st.workgroups[key(c.Account(), in.WorkgroupName)]
 		if !ok {
 			return nil, protocol.Errorf("ValidationException", "Redshift serverless workgroup %s doesn't exist in this region.", in.WorkgroupName)
 		}
@@ -226,7 +226,7 @@ func rsdSubmit(c *protocol.Call, in rsdExecuteInput, batch bool) (any, error) {
 	default:
 		// GetClusterCredentialsWithIAM or serverless GetCredentials: the
 		// user of the IAM identity, created on first login.
-		s.dbUser = rsIAMDbUser(c.Caller)
+		s.dbUser = iamDbUser(c.Caller)
 		s.loginUser, s.autoCreate = s.dbUser, true
 	}
 	st.statements[s.id] = s
@@ -236,7 +236,7 @@ func rsdSubmit(c *protocol.Call, in rsdExecuteInput, batch bool) (any, error) {
 	return s.executeOutput(), nil
 }
 
-func (s *rsdStatement) sameRequest(in rsdExecuteInput) bool {
+func (s *statement) sameRequest(in executeInput) bool {
 	if s.cluster != in.ClusterIdentifier || s.workgroup != in.WorkgroupName || s.database != in.Database || len(s.sqls) != len(in.Sqls) {
 		return false
 	}
@@ -248,17 +248,17 @@ func (s *rsdStatement) sameRequest(in rsdExecuteInput) bool {
 	return true
 }
 
-func (s *rsdStatement) executeOutput() rsdExecuteOutput {
-	return rsdExecuteOutput{
+func (s *statement) executeOutput() executeOutput {
+	return executeOutput{
 		Id: s.id, ClusterIdentifier: s.cluster, WorkgroupName: s.workgroup, Database: s.database,
-		DbUser: s.dbUser, SecretArn: s.secretArn, CreatedAt: rsdTime(s.created),
+		DbUser: s.dbUser, SecretArn: s.secretArn, CreatedAt: epochOf(s.created),
 	}
 }
 
-// rsdReadSecret reads the credentials in a secret as the caller, through
+// readSecret reads the credentials in a secret as the caller, through
 // the emulator's own Secrets Manager, so that a secret the caller cannot
 // get fails the statement as it would in AWS.
-func rsdReadSecret(c *protocol.Call, secretArn string) (user, password string, err error) {
+func readSecret(c *protocol.Call, secretArn string) (user, password string, err error) {
 	secret, err := secretsmanager.ReadSecretString(c, secretArn)
 	if err != nil {
 		return "", "", protocol.Errorf("ValidationException", "Cannot get the secret value of %s: %v", secretArn, err)
@@ -275,8 +275,8 @@ func rsdReadSecret(c *protocol.Call, secretArn string) (user, password string, e
 
 // settle runs, in submission order, every statement whose time has come.
 // The caller holds st.mu.
-func (st *rsState) settle(now time.Time) {
-	var due []*rsdStatement
+func (st *state) settle(now time.Time) {
+	var due []*statement
 	for _, s := range st.statements {
 		if !s.settled && !s.canceled && !now.Before(s.doneAt) {
 			due = append(due, s)
@@ -290,11 +290,11 @@ func (st *rsState) settle(now time.Time) {
 
 // run executes the statement's SQL as one transaction: when one statement
 // of a batch fails, none takes effect and the rest are aborted.
-func (s *rsdStatement) run() {
+func (s *statement) run() {
 	s.settled, s.updated = true, s.doneAt
-	s.subs = make([]rsdSub, len(s.sqls))
+	s.subs = make([]sub, len(s.sqls))
 	for i := range s.subs {
-		s.subs[i].status = rsdAborted
+		s.subs[i].status = aborted
 	}
 	params := map[string]string{}
 	for _, p := range s.params {
@@ -314,30 +314,30 @@ func (s *rsdStatement) run() {
 			s.fail(i, err.Error())
 			return
 		}
-		s.subs[i] = rsdSub{status: rsdFinished, result: res}
+		s.subs[i] = sub{status: finished, result: res}
 	}
 	s.db.users = tx.users
-	s.status = rsdFinished
+	s.status = finished
 }
 
-func (s *rsdStatement) fail(i int, msg string) {
-	s.subs[i] = rsdSub{status: rsdFailed, errMsg: msg}
-	s.status, s.errMsg = rsdFailed, msg
+func (s *statement) fail(i int, msg string) {
+	s.subs[i] = sub{status: failed, errMsg: msg}
+	s.status, s.errMsg = failed, msg
 	if s.batch {
 		s.errMsg = "Query #" + strconv.Itoa(i+1) + " failed with " + msg
 	}
 }
 
 // statusAt is the statement's status at now; settle has run.
-func (s *rsdStatement) statusAt(now time.Time) (status string, updated time.Time) {
+func (s *statement) statusAt(now time.Time) (status string, updated time.Time) {
 	switch {
 	case s.canceled:
-		return rsdAborted, s.updated
+		return aborted, s.updated
 	case s.settled:
 		return s.status, s.updated
 	case now.Before(s.startAt):
-		return rsdSubmitted, s.created
+		return submitted, s.created
 	default:
-		return rsdStarted, s.startAt
+		return started, s.startAt
 	}
 }

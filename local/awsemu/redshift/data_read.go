@@ -12,8 +12,8 @@ import (
 
 // This file serves the Data API operations that read or cancel statements.
 
-// rsdColumn is the ColumnMetadata structure of GetStatementResult.
-type rsdColumn struct {
+// column is the ColumnMetadata structure of GetStatementResult.
+type column struct {
 	Name            string `json:"name"`
 	Label           string `json:"label"`
 	TypeName        string `json:"typeName"`
@@ -28,25 +28,25 @@ type rsdColumn struct {
 	TableName       string `json:"tableName"`
 }
 
-// rsdField is the Field union: exactly one member is set.
-type rsdField struct {
+// field is the Field union: exactly one member is set.
+type field struct {
 	StringValue *string `json:"stringValue,omitempty"`
 	LongValue   *int64  `json:"longValue,omitempty"`
 	IsNull      *bool   `json:"isNull,omitempty"`
 }
 
-// rsdPasswordLiteral finds password literals, also unterminated ones,
+// passwordLiteral finds password literals, also unterminated ones,
 // which the Data API never echoes back in a query string.
-var rsdPasswordLiteral = regexp.MustCompile(`(?i)(\bpassword\s+)'(?:[^']|'')*(?:'|$)`)
+var passwordLiteral = regexp.MustCompile(`(?i)(\bpassword\s+)'(?:[^']|'')*(?:'|$)`)
 
-func rsdMask(sql string) string { return rsdPasswordLiteral.ReplaceAllString(sql, "${1}'***'") }
+func mask(sql string) string { return passwordLiteral.ReplaceAllString(sql, "${1}'***'") }
 
-type rsdIDInput struct{ Id string }
+type idInput struct{ Id string }
 
 // find returns the statement with id, or its sub-statement index when id
 // names one (0 when it does not), if the caller's account owns it.
-func (st *rsState) find(c *protocol.Call, id string) (*rsdStatement, int, error) {
-	m := rsdStatementIDPattern.FindStringSubmatch(id)
+func (st *state) find(c *protocol.Call, id string) (*statement, int, error) {
+	m := statementIDPattern.FindStringSubmatch(id)
 	if m == nil {
 		return nil, 0, protocol.Errorf("ValidationException", "Id %q is not a valid statement ID.", id)
 	}
@@ -64,13 +64,13 @@ func (st *rsState) find(c *protocol.Call, id string) (*rsdStatement, int, error)
 	return s, sub, nil
 }
 
-type rsdSubOutput struct {
+type subOutput struct {
 	Id              string
 	Status          string
 	Error           string `json:",omitempty"`
 	QueryString     string
-	CreatedAt       *rsdEpoch
-	UpdatedAt       *rsdEpoch
+	CreatedAt       *epoch
+	UpdatedAt       *epoch
 	Duration        int64
 	HasResultSet    bool
 	ResultRows      int64
@@ -78,30 +78,30 @@ type rsdSubOutput struct {
 	RedshiftQueryId int64
 }
 
-type rsdDescribeOutput struct {
-	rsdSubOutput
-	ClusterIdentifier string     `json:",omitempty"`
-	WorkgroupName     string     `json:",omitempty"`
-	Database          string     `json:",omitempty"`
-	DbUser            string     `json:",omitempty"`
-	SecretArn         string     `json:",omitempty"`
-	QueryParameters   []rsdParam `json:",omitempty"`
+type describeOutput struct {
+	subOutput
+	ClusterIdentifier string  `json:",omitempty"`
+	WorkgroupName     string  `json:",omitempty"`
+	Database          string  `json:",omitempty"`
+	DbUser            string  `json:",omitempty"`
+	SecretArn         string  `json:",omitempty"`
+	QueryParameters   []param `json:",omitempty"`
 	RedshiftPid       int64
-	SubStatements     []rsdSubOutput `json:",omitempty"`
+	SubStatements     []subOutput `json:",omitempty"`
 }
 
 // subOutput describes sub-statement i (0-based) as it stands at now.
-func (s *rsdStatement) subOutput(i int, now time.Time) rsdSubOutput {
+func (s *statement) subOutput(i int, now time.Time) subOutput {
 	status, updated := s.statusAt(now)
-	out := rsdSubOutput{
-		Id: s.id + ":" + strconv.Itoa(i+1), QueryString: rsdMask(s.sqls[i]),
-		CreatedAt: rsdTime(s.created), Duration: -1, ResultRows: -1, ResultSize: -1,
+	out := subOutput{
+		Id: s.id + ":" + strconv.Itoa(i+1), QueryString: mask(s.sqls[i]),
+		CreatedAt: epochOf(s.created), Duration: -1, ResultRows: -1, ResultSize: -1,
 		RedshiftQueryId: int64(100000 + s.seq*100 + i),
 	}
 	if s.settled && !s.canceled {
 		sub := s.subs[i]
 		status, out.Error = sub.status, sub.errMsg
-		if sub.status == rsdFinished {
+		if sub.status == finished {
 			out.Duration = s.doneAt.Sub(s.startAt).Nanoseconds()
 			out.ResultRows, out.ResultSize = 0, 0
 		}
@@ -111,11 +111,11 @@ func (s *rsdStatement) subOutput(i int, now time.Time) rsdSubOutput {
 			out.ResultSize = sub.result.size()
 		}
 	}
-	out.Status, out.UpdatedAt = status, rsdTime(updated)
+	out.Status, out.UpdatedAt = status, epochOf(updated)
 	return out
 }
 
-func (r *rsResult) size() int64 {
+func (r *result) size() int64 {
 	var n int64
 	for _, row := range r.rows {
 		for _, f := range row {
@@ -128,15 +128,15 @@ func (r *rsResult) size() int64 {
 	return n
 }
 
-// rsdOnStatement serves an operation on the statement, or the
+// onStatement serves an operation on the statement, or the
 // sub-statement, that the request's Id names, with the Redshift state
 // locked and its statements settled at the emulator's current time.
-func rsdOnStatement(c *protocol.Call, serve func(s *rsdStatement, sub int, now time.Time) (any, error)) (any, error) {
-	var in rsdIDInput
+func onStatement(c *protocol.Call, serve func(s *statement, sub int, now time.Time) (any, error)) (any, error) {
+	var in idInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := c.Env.Now()
@@ -149,16 +149,16 @@ func rsdOnStatement(c *protocol.Call, serve func(s *rsdStatement, sub int, now t
 }
 
 func DescribeStatement(c *protocol.Call) (any, error) {
-	return rsdOnStatement(c, func(s *rsdStatement, sub int, now time.Time) (any, error) {
-		out := rsdDescribeOutput{
+	return onStatement(c, func(s *statement, sub int, now time.Time) (any, error) {
+		out := describeOutput{
 			ClusterIdentifier: s.cluster, WorkgroupName: s.workgroup, Database: s.database, DbUser: s.dbUser,
 			SecretArn: s.secretArn, QueryParameters: s.params, RedshiftPid: int64(1073741824 + s.seq),
 		}
 		switch {
 		case sub > 0:
-			out.rsdSubOutput = s.subOutput(sub-1, now)
+			out.subOutput = s.subOutput(sub-1, now)
 		case !s.batch:
-			out.rsdSubOutput = s.subOutput(0, now)
+			out.subOutput = s.subOutput(0, now)
 			out.Id = s.id
 		default:
 			for i := range s.sqls {
@@ -166,34 +166,34 @@ func DescribeStatement(c *protocol.Call) (any, error) {
 			}
 			last := out.SubStatements[len(out.SubStatements)-1]
 			status, updated := s.statusAt(now)
-			out.rsdSubOutput = rsdSubOutput{
-				Id: s.id, Status: status, Error: s.errMsg, CreatedAt: rsdTime(s.created), UpdatedAt: rsdTime(updated),
+			out.subOutput = subOutput{
+				Id: s.id, Status: status, Error: s.errMsg, CreatedAt: epochOf(s.created), UpdatedAt: epochOf(updated),
 				Duration: last.Duration, HasResultSet: last.HasResultSet, ResultRows: last.ResultRows,
 				ResultSize: last.ResultSize, RedshiftQueryId: last.RedshiftQueryId,
 			}
 		}
-		if out.Status != rsdFailed {
+		if out.Status != failed {
 			out.Error = ""
 		}
 		return out, nil
 	})
 }
 
-type rsdResultOutput struct {
-	Records        [][]rsdField
-	ColumnMetadata []rsdColumn
+type resultOutput struct {
+	Records        [][]field
+	ColumnMetadata []column
 	TotalNumRows   int64
 }
 
 func GetStatementResult(c *protocol.Call) (any, error) {
-	return rsdOnStatement(c, func(s *rsdStatement, sub int, now time.Time) (any, error) {
+	return onStatement(c, func(s *statement, sub int, now time.Time) (any, error) {
 		if s.batch && sub == 0 {
 			return nil, protocol.Errorf("ValidationException", "The statement %s is a batch; get the result of one of its sub-statements, such as %s:1.", s.id, s.id)
 		}
 		if sub == 0 {
 			sub = 1
 		}
-		if status, _ := s.statusAt(now); status != rsdFinished {
+		if status, _ := s.statusAt(now); status != finished {
 			return nil, protocol.Errorf("ValidationException", "Query has not finished. Current status is %s.", status)
 		}
 		res := s.subs[sub-1].result
@@ -202,13 +202,13 @@ func GetStatementResult(c *protocol.Call) (any, error) {
 		}
 		records := res.rows
 		if records == nil {
-			records = [][]rsdField{}
+			records = [][]field{}
 		}
-		return rsdResultOutput{Records: records, ColumnMetadata: res.columns, TotalNumRows: int64(len(res.rows))}, nil
+		return resultOutput{Records: records, ColumnMetadata: res.columns, TotalNumRows: int64(len(res.rows))}, nil
 	})
 }
 
-type rsdListInput struct {
+type listInput struct {
 	ClusterIdentifier string
 	WorkgroupName     string
 	Database          string
@@ -219,23 +219,23 @@ type rsdListInput struct {
 	NextToken         string
 }
 
-type rsdStatementData struct {
+type statementData struct {
 	Id               string
 	Status           string
-	StatementName    string     `json:",omitempty"`
-	QueryString      string     `json:",omitempty"`
-	QueryStrings     []string   `json:",omitempty"`
-	QueryParameters  []rsdParam `json:",omitempty"`
-	SecretArn        string     `json:",omitempty"`
+	StatementName    string   `json:",omitempty"`
+	QueryString      string   `json:",omitempty"`
+	QueryStrings     []string `json:",omitempty"`
+	QueryParameters  []param  `json:",omitempty"`
+	SecretArn        string   `json:",omitempty"`
 	IsBatchStatement bool
-	CreatedAt        *rsdEpoch
-	UpdatedAt        *rsdEpoch
+	CreatedAt        *epoch
+	UpdatedAt        *epoch
 }
 
-// rsdOwnerKey identifies whose statements ListStatements returns: with
+// ownerKey identifies whose statements ListStatements returns: with
 // RoleLevel, every session of the caller's role; without, only the
 // caller's session.
-func rsdOwnerKey(id protocol.Identity, roleLevel bool) string {
+func ownerKey(id protocol.Identity, roleLevel bool) string {
 	if roleLevel && id.RoleArn != "" {
 		return id.RoleArn
 	}
@@ -243,22 +243,22 @@ func rsdOwnerKey(id protocol.Identity, roleLevel bool) string {
 }
 
 func ListStatements(c *protocol.Call) (any, error) {
-	var in rsdListInput
+	var in listInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
 	roleLevel := in.RoleLevel == nil || *in.RoleLevel
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := c.Env.Now()
 	st.settle(now)
-	owner := rsdOwnerKey(c.Caller, roleLevel)
-	var matched []*rsdStatement
+	owner := ownerKey(c.Caller, roleLevel)
+	var matched []*statement
 	for _, s := range st.statements {
 		status, _ := s.statusAt(now)
 		switch {
-		case s.account != c.Account() || rsdOwnerKey(s.owner, roleLevel) != owner,
+		case s.account != c.Account() || ownerKey(s.owner, roleLevel) != owner,
 			in.Status != "" && in.Status != "ALL" && in.Status != status,
 			!strings.HasPrefix(s.name, in.StatementName),
 			in.ClusterIdentifier != "" && in.ClusterIdentifier != s.cluster,
@@ -275,21 +275,21 @@ func ListStatements(c *protocol.Call) (any, error) {
 		return nil, err
 	}
 	out := struct {
-		Statements []rsdStatementData
+		Statements []statementData
 		NextToken  string `json:",omitempty"`
-	}{Statements: []rsdStatementData{}, NextToken: next}
+	}{Statements: []statementData{}, NextToken: next}
 	for _, s := range page {
 		status, updated := s.statusAt(now)
-		d := rsdStatementData{
+		d := statementData{
 			Id: s.id, Status: status, StatementName: s.name, QueryParameters: s.params, SecretArn: s.secretArn,
-			IsBatchStatement: s.batch, CreatedAt: rsdTime(s.created), UpdatedAt: rsdTime(updated),
+			IsBatchStatement: s.batch, CreatedAt: epochOf(s.created), UpdatedAt: epochOf(updated),
 		}
 		if s.batch {
 			for _, q := range s.sqls {
-				d.QueryStrings = append(d.QueryStrings, rsdMask(q))
+				d.QueryStrings = append(d.QueryStrings, mask(q))
 			}
 		} else {
-			d.QueryString = rsdMask(s.sqls[0])
+			d.QueryString = mask(s.sqls[0])
 		}
 		out.Statements = append(out.Statements, d)
 	}
@@ -297,11 +297,11 @@ func ListStatements(c *protocol.Call) (any, error) {
 }
 
 func CancelStatement(c *protocol.Call) (any, error) {
-	return rsdOnStatement(c, func(s *rsdStatement, sub int, now time.Time) (any, error) {
+	return onStatement(c, func(s *statement, sub int, now time.Time) (any, error) {
 		if sub > 0 {
 			return nil, protocol.Errorf("ValidationException", "Cancel the batch %s, not one of its sub-statements.", s.id)
 		}
-		if status, _ := s.statusAt(now); status != rsdSubmitted && status != rsdStarted {
+		if status, _ := s.statusAt(now); status != submitted && status != started {
 			return nil, protocol.Errorf("ValidationException", "Could not cancel a query that is already in %s state with ID: %s", status, s.id)
 		}
 		s.canceled, s.updated = true, now

@@ -15,38 +15,38 @@ import (
 
 // Limits of Redshift Serverless that the emulator enforces.
 const (
-	rssMaxTags                = 50
-	rssDefaultBaseCapacity    = 128
-	rssDefaultCredentialsSecs = 3600
+	maxTags                = 50
+	defaultBaseCapacity    = 128
+	defaultCredentialsSecs = 3600
 )
 
-// rssNamePattern is the rule for namespace and workgroup names.
-var rssNamePattern = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
+// namePattern is the rule for namespace and workgroup names.
+var namePattern = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
 
-type rssNamespace struct {
+type namespace struct {
 	name      string
 	id        string
 	arn       string
 	adminUser string
 	dbName    string
 	created   time.Time
-	db        *rsDatabase
+	db        *database
 }
 
-type rssWorkgroup struct {
+type workgroup struct {
 	name         string
 	id           string
 	arn          string
-	namespace    *rssNamespace
+	namespace    *namespace
 	baseCapacity int
 	port         int
 	address      string
 	created      time.Time
 }
 
-func rssKey(account, name string) string { return account + "/" + name }
+func key(account, name string) string { return account + "/" + name }
 
-type rssNamespaceShape struct {
+type namespaceShape struct {
 	NamespaceArn  string `json:"namespaceArn"`
 	NamespaceID   string `json:"namespaceId"`
 	NamespaceName string `json:"namespaceName"`
@@ -56,72 +56,72 @@ type rssNamespaceShape struct {
 	CreationDate  string `json:"creationDate"`
 }
 
-func (ns *rssNamespace) shape() rssNamespaceShape {
-	return rssNamespaceShape{
+func (ns *namespace) shape() namespaceShape {
+	return namespaceShape{
 		NamespaceArn: ns.arn, NamespaceID: ns.id, NamespaceName: ns.name, AdminUsername: ns.adminUser,
 		DbName: ns.dbName, Status: "AVAILABLE", CreationDate: ns.created.UTC().Format(time.RFC3339Nano),
 	}
 }
 
-type rssEndpointShape struct {
+type endpointShape struct {
 	Address string `json:"address"`
 	Port    int    `json:"port"`
 }
 
-type rssWorkgroupShape struct {
-	WorkgroupArn  string           `json:"workgroupArn"`
-	WorkgroupID   string           `json:"workgroupId"`
-	WorkgroupName string           `json:"workgroupName"`
-	NamespaceName string           `json:"namespaceName"`
-	BaseCapacity  int              `json:"baseCapacity"`
-	Port          int              `json:"port"`
-	Status        string           `json:"status"`
-	Endpoint      rssEndpointShape `json:"endpoint"`
-	CreationDate  string           `json:"creationDate"`
+type workgroupShape struct {
+	WorkgroupArn  string        `json:"workgroupArn"`
+	WorkgroupID   string        `json:"workgroupId"`
+	WorkgroupName string        `json:"workgroupName"`
+	NamespaceName string        `json:"namespaceName"`
+	BaseCapacity  int           `json:"baseCapacity"`
+	Port          int           `json:"port"`
+	Status        string        `json:"status"`
+	Endpoint      endpointShape `json:"endpoint"`
+	CreationDate  string        `json:"creationDate"`
 }
 
-func (wg *rssWorkgroup) shape(status string) rssWorkgroupShape {
-	return rssWorkgroupShape{
+func (wg *workgroup) shape(status string) workgroupShape {
+	return workgroupShape{
 		WorkgroupArn: wg.arn, WorkgroupID: wg.id, WorkgroupName: wg.name, NamespaceName: wg.namespace.name,
 		BaseCapacity: wg.baseCapacity, Port: wg.port, Status: status,
-		Endpoint:     rssEndpointShape{Address: wg.address, Port: wg.port},
+		Endpoint:     endpointShape{Address: wg.address, Port: wg.port},
 		CreationDate: wg.created.UTC().Format(time.RFC3339Nano),
 	}
 }
 
 func CreateNamespace(c *protocol.Call) (any, error) {
 	var in struct {
-		NamespaceName       string   `json:"namespaceName"`
-		AdminUsername       string   `json:"adminUsername"`
-		AdminUserPassword   string   `json:"adminUserPassword"`
-		ManageAdminPassword bool     `json:"manageAdminPassword"`
-		DbName              string   `json:"dbName"`
-		Tags                []rssTag `json:"tags"`
+		NamespaceName       string          `json:"namespaceName"`
+		AdminUsername       string          `json:"adminUsername"`
+		AdminUserPassword   string          `json:"adminUserPassword"`
+		ManageAdminPassword bool            `json:"manageAdminPassword"`
+		DbName              string          `json:"dbName"`
+		Tags                []serverlessTag `json:"tags"`
 	}
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	if !rssNamePattern.MatchString(in.NamespaceName) {
+	if !namePattern.MatchString(in.NamespaceName) {
 		return nil, protocol.Errorf("ValidationException", "namespaceName must be 3 to 64 lowercase letters, digits or hyphens.")
 	}
-	if in.AdminUserPassword != "" && !rsValidPassword(in.AdminUserPassword) {
+	if in.AdminUserPassword != "" && !validPassword(in.AdminUserPassword) {
 		return nil, protocol.Errorf("ValidationException", "adminUserPassword does not meet the Redshift password rules.")
 	}
-	if err := rssCheckTags(in.Tags); err != nil {
+	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
 	if in.DbName == "" {
-		in.DbName = rsDefaultDatabase
+		in.DbName = defaultDatabase
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	key := rssKey(c.Account(), in.NamespaceName)
+	key := key(c.Account(), in.NamespaceName)
 	if _, ok := st.namespaces[key]; ok {
 		return nil, protocol.Errorf("ConflictException", "Namespace %s already exists.", in.NamespaceName)
 	}
 	id := protocol.NewRequestID()
-	ns := &rssNamespace{
+	ns := &namespace{
 		name: in.NamespaceName, id: id, adminUser: in.AdminUsername, dbName: in.DbName, created: c.Env.Now(),
 		arn: "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":namespace/" + id,
 		db:  newRsDatabase(in.DbName, in.AdminUsername, in.AdminUserPassword, in.ManageAdminPassword),
@@ -138,10 +138,10 @@ func GetNamespace(c *protocol.Call) (any, error) {
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	ns, ok := st.namespaces[rssKey(c.Account(), in.NamespaceName)]
+	ns, ok := st.namespaces[key(c.Account(), in.NamespaceName)]
 	if !ok {
 		return nil, protocol.Errorf("ResourceNotFoundException", "Namespace %s not found.", in.NamespaceName)
 	}
@@ -150,35 +150,35 @@ func GetNamespace(c *protocol.Call) (any, error) {
 
 func CreateWorkgroup(c *protocol.Call) (any, error) {
 	var in struct {
-		WorkgroupName string   `json:"workgroupName"`
-		NamespaceName string   `json:"namespaceName"`
-		BaseCapacity  int      `json:"baseCapacity"`
-		Port          int      `json:"port"`
-		Tags          []rssTag `json:"tags"`
+		WorkgroupName string          `json:"workgroupName"`
+		NamespaceName string          `json:"namespaceName"`
+		BaseCapacity  int             `json:"baseCapacity"`
+		Port          int             `json:"port"`
+		Tags          []serverlessTag `json:"tags"`
 	}
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	if !rssNamePattern.MatchString(in.WorkgroupName) {
+	if !namePattern.MatchString(in.WorkgroupName) {
 		return nil, protocol.Errorf("ValidationException", "workgroupName must be 3 to 64 lowercase letters, digits or hyphens.")
 	}
-	if err := rssCheckTags(in.Tags); err != nil {
+	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
 	if in.BaseCapacity == 0 {
-		in.BaseCapacity = rssDefaultBaseCapacity
+		in.BaseCapacity = defaultBaseCapacity
 	}
 	if in.Port == 0 {
-		in.Port = rsDefaultPort
+		in.Port = defaultPort
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	ns, ok := st.namespaces[rssKey(c.Account(), in.NamespaceName)]
+	ns, ok := st.namespaces[key(c.Account(), in.NamespaceName)]
 	if !ok {
 		return nil, protocol.Errorf("ResourceNotFoundException", "Namespace %s not found.", in.NamespaceName)
 	}
-	key := rssKey(c.Account(), in.WorkgroupName)
+	key := key(c.Account(), in.WorkgroupName)
 	if _, ok := st.workgroups[key]; ok {
 		return nil, protocol.Errorf("ConflictException", "Workgroup %s already exists.", in.WorkgroupName)
 	}
@@ -188,7 +188,7 @@ func CreateWorkgroup(c *protocol.Call) (any, error) {
 		}
 	}
 	id := protocol.NewRequestID()
-	wg := &rssWorkgroup{
+	wg := &workgroup{
 		name: in.WorkgroupName, id: id, namespace: ns, baseCapacity: in.BaseCapacity, port: in.Port,
 		arn:     "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":workgroup/" + id,
 		address: in.WorkgroupName + "." + c.Account() + "." + c.Region + ".redshift-serverless." + protocol.DNSSuffix(c.Region),
@@ -199,24 +199,24 @@ func CreateWorkgroup(c *protocol.Call) (any, error) {
 	return map[string]any{"workgroup": wg.shape("AVAILABLE")}, nil
 }
 
-func (st *rsState) workgroup(c *protocol.Call, name string) (*rssWorkgroup, error) {
-	wg, ok := st.workgroups[rssKey(c.Account(), name)]
+func (st *state) workgroup(c *protocol.Call, name string) (*workgroup, error) {
+	wg, ok := st.workgroups[key(c.Account(), name)]
 	if !ok {
 		return nil, protocol.Errorf("ResourceNotFoundException", "Workgroup %s not found.", name)
 	}
 	return wg, nil
 }
 
-type rssWorkgroupInput struct {
+type workgroupInput struct {
 	WorkgroupName string `json:"workgroupName"`
 }
 
 func GetWorkgroup(c *protocol.Call) (any, error) {
-	var in rssWorkgroupInput
+	var in workgroupInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	wg, err := st.workgroup(c, in.WorkgroupName)
@@ -235,39 +235,39 @@ func ListWorkgroups(c *protocol.Call) (any, error) {
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	var all []rssWorkgroupShape
+	var all []workgroupShape
 	for key, wg := range st.workgroups {
 		if strings.HasPrefix(key, c.Account()+"/") {
 			all = append(all, wg.shape("AVAILABLE"))
 		}
 	}
-	slices.SortFunc(all, func(x, y rssWorkgroupShape) int { return strings.Compare(x.WorkgroupName, y.WorkgroupName) })
+	slices.SortFunc(all, func(x, y workgroupShape) int { return strings.Compare(x.WorkgroupName, y.WorkgroupName) })
 	page, next, err := protocol.Page(all, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
-		Workgroups []rssWorkgroupShape `json:"workgroups"`
-		NextToken  string              `json:"nextToken,omitempty"`
-	}{append([]rssWorkgroupShape{}, page...), next}, nil
+		Workgroups []workgroupShape `json:"workgroups"`
+		NextToken  string           `json:"nextToken,omitempty"`
+	}{append([]workgroupShape{}, page...), next}, nil
 }
 
 func DeleteWorkgroup(c *protocol.Call) (any, error) {
-	var in rssWorkgroupInput
+	var in workgroupInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	wg, err := st.workgroup(c, in.WorkgroupName)
 	if err != nil {
 		return nil, err
 	}
-	delete(st.workgroups, rssKey(c.Account(), wg.name))
+	delete(st.workgroups, key(c.Account(), wg.name))
 	delete(st.tags, wg.arn)
 	return map[string]any{"workgroup": wg.shape("DELETING")}, nil
 }
@@ -285,24 +285,24 @@ func GetCredentials(c *protocol.Call) (any, error) {
 	if in.WorkgroupName == "" {
 		return nil, protocol.Errorf("ValidationException", "workgroupName is required; the local emulator does not support custom domain names.")
 	}
-	d, err := rsDuration(in.DurationSeconds, rssDefaultCredentialsSecs, "ValidationException")
+	d, err := duration(in.DurationSeconds, defaultCredentialsSecs, "ValidationException")
 	if err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	wg, err := st.workgroup(c, in.WorkgroupName)
 	if err != nil {
 		return nil, err
 	}
-	user := rsIAMDbUser(c.Caller)
+	user := iamDbUser(c.Caller)
 	wg.namespace.db.ensureUser(user)
 	expires := c.Env.Now().Add(d)
 	return map[string]any{
 		"dbUser":          user,
-		"dbPassword":      rsTempPassword(),
-		"expiration":      rsdTime(expires),
-		"nextRefreshTime": rsdTime(expires),
+		"dbPassword":      tempPassword(),
+		"expiration":      epochOf(expires),
+		"nextRefreshTime": epochOf(expires),
 	}, nil
 }

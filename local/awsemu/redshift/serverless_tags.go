@@ -9,14 +9,14 @@ import (
 
 // The tags of Redshift Serverless namespaces and workgroups, kept by ARN.
 
-type rssTag struct {
+type serverlessTag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 }
 
-func rssCheckTags(tags []rssTag) error {
-	if len(tags) > rssMaxTags {
-		return protocol.Errorf("TooManyTagsException", "A resource can have at most %d tags.", rssMaxTags)
+func checkTags(tags []serverlessTag) error {
+	if len(tags) > maxTags {
+		return protocol.Errorf("TooManyTagsException", "A resource can have at most %d tags.", maxTags)
 	}
 	for _, t := range tags {
 		if len(t.Key) == 0 || len(t.Key) > 128 || len(t.Value) > 256 {
@@ -27,8 +27,8 @@ func rssCheckTags(tags []rssTag) error {
 }
 
 // setTags adds or replaces tags on arn. The caller holds st.mu.
-func (st *rsState) setTags(arn string, tags []rssTag) error {
-	merged := append([]rssTag(nil), st.tags[arn]...)
+func (st *state) setTags(arn string, tags []serverlessTag) error {
+	merged := append([]serverlessTag(nil), st.tags[arn]...)
 	for _, t := range tags {
 		replaced := false
 		for i := range merged {
@@ -40,7 +40,7 @@ func (st *rsState) setTags(arn string, tags []rssTag) error {
 			merged = append(merged, t)
 		}
 	}
-	if err := rssCheckTags(merged); err != nil {
+	if err := checkTags(merged); err != nil {
 		return err
 	}
 	st.tags[arn] = merged
@@ -49,7 +49,7 @@ func (st *rsState) setTags(arn string, tags []rssTag) error {
 
 // taggable checks that arn names a namespace or workgroup of the caller's
 // account. The caller holds st.mu.
-func (st *rsState) taggable(c *protocol.Call, arn string) error {
+func (st *state) taggable(c *protocol.Call, arn string) error {
 	if !strings.HasPrefix(arn, "arn:") {
 		return protocol.Errorf("ValidationException", "resourceArn %q is not an ARN.", arn)
 	}
@@ -59,22 +59,22 @@ func (st *rsState) taggable(c *protocol.Call, arn string) error {
 	return nil
 }
 
-// rssTagInput is the request of TagResource, UntagResource and
+// tagInput is the request of TagResource, UntagResource and
 // ListTagsForResource; each sends the members it needs.
-type rssTagInput struct {
-	ResourceArn string   `json:"resourceArn"`
-	Tags        []rssTag `json:"tags"`
-	TagKeys     []string `json:"tagKeys"`
+type tagInput struct {
+	ResourceArn string          `json:"resourceArn"`
+	Tags        []serverlessTag `json:"tags"`
+	TagKeys     []string        `json:"tagKeys"`
 }
 
-// rssOnTaggable decodes a tag request, locks the Redshift state and runs
+// onTaggable decodes a tag request, locks the Redshift state and runs
 // serve once the resource ARN names a taggable resource of the caller.
-func rssOnTaggable(c *protocol.Call, serve func(st *rsState, in rssTagInput) (any, error)) (any, error) {
-	var in rssTagInput
+func onTaggable(c *protocol.Call, serve func(st *state, in tagInput) (any, error)) (any, error) {
+	var in tagInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	st := rsStore(c.Env)
+	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if err := st.taggable(c, in.ResourceArn); err != nil {
@@ -84,14 +84,14 @@ func rssOnTaggable(c *protocol.Call, serve func(st *rsState, in rssTagInput) (an
 }
 
 func TagResource(c *protocol.Call) (any, error) {
-	return rssOnTaggable(c, func(st *rsState, in rssTagInput) (any, error) {
+	return onTaggable(c, func(st *state, in tagInput) (any, error) {
 		return struct{}{}, st.setTags(in.ResourceArn, in.Tags)
 	})
 }
 
 func UntagResource(c *protocol.Call) (any, error) {
-	return rssOnTaggable(c, func(st *rsState, in rssTagInput) (any, error) {
-		st.tags[in.ResourceArn] = slices.DeleteFunc(slices.Clone(st.tags[in.ResourceArn]), func(t rssTag) bool {
+	return onTaggable(c, func(st *state, in tagInput) (any, error) {
+		st.tags[in.ResourceArn] = slices.DeleteFunc(slices.Clone(st.tags[in.ResourceArn]), func(t serverlessTag) bool {
 			return slices.Contains(in.TagKeys, t.Key)
 		})
 		return struct{}{}, nil
@@ -99,7 +99,7 @@ func UntagResource(c *protocol.Call) (any, error) {
 }
 
 func ListTagsForResource(c *protocol.Call) (any, error) {
-	return rssOnTaggable(c, func(st *rsState, in rssTagInput) (any, error) {
-		return map[string]any{"tags": append([]rssTag{}, st.tags[in.ResourceArn]...)}, nil
+	return onTaggable(c, func(st *state, in tagInput) (any, error) {
+		return map[string]any{"tags": append([]serverlessTag{}, st.tags[in.ResourceArn]...)}, nil
 	})
 }

@@ -16,20 +16,20 @@ import "strings"
 // a syntax error. Parameters (:name) are replaced by their values as string
 // literals.
 
-// rsResult is the result set of a statement; columns is nil for a
+// result is the result set of a statement; columns is nil for a
 // statement without one.
-type rsResult struct {
-	columns []rsdColumn
-	rows    [][]rsdField
+type result struct {
+	columns []column
+	rows    [][]field
 }
 
 // exec runs one SQL statement against db.
-func (db *rsDatabase) exec(sql string, params map[string]string) (*rsResult, error) {
-	toks, err := rsTokenize(sql, params)
+func (db *database) exec(sql string, params map[string]string) (*result, error) {
+	toks, err := tokenize(sql, params)
 	if err != nil {
 		return nil, err
 	}
-	p := &rsParser{toks: toks}
+	p := &parser{toks: toks}
 	switch {
 	case p.keyword("create"):
 		return nil, db.createUser(p)
@@ -47,7 +47,7 @@ func (db *rsDatabase) exec(sql string, params map[string]string) (*rsResult, err
 	return nil, p.syntaxError()
 }
 
-func (db *rsDatabase) createUser(p *rsParser) error {
+func (db *database) createUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -59,13 +59,13 @@ func (db *rsDatabase) createUser(p *rsParser) error {
 	if err := p.expect("password"); err != nil {
 		return err
 	}
-	u := &rsDBUser{}
+	u := &dbUser{}
 	switch t := p.next(); {
-	case t.kind == rsTokIdent && t.text == "disable":
+	case t.kind == tokIdent && t.text == "disable":
 		u.disabled = true
-	case t.kind == rsTokString:
-		if !rsValidPassword(t.text) && !strings.HasPrefix(t.text, "md5") && !strings.HasPrefix(t.text, "sha256|") {
-			return rsSQLErrorf("password must be 8 to 64 characters with an uppercase letter, a lowercase letter and a digit, without ' \" \\ / @ or space")
+	case t.kind == tokString:
+		if !validPassword(t.text) && !strings.HasPrefix(t.text, "md5") && !strings.HasPrefix(t.text, "sha256|") {
+			return sqlErrorf("password must be 8 to 64 characters with an uppercase letter, a lowercase letter and a digit, without ' \" \\ / @ or space")
 		}
 		u.password = t.text
 	default:
@@ -75,13 +75,13 @@ func (db *rsDatabase) createUser(p *rsParser) error {
 	// Options such as CREATEDB, CONNECTION LIMIT or SESSION TIMEOUT have
 	// no effect on what the emulator keeps.
 	if _, ok := db.users[name]; ok {
-		return rsSQLErrorf("user %q already exists", name)
+		return sqlErrorf("user %q already exists", name)
 	}
 	db.users[name] = u
 	return nil
 }
 
-func (db *rsDatabase) dropUser(p *rsParser) error {
+func (db *database) dropUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (db *rsDatabase) dropUser(p *rsParser) error {
 	}
 	for _, n := range names {
 		if _, ok := db.users[n]; !ok && !ifExists {
-			return rsSQLErrorf("user %q does not exist", n)
+			return sqlErrorf("user %q does not exist", n)
 		}
 	}
 	for _, n := range names {
@@ -109,7 +109,7 @@ func (db *rsDatabase) dropUser(p *rsParser) error {
 	return nil
 }
 
-func (db *rsDatabase) alterUser(p *rsParser) error {
+func (db *database) alterUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (db *rsDatabase) alterUser(p *rsParser) error {
 	}
 	u, ok := db.users[name]
 	if !ok {
-		return rsSQLErrorf("user %q does not exist", name)
+		return sqlErrorf("user %q does not exist", name)
 	}
 	if p.keyword("rename") {
 		if err := p.expect("to"); err != nil {
@@ -130,21 +130,21 @@ func (db *rsDatabase) alterUser(p *rsParser) error {
 			return err
 		}
 		if _, taken := db.users[newName]; taken {
-			return rsSQLErrorf("user %q already exists", newName)
+			return sqlErrorf("user %q already exists", newName)
 		}
 		delete(db.users, name)
 		db.users[newName] = u
 		return p.end()
 	}
-	for p.peek().kind != rsTokEOF {
+	for p.peek().kind != tokEOF {
 		if !p.keyword("password") {
 			p.next()
 			continue
 		}
 		switch t := p.next(); {
-		case t.kind == rsTokIdent && t.text == "disable":
+		case t.kind == tokIdent && t.text == "disable":
 			u.password, u.disabled = "", true
-		case t.kind == rsTokString:
+		case t.kind == tokString:
 			u.password, u.disabled = t.text, false
 		default:
 			p.pos--
@@ -156,9 +156,9 @@ func (db *rsDatabase) alterUser(p *rsParser) error {
 
 // grant accepts GRANT and REVOKE; the grantees after TO (or FROM) must be
 // users that exist, unless they are PUBLIC, a GROUP or a ROLE.
-func (db *rsDatabase) grant(p *rsParser, preposition string) error {
+func (db *database) grant(p *parser, preposition string) error {
 	for !p.keyword(preposition) {
-		if p.next().kind == rsTokEOF {
+		if p.next().kind == tokEOF {
 			return p.syntaxError()
 		}
 	}
@@ -171,21 +171,21 @@ func (db *rsDatabase) grant(p *rsParser, preposition string) error {
 	}
 	for _, n := range names {
 		if _, ok := db.users[n]; !ok && n != "public" {
-			return rsSQLErrorf("user %q does not exist", n)
+			return sqlErrorf("user %q does not exist", n)
 		}
 	}
 	return nil
 }
 
-func (db *rsDatabase) selectQuery(p *rsParser) (*rsResult, error) {
-	if t := p.peek(); t.kind == rsTokNumber && t.text == "1" {
+func (db *database) selectQuery(p *parser) (*result, error) {
+	if t := p.peek(); t.kind == tokNumber && t.text == "1" {
 		p.next()
 		if err := p.end(); err != nil {
 			return nil, err
 		}
-		return &rsResult{
-			columns: []rsdColumn{{Name: "?column?", Label: "?column?", TypeName: "int4", Length: 10, IsSigned: true, Nullable: 1, Precision: 10}},
-			rows:    [][]rsdField{{{LongValue: rsInt64(1)}}},
+		return &result{
+			columns: []column{{Name: "?column?", Label: "?column?", TypeName: "int4", Length: 10, IsSigned: true, Nullable: 1, Precision: 10}},
+			rows:    [][]field{{{LongValue: int64Ptr(1)}}},
 		}, nil
 	}
 	if err := p.expect("usename"); err != nil {
@@ -209,7 +209,7 @@ func (db *rsDatabase) selectQuery(p *rsParser) (*rsResult, error) {
 			return nil, p.syntaxError()
 		}
 		t := p.next()
-		if t.kind != rsTokString {
+		if t.kind != tokString {
 			p.pos--
 			return nil, p.syntaxError()
 		}
@@ -218,16 +218,16 @@ func (db *rsDatabase) selectQuery(p *rsParser) (*rsResult, error) {
 	if err := p.end(); err != nil {
 		return nil, err
 	}
-	res := &rsResult{columns: []rsdColumn{{
+	res := &result{columns: []column{{
 		Name: "usename", Label: "usename", TypeName: "name", Length: 128, IsCaseSensitive: true,
 		Nullable: 1, SchemaName: "pg_catalog", TableName: "pg_user",
 	}}}
 	for _, n := range db.userNames() {
 		if !filtered || n == filter {
-			res.rows = append(res.rows, []rsdField{{StringValue: &n}})
+			res.rows = append(res.rows, []field{{StringValue: &n}})
 		}
 	}
 	return res, nil
 }
 
-func rsInt64(v int64) *int64 { return &v }
+func int64Ptr(v int64) *int64 { return &v }

@@ -8,45 +8,45 @@ import (
 
 // This file splits SQL into tokens and walks them for redshiftsql.go.
 
-// rsSQLError is an error that Redshift reports for a statement.
-type rsSQLError struct{ msg string }
+// sqlError is an error that Redshift reports for a statement.
+type sqlError struct{ msg string }
 
-func (e *rsSQLError) Error() string { return e.msg }
+func (e *sqlError) Error() string { return e.msg }
 
-func rsSQLErrorf(format string, args ...any) *rsSQLError {
-	return &rsSQLError{msg: "ERROR: " + fmt.Sprintf(format, args...)}
+func sqlErrorf(format string, args ...any) *sqlError {
+	return &sqlError{msg: "ERROR: " + fmt.Sprintf(format, args...)}
 }
 
-type rsTokenKind int
+type tokenKind int
 
 const (
-	rsTokIdent rsTokenKind = iota
-	rsTokQuotedIdent
-	rsTokString
-	rsTokNumber
-	rsTokPunct
-	rsTokEOF
+	tokIdent tokenKind = iota
+	tokQuotedIdent
+	tokString
+	tokNumber
+	tokPunct
+	tokEOF
 )
 
-type rsToken struct {
-	kind rsTokenKind
+type token struct {
+	kind tokenKind
 	text string // identifiers folded to lower case unless quoted
 }
 
 // shown is how an error message quotes the token: never a string literal,
 // which may be a password.
-func (t rsToken) shown() string {
+func (t token) shown() string {
 	switch t.kind {
-	case rsTokString:
+	case tokString:
 		return "'***'"
-	case rsTokEOF:
+	case tokEOF:
 		return "end of input"
 	}
 	return t.text
 }
 
-func rsTokenize(sql string, params map[string]string) ([]rsToken, error) {
-	var toks []rsToken
+func tokenize(sql string, params map[string]string) ([]token, error) {
+	var toks []token
 	rs := []rune(sql)
 	for i := 0; i < len(rs); {
 		r := rs[i]
@@ -58,60 +58,60 @@ func rsTokenize(sql string, params map[string]string) ([]rsToken, error) {
 				i++
 			}
 		case r == '\'' || r == '"':
-			text, next, ok := rsQuoted(rs, i)
+			text, next, ok := quoted(rs, i)
 			if !ok {
-				return nil, rsSQLErrorf("unterminated quoted string")
+				return nil, sqlErrorf("unterminated quoted string")
 			}
-			kind := rsTokString
+			kind := tokString
 			if r == '"' {
-				kind = rsTokQuotedIdent
+				kind = tokQuotedIdent
 			}
-			toks = append(toks, rsToken{kind, text})
+			toks = append(toks, token{kind, text})
 			i = next
-		case r == ':' && i+1 < len(rs) && rsIdentRune(rs[i+1]):
+		case r == ':' && i+1 < len(rs) && identRune(rs[i+1]):
 			j := i + 1
-			for j < len(rs) && rsIdentRune(rs[j]) {
+			for j < len(rs) && identRune(rs[j]) {
 				j++
 			}
 			name := string(rs[i+1 : j])
 			v, ok := params[name]
 			if !ok {
-				return nil, rsSQLErrorf("parameter :%s has no value", name)
+				return nil, sqlErrorf("parameter :%s has no value", name)
 			}
-			toks = append(toks, rsToken{rsTokString, v})
+			toks = append(toks, token{tokString, v})
 			i = j
 		case unicode.IsDigit(r):
 			j := i
 			for j < len(rs) && unicode.IsDigit(rs[j]) {
 				j++
 			}
-			toks = append(toks, rsToken{rsTokNumber, string(rs[i:j])})
+			toks = append(toks, token{tokNumber, string(rs[i:j])})
 			i = j
-		case rsIdentRune(r):
+		case identRune(r):
 			j := i
-			for j < len(rs) && (rsIdentRune(rs[j]) || rs[j] == '$') {
+			for j < len(rs) && (identRune(rs[j]) || rs[j] == '$') {
 				j++
 			}
-			toks = append(toks, rsToken{rsTokIdent, strings.ToLower(string(rs[i:j]))})
+			toks = append(toks, token{tokIdent, strings.ToLower(string(rs[i:j]))})
 			i = j
 		default:
-			toks = append(toks, rsToken{rsTokPunct, string(r)})
+			toks = append(toks, token{tokPunct, string(r)})
 			i++
 		}
 	}
 	// A trailing semicolon ends the statement; anything after it is a
 	// second statement, which ExecuteStatement does not run.
-	if n := len(toks); n > 0 && toks[n-1] == (rsToken{rsTokPunct, ";"}) {
+	if n := len(toks); n > 0 && toks[n-1] == (token{tokPunct, ";"}) {
 		toks = toks[:n-1]
 	}
-	return append(toks, rsToken{kind: rsTokEOF}), nil
+	return append(toks, token{kind: tokEOF}), nil
 }
 
-func rsIdentRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+func identRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// rsQuoted reads a quoted string or identifier starting at rs[i], where a
+// quoted reads a quoted string or identifier starting at rs[i], where a
 // doubled quote stands for itself.
-func rsQuoted(rs []rune, i int) (text string, next int, ok bool) {
+func quoted(rs []rune, i int) (text string, next int, ok bool) {
 	q := rs[i]
 	var b strings.Builder
 	for j := i + 1; j < len(rs); j++ {
@@ -129,67 +129,67 @@ func rsQuoted(rs []rune, i int) (text string, next int, ok bool) {
 	return "", 0, false
 }
 
-// rsParser walks the tokens of one statement.
-type rsParser struct {
-	toks []rsToken
+// parser walks the tokens of one statement.
+type parser struct {
+	toks []token
 	pos  int
 }
 
-func (p *rsParser) peek() rsToken { return p.toks[p.pos] }
+func (p *parser) peek() token { return p.toks[p.pos] }
 
-func (p *rsParser) next() rsToken {
+func (p *parser) next() token {
 	t := p.toks[p.pos]
-	if t.kind != rsTokEOF {
+	if t.kind != tokEOF {
 		p.pos++
 	}
 	return t
 }
 
 // keyword consumes the unquoted word kw if it comes next.
-func (p *rsParser) keyword(kw string) bool {
-	if t := p.peek(); t.kind == rsTokIdent && t.text == kw {
+func (p *parser) keyword(kw string) bool {
+	if t := p.peek(); t.kind == tokIdent && t.text == kw {
 		p.pos++
 		return true
 	}
 	return false
 }
 
-func (p *rsParser) punct(s string) bool {
-	if t := p.peek(); t.kind == rsTokPunct && t.text == s {
+func (p *parser) punct(s string) bool {
+	if t := p.peek(); t.kind == tokPunct && t.text == s {
 		p.pos++
 		return true
 	}
 	return false
 }
 
-func (p *rsParser) syntaxError() error {
-	return rsSQLErrorf("syntax error at or near %q", p.peek().shown())
+func (p *parser) syntaxError() error {
+	return sqlErrorf("syntax error at or near %q", p.peek().shown())
 }
 
-func (p *rsParser) expect(kw string) error {
+func (p *parser) expect(kw string) error {
 	if !p.keyword(kw) {
 		return p.syntaxError()
 	}
 	return nil
 }
 
-func (p *rsParser) end() error {
-	if p.peek().kind != rsTokEOF {
+func (p *parser) end() error {
+	if p.peek().kind != tokEOF {
 		return p.syntaxError()
 	}
 	return nil
 }
 
-func (p *rsParser) name() (string, error) {
+func (p *parser) name() (string, error) {
 	t := p.peek()
-	if t.kind != rsTokIdent && t.kind != rsTokQuotedIdent {
+	if t.kind != tokIdent && t.kind != tokQuotedIdent {
 		return "", p.syntaxError()
 	}
 	p.pos++
 	return t.text, nil
 }
 
-func (p *rsParser) names() ([]string, error) {
+func (p *parser) names() ([]string, error) {
 	var out []string
 	for {
 		n, err := p.name()

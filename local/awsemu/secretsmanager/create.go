@@ -7,35 +7,35 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-type smCreateSecretInput struct {
-	smValueInput
+type createSecretInput struct {
+	valueInput
 	Name        string
 	Description string
 	KmsKeyId    string
-	Tags        []smTag
+	Tags        []tag
 }
 
-type smSecretRef struct {
+type secretRef struct {
 	ARN       string  `json:"ARN"`
 	Name      string  `json:"Name"`
 	VersionId *string `json:"VersionId,omitempty"`
 }
 
 func CreateSecret(c *protocol.Call) (any, error) {
-	var in smCreateSecretInput
+	var in createSecretInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
-	if !smNamePattern.MatchString(in.Name) {
+	if !namePattern.MatchString(in.Name) {
 		return nil, protocol.Errorf("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
 	}
 	if err := in.check(false); err != nil {
 		return nil, err
 	}
-	if err := smCheckTags(in.Tags); err != nil {
+	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	st := smStore(c)
+	st := store(c)
 	defer st.mu.Unlock()
 	now := c.Env.Now()
 	if s := st.byName(c, in.Name); s != nil {
@@ -48,26 +48,26 @@ func CreateSecret(c *protocol.Call) (any, error) {
 			if !v.sameValue(in.SecretString, in.SecretBinary) {
 				return nil, protocol.Errorf("ResourceExistsException", "You can't modify an existing version, you can only create new versions.")
 			}
-			return smSecretRef{ARN: s.arn, Name: s.name, VersionId: &v.id}, nil
+			return secretRef{ARN: s.arn, Name: s.name, VersionId: &v.id}, nil
 		}
 		return nil, protocol.Errorf("ResourceExistsException", "The operation failed because the secret %s already exists.", in.Name)
 	}
-	s := &smSecret{
-		arn: smNewARN(c, in.Name), name: in.Name, account: c.Account(), region: c.Region,
+	s := &secret{
+		arn: newARN(c, in.Name), name: in.Name, account: c.Account(), region: c.Region,
 		description: in.Description, kmsKeyID: in.KmsKeyId,
-		versions: map[string]*smVersion{}, created: now, lastChanged: now,
+		versions: map[string]*version{}, created: now, lastChanged: now,
 	}
 	s.setTags(in.Tags)
 	st.secrets[s.arn] = s
-	out := smSecretRef{ARN: s.arn, Name: s.name}
+	out := secretRef{ARN: s.arn, Name: s.name}
 	if in.hasValue() {
-		s.addVersion(&smVersion{id: in.token, secretString: in.SecretString, secretBinary: in.SecretBinary, stages: []string{stageCurrent}, created: now}, now)
+		s.addVersion(&version{id: in.token, secretString: in.SecretString, secretBinary: in.SecretBinary, stages: []string{stageCurrent}, created: now}, now)
 		out.VersionId = &in.token
 	}
 	return out, nil
 }
 
-func (v *smVersion) sameValue(str *string, bin []byte) bool {
+func (v *version) sameValue(str *string, bin []byte) bool {
 	if (v.secretString == nil) != (str == nil) {
 		return false
 	}
@@ -77,9 +77,9 @@ func (v *smVersion) sameValue(str *string, bin []byte) bool {
 	return bytes.Equal(v.secretBinary, bin)
 }
 
-// smToken returns the ClientRequestToken, or a new one when the caller sent
+// token returns the ClientRequestToken, or a new one when the caller sent
 // none (the SDK always sends one).
-func smToken(token string) (string, error) {
+func token(token string) (string, error) {
 	if token == "" {
 		return protocol.NewRequestID(), nil
 	}
@@ -89,7 +89,7 @@ func smToken(token string) (string, error) {
 	return token, nil
 }
 
-func smCheckValue(str *string, bin []byte, required bool) error {
+func checkValue(str *string, bin []byte, required bool) error {
 	switch {
 	case str != nil && bin != nil:
 		return protocol.Errorf("InvalidParameterException", "You can't specify both a binary secret value and a string secret value in the same secret.")
@@ -99,7 +99,7 @@ func smCheckValue(str *string, bin []byte, required bool) error {
 	return nil
 }
 
-func smCheckTags(tags []smTag) error {
+func checkTags(tags []tag) error {
 	for _, t := range tags {
 		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
 			return protocol.Errorf("InvalidParameterException", "Invalid tag: keys must be 1 to 128 characters and values at most 256.")
@@ -108,30 +108,30 @@ func smCheckTags(tags []smTag) error {
 	return nil
 }
 
-type smDescribeSecretOutput struct {
+type describeSecretOutput struct {
 	ARN                string              `json:"ARN"`
 	Name               string              `json:"Name"`
 	Description        string              `json:"Description,omitempty"`
 	KmsKeyId           string              `json:"KmsKeyId,omitempty"`
-	Tags               []smTag             `json:"Tags,omitempty"`
+	Tags               []tag               `json:"Tags,omitempty"`
 	VersionIdsToStages map[string][]string `json:"VersionIdsToStages,omitempty"`
-	CreatedDate        *smTime             `json:"CreatedDate,omitempty"`
-	LastChangedDate    *smTime             `json:"LastChangedDate,omitempty"`
-	DeletedDate        *smTime             `json:"DeletedDate,omitempty"`
+	CreatedDate        *epochSeconds       `json:"CreatedDate,omitempty"`
+	LastChangedDate    *epochSeconds       `json:"LastChangedDate,omitempty"`
+	DeletedDate        *epochSeconds       `json:"DeletedDate,omitempty"`
 }
 
-func (s *smSecret) describe() smDescribeSecretOutput {
-	return smDescribeSecretOutput{
+func (s *secret) describe() describeSecretOutput {
+	return describeSecretOutput{
 		ARN: s.arn, Name: s.name, Description: s.description, KmsKeyId: s.kmsKeyID,
 		Tags: slices.Clone(s.tags), VersionIdsToStages: s.stagesMap(),
-		CreatedDate: smTimestamp(s.created), LastChangedDate: smTimestamp(s.lastChanged),
-		DeletedDate: smTimestamp(s.deletedDate),
+		CreatedDate: timestamp(s.created), LastChangedDate: timestamp(s.lastChanged),
+		DeletedDate: timestamp(s.deletedDate),
 	}
 }
 
 func DescribeSecret(c *protocol.Call) (any, error) {
-	var in smSecretID
-	return smOnSecret(c, &in, (*smState).find, func(_ *smState, s *smSecret) (any, error) {
+	var in secretIDField
+	return onSecret(c, &in, (*state).find, func(_ *state, s *secret) (any, error) {
 		return s.describe(), nil
 	})
 }

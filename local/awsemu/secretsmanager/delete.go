@@ -7,8 +7,8 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-type smDeleteSecretInput struct {
-	smSecretID
+type deleteSecretInput struct {
+	secretIDField
 	RecoveryWindowInDays       *int64
 	ForceDeleteWithoutRecovery *bool
 
@@ -17,15 +17,15 @@ type smDeleteSecretInput struct {
 	days  int64
 }
 
-type smDeleteSecretOutput struct {
-	ARN          string  `json:"ARN"`
-	Name         string  `json:"Name"`
-	DeletionDate *smTime `json:"DeletionDate,omitempty"`
+type deleteSecretOutput struct {
+	ARN          string        `json:"ARN"`
+	Name         string        `json:"Name"`
+	DeletionDate *epochSeconds `json:"DeletionDate,omitempty"`
 }
 
-func (in *smDeleteSecretInput) validate() error {
+func (in *deleteSecretInput) validate() error {
 	in.force = in.ForceDeleteWithoutRecovery != nil && *in.ForceDeleteWithoutRecovery
-	in.days = smDefaultRecoveryDays
+	in.days = defaultRecoveryDays
 	if in.RecoveryWindowInDays == nil {
 		return nil
 	}
@@ -33,63 +33,63 @@ func (in *smDeleteSecretInput) validate() error {
 		return protocol.Errorf("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
 	}
 	in.days = *in.RecoveryWindowInDays
-	if in.days < smMinRecoveryDays || in.days > smMaxRecoveryDays {
+	if in.days < minRecoveryDays || in.days > maxRecoveryDays {
 		return protocol.Errorf("InvalidParameterException", "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).")
 	}
 	return nil
 }
 
 func DeleteSecret(c *protocol.Call) (any, error) {
-	var in smDeleteSecretInput
-	return smOnSecret(c, &in, (*smState).find, func(st *smState, s *smSecret) (any, error) {
+	var in deleteSecretInput
+	return onSecret(c, &in, (*state).find, func(st *state, s *secret) (any, error) {
 		now := c.Env.Now()
 		if in.force {
 			// A forced deletion also ends a pending one: that is how AWS
 			// lets a caller free a name that is scheduled for deletion.
 			delete(st.secrets, s.arn)
-			return smDeleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: smTimestamp(now)}, nil
+			return deleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: timestamp(now)}, nil
 		}
 		if s.scheduledForDeletion() {
 			return nil, protocol.Errorf("InvalidRequestException", "You can't perform this operation on the secret because it was already scheduled for deletion.")
 		}
 		s.deletedDate = now
 		s.deletionDate = now.Add(time.Duration(in.days) * 24 * time.Hour)
-		return smDeleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: smTimestamp(s.deletionDate)}, nil
+		return deleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: timestamp(s.deletionDate)}, nil
 	})
 }
 
 func RestoreSecret(c *protocol.Call) (any, error) {
-	var in smSecretID
-	return smOnSecret(c, &in, (*smState).find, func(_ *smState, s *smSecret) (any, error) {
+	var in secretIDField
+	return onSecret(c, &in, (*state).find, func(_ *state, s *secret) (any, error) {
 		s.deletedDate, s.deletionDate = time.Time{}, time.Time{}
-		return smSecretRef{ARN: s.arn, Name: s.name}, nil
+		return secretRef{ARN: s.arn, Name: s.name}, nil
 	})
 }
 
-type smTagResourceInput struct {
-	smSecretID
-	Tags []smTag
+type tagResourceInput struct {
+	secretIDField
+	Tags []tag
 }
 
-func (in *smTagResourceInput) validate() error { return smCheckTags(in.Tags) }
+func (in *tagResourceInput) validate() error { return checkTags(in.Tags) }
 
-type smUntagResourceInput struct {
-	smSecretID
+type untagResourceInput struct {
+	secretIDField
 	TagKeys []string
 }
 
 func TagResource(c *protocol.Call) (any, error) {
-	var in smTagResourceInput
-	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+	var in tagResourceInput
+	return onSecret(c, &in, (*state).findLive, func(_ *state, s *secret) (any, error) {
 		s.setTags(in.Tags)
 		return nil, nil
 	})
 }
 
 func UntagResource(c *protocol.Call) (any, error) {
-	var in smUntagResourceInput
-	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
-		s.tags = slices.DeleteFunc(s.tags, func(t smTag) bool { return slices.Contains(in.TagKeys, t.Key) })
+	var in untagResourceInput
+	return onSecret(c, &in, (*state).findLive, func(_ *state, s *secret) (any, error) {
+		s.tags = slices.DeleteFunc(s.tags, func(t tag) bool { return slices.Contains(in.TagKeys, t.Key) })
 		return nil, nil
 	})
 }

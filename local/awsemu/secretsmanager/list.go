@@ -8,49 +8,49 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-type smFilter struct {
+type filter struct {
 	Key    string
 	Values []string
 }
 
-type smListSecretsInput struct {
-	Filters                []smFilter
+type listSecretsInput struct {
+	Filters                []filter
 	IncludePlannedDeletion bool
 	MaxResults             int
 	NextToken              string
 	SortOrder              string
 }
 
-type smListSecretsEntry struct {
+type listSecretsEntry struct {
 	ARN                    string              `json:"ARN"`
 	Name                   string              `json:"Name"`
 	Description            string              `json:"Description,omitempty"`
 	KmsKeyId               string              `json:"KmsKeyId,omitempty"`
-	Tags                   []smTag             `json:"Tags,omitempty"`
+	Tags                   []tag               `json:"Tags,omitempty"`
 	SecretVersionsToStages map[string][]string `json:"SecretVersionsToStages,omitempty"`
-	CreatedDate            *smTime             `json:"CreatedDate,omitempty"`
-	LastChangedDate        *smTime             `json:"LastChangedDate,omitempty"`
-	DeletedDate            *smTime             `json:"DeletedDate,omitempty"`
+	CreatedDate            *epochSeconds       `json:"CreatedDate,omitempty"`
+	LastChangedDate        *epochSeconds       `json:"LastChangedDate,omitempty"`
+	DeletedDate            *epochSeconds       `json:"DeletedDate,omitempty"`
 }
 
-type smListSecretsOutput struct {
-	SecretList []smListSecretsEntry `json:"SecretList"`
-	NextToken  string               `json:"NextToken,omitempty"`
+type listSecretsOutput struct {
+	SecretList []listSecretsEntry `json:"SecretList"`
+	NextToken  string             `json:"NextToken,omitempty"`
 }
 
-var smFilterKeys = []string{"description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"}
+var filterKeys = []string{"description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"}
 
 // ListSecrets serves ListSecrets: secrets of the caller's account and
 // region that match every filter (each a prefix match on any of its
 // values, negated by a leading "!"), ordered by creation date.
 func ListSecrets(c *protocol.Call) (any, error) {
-	var in smListSecretsInput
+	var in listSecretsInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
 	for _, f := range in.Filters {
-		if !slices.Contains(smFilterKeys, f.Key) {
-			return nil, protocol.Errorf("InvalidParameterException", "Invalid filter key %q; valid keys are %s.", f.Key, strings.Join(smFilterKeys, ", "))
+		if !slices.Contains(filterKeys, f.Key) {
+			return nil, protocol.Errorf("InvalidParameterException", "Invalid filter key %q; valid keys are %s.", f.Key, strings.Join(filterKeys, ", "))
 		}
 	}
 	if in.MaxResults == 0 {
@@ -67,9 +67,9 @@ func ListSecrets(c *protocol.Call) (any, error) {
 		}
 		start = n
 	}
-	st := smStore(c)
+	st := store(c)
 	defer st.mu.Unlock()
-	var matched []*smSecret
+	var matched []*secret
 	for _, s := range st.secrets {
 		if s.account != c.Account() || s.region != c.Region {
 			continue
@@ -81,7 +81,7 @@ func ListSecrets(c *protocol.Call) (any, error) {
 			matched = append(matched, s)
 		}
 	}
-	slices.SortFunc(matched, func(a, b *smSecret) int {
+	slices.SortFunc(matched, func(a, b *secret) int {
 		if d := a.created.Compare(b.created); d != 0 {
 			return d
 		}
@@ -90,10 +90,10 @@ func ListSecrets(c *protocol.Call) (any, error) {
 	if strings.EqualFold(in.SortOrder, "desc") {
 		slices.Reverse(matched)
 	}
-	out := smListSecretsOutput{SecretList: []smListSecretsEntry{}}
+	out := listSecretsOutput{SecretList: []listSecretsEntry{}}
 	for i := start; i < len(matched) && i < start+in.MaxResults; i++ {
 		d := matched[i].describe()
-		out.SecretList = append(out.SecretList, smListSecretsEntry{
+		out.SecretList = append(out.SecretList, listSecretsEntry{
 			ARN: d.ARN, Name: d.Name, Description: d.Description, KmsKeyId: d.KmsKeyId, Tags: d.Tags,
 			SecretVersionsToStages: d.VersionIdsToStages, CreatedDate: d.CreatedDate,
 			LastChangedDate: d.LastChangedDate, DeletedDate: d.DeletedDate,
@@ -105,7 +105,7 @@ func ListSecrets(c *protocol.Call) (any, error) {
 	return out, nil
 }
 
-func (s *smSecret) matchesAll(filters []smFilter) bool {
+func (s *secret) matchesAll(filters []filter) bool {
 	for _, f := range filters {
 		if !s.matches(f) {
 			return false
@@ -114,7 +114,7 @@ func (s *smSecret) matchesAll(filters []smFilter) bool {
 	return true
 }
 
-func (s *smSecret) matches(f smFilter) bool {
+func (s *secret) matches(f filter) bool {
 	var fields []string
 	switch f.Key {
 	case "name":

@@ -24,7 +24,7 @@ const (
 	pwDefaultLength = 32
 )
 
-type smGetRandomPasswordInput struct {
+type getRandomPasswordInput struct {
 	PasswordLength          *int64
 	ExcludeCharacters       string
 	ExcludeNumbers          bool
@@ -35,12 +35,12 @@ type smGetRandomPasswordInput struct {
 	RequireEachIncludedType *bool
 }
 
-type smGetRandomPasswordOutput struct {
+type getRandomPasswordOutput struct {
 	RandomPassword string `json:"RandomPassword"`
 }
 
 func GetRandomPassword(c *protocol.Call) (any, error) {
-	var in smGetRandomPasswordInput
+	var in getRandomPasswordInput
 	if err := c.Decode(&in); err != nil {
 		return nil, err
 	}
@@ -56,12 +56,12 @@ func GetRandomPassword(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return smGetRandomPasswordOutput{RandomPassword: p}, nil
+	return getRandomPasswordOutput{RandomPassword: p}, nil
 }
 
 // passwordClasses returns the character classes the request includes, each
 // without the excluded characters; a class left empty is dropped.
-func (in smGetRandomPasswordInput) passwordClasses() []string {
+func (in getRandomPasswordInput) passwordClasses() []string {
 	var classes []string
 	add := func(exclude bool, chars string) {
 		if exclude {

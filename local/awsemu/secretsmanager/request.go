@@ -4,46 +4,46 @@ import "github.com/redshift-data-access/redshift-data-access/local/awsemu/protoc
 
 // Every operation on one secret starts the same way: decode the input,
 // check what AWS checks before it looks anything up, lock the store and
-// find the secret by name or ARN. smOnSecret does that once.
+// find the secret by name or ARN. onSecret does that once.
 
-// smSecretID is the SecretId that names the secret an operation acts on;
+// secretIDField is the SecretId that names the secret an operation acts on;
 // the inputs of such operations embed it.
-type smSecretID struct {
+type secretIDField struct {
 	SecretId string
 }
 
-func (in *smSecretID) secretID() string { return in.SecretId }
+func (in *secretIDField) secretID() string { return in.SecretId }
 
-// smSecretRequest is the input of an operation on one secret.
-type smSecretRequest interface {
+// secretRequest is the input of an operation on one secret.
+type secretRequest interface {
 	secretID() string
 }
 
-// smValidator is a smSecretRequest with checks that come before the
+// validator is a secretRequest with checks that come before the
 // lookup, so that an invalid request fails as invalid even when the
 // secret does not exist, as in AWS.
-type smValidator interface {
+type validator interface {
 	validate() error
 }
 
-// smFinder finds the secret that a SecretId names: (*smState).find, or
-// (*smState).findLive for operations that a secret scheduled for deletion
+// finder finds the secret that a SecretId names: (*state).find, or
+// (*state).findLive for operations that a secret scheduled for deletion
 // refuses.
-type smFinder func(st *smState, c *protocol.Call, id string) (*smSecret, error)
+type finder func(st *state, c *protocol.Call, id string) (*secret, error)
 
-// smOnSecret serves an operation on one secret: it decodes the request
+// onSecret serves an operation on one secret: it decodes the request
 // into in, validates it, finds the secret with find and runs op with the
 // store locked.
-func smOnSecret(c *protocol.Call, in smSecretRequest, find smFinder, op func(st *smState, s *smSecret) (any, error)) (any, error) {
+func onSecret(c *protocol.Call, in secretRequest, find finder, op func(st *state, s *secret) (any, error)) (any, error) {
 	if err := c.Decode(in); err != nil {
 		return nil, err
 	}
-	if v, ok := in.(smValidator); ok {
+	if v, ok := in.(validator); ok {
 		if err := v.validate(); err != nil {
 			return nil, err
 		}
 	}
-	st := smStore(c)
+	st := store(c)
 	defer st.mu.Unlock()
 	s, err := find(st, c, in.secretID())
 	if err != nil {
@@ -52,9 +52,9 @@ func smOnSecret(c *protocol.Call, in smSecretRequest, find smFinder, op func(st 
 	return op(st, s)
 }
 
-// smValueInput is the new value that CreateSecret, PutSecretValue and
+// valueInput is the new value that CreateSecret, PutSecretValue and
 // UpdateSecret take, with the token that names its version.
-type smValueInput struct {
+type valueInput struct {
 	ClientRequestToken string
 	SecretString       *string
 	SecretBinary       []byte
@@ -66,16 +66,16 @@ type smValueInput struct {
 
 // check validates the token and the value, which required says the
 // operation needs, and sets token.
-func (in *smValueInput) check(required bool) error {
-	token, err := smToken(in.ClientRequestToken)
+func (in *valueInput) check(required bool) error {
+	token, err := token(in.ClientRequestToken)
 	if err != nil {
 		return err
 	}
 	in.token = token
-	return smCheckValue(in.SecretString, in.SecretBinary, required)
+	return checkValue(in.SecretString, in.SecretBinary, required)
 }
 
 // hasValue reports whether the request carries a value.
-func (in *smValueInput) hasValue() bool {
+func (in *valueInput) hasValue() bool {
 	return in.SecretString != nil || in.SecretBinary != nil
 }

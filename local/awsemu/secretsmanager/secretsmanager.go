@@ -26,17 +26,17 @@ const (
 
 // Recovery window bounds of DeleteSecret, in days.
 const (
-	smMinRecoveryDays     = 7
-	smMaxRecoveryDays     = 30
-	smDefaultRecoveryDays = 30
+	minRecoveryDays     = 7
+	maxRecoveryDays     = 30
+	defaultRecoveryDays = 30
 )
 
-type smTag struct {
+type tag struct {
 	Key   string `json:"Key"`
 	Value string `json:"Value"`
 }
 
-type smVersion struct {
+type version struct {
 	id           string
 	secretString *string
 	secretBinary []byte
@@ -44,21 +44,21 @@ type smVersion struct {
 	created      time.Time
 }
 
-type smSecret struct {
+type secret struct {
 	arn, name, account, region string
 	description, kmsKeyID      string
-	tags                       []smTag
-	versions                   map[string]*smVersion
+	tags                       []tag
+	versions                   map[string]*version
 	created, lastChanged       time.Time
 	// deletedDate is when DeleteSecret scheduled the deletion, deletionDate
 	// when the secret is purged; both are zero for a live secret.
 	deletedDate, deletionDate time.Time
 }
 
-func (s *smSecret) scheduledForDeletion() bool { return !s.deletedDate.IsZero() }
+func (s *secret) scheduledForDeletion() bool { return !s.deletedDate.IsZero() }
 
 // versionByStage returns the version that carries stage, or nil.
-func (s *smSecret) versionByStage(stage string) *smVersion {
+func (s *secret) versionByStage(stage string) *version {
 	for _, v := range s.versions {
 		if slices.Contains(v.stages, stage) {
 			return v
@@ -69,7 +69,7 @@ func (s *smSecret) versionByStage(stage string) *smVersion {
 
 // stagesMap is DescribeSecret's VersionIdsToStages: versions without a
 // label are deprecated and not listed.
-func (s *smSecret) stagesMap() map[string][]string {
+func (s *secret) stagesMap() map[string][]string {
 	m := map[string][]string{}
 	for id, v := range s.versions {
 		if len(v.stages) > 0 {
@@ -82,7 +82,7 @@ func (s *smSecret) stagesMap() map[string][]string {
 // addVersion stores a new version and moves the labels it takes from the
 // versions that had them. When it takes AWSCURRENT, the version that had
 // AWSCURRENT becomes AWSPREVIOUS.
-func (s *smSecret) addVersion(v *smVersion, now time.Time) {
+func (s *secret) addVersion(v *version, now time.Time) {
 	for _, stage := range v.stages {
 		old := s.versionByStage(stage)
 		if old == nil {
@@ -100,9 +100,9 @@ func (s *smSecret) addVersion(v *smVersion, now time.Time) {
 	s.lastChanged = now
 }
 
-func (s *smSecret) setTags(tags []smTag) {
+func (s *secret) setTags(tags []tag) {
 	for _, t := range tags {
-		i := slices.IndexFunc(s.tags, func(x smTag) bool { return x.Key == t.Key })
+		i := slices.IndexFunc(s.tags, func(x tag) bool { return x.Key == t.Key })
 		if i >= 0 {
 			s.tags[i].Value = t.Value
 		} else {
@@ -111,15 +111,15 @@ func (s *smSecret) setTags(tags []smTag) {
 	}
 }
 
-type smState struct {
+type state struct {
 	mu      sync.Mutex
-	secrets map[string]*smSecret // by ARN
+	secrets map[string]*secret // by ARN
 }
 
-// smStore returns the Secrets Manager state, locked, after purging the
+// store returns the Secrets Manager state, locked, after purging the
 // secrets whose recovery window has ended. The caller must unlock it.
-func smStore(c *protocol.Call) *smState {
-	st := protocol.State(c.Env, "secretsmanager", func() *smState { return &smState{secrets: map[string]*smSecret{}} })
+func store(c *protocol.Call) *state {
+	st := protocol.State(c.Env, "secretsmanager", func() *state { return &state{secrets: map[string]*secret{}} })
 	st.mu.Lock()
 	now := c.Env.Now()
 	for arn, s := range st.secrets {
@@ -131,7 +131,7 @@ func smStore(c *protocol.Call) *smState {
 }
 
 // byName returns the secret called name in the caller's account and region.
-func (st *smState) byName(c *protocol.Call, name string) *smSecret {
+func (st *state) byName(c *protocol.Call, name string) *secret {
 	for _, s := range st.secrets {
 		if s.name == name && s.account == c.Account() && s.region == c.Region {
 			return s
@@ -142,7 +142,7 @@ func (st *smState) byName(c *protocol.Call, name string) *smSecret {
 
 // find resolves a SecretId: a name, a full ARN, or a partial ARN without
 // the six random characters.
-func (st *smState) find(c *protocol.Call, id string) (*smSecret, error) {
+func (st *state) find(c *protocol.Call, id string) (*secret, error) {
 	if id == "" {
 		return nil, protocol.Errorf("InvalidParameterException", "SecretId is required.")
 	}
@@ -162,7 +162,7 @@ func (st *smState) find(c *protocol.Call, id string) (*smSecret, error) {
 
 // findLive is find for operations that a secret scheduled for deletion
 // refuses.
-func (st *smState) findLive(c *protocol.Call, id string) (*smSecret, error) {
+func (st *state) findLive(c *protocol.Call, id string) (*secret, error) {
 	s, err := st.find(c, id)
 	if err != nil {
 		return nil, err
@@ -173,26 +173,26 @@ func (st *smState) findLive(c *protocol.Call, id string) (*smSecret, error) {
 	return s, nil
 }
 
-var smNamePattern = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
 
-const smARNSuffixChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+const arnSuffixChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-func smNewARN(c *protocol.Call, name string) string {
+func newARN(c *protocol.Call, name string) string {
 	var b strings.Builder
 	for range 6 {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(smARNSuffixChars))))
-		b.WriteByte(smARNSuffixChars[n.Int64()])
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(arnSuffixChars))))
+		b.WriteByte(arnSuffixChars[n.Int64()])
 	}
 	return "arn:" + c.Partition() + ":secretsmanager:" + c.Region + ":" + c.Account() + ":secret:" + name + "-" + b.String()
 }
 
-// smTime is a timestamp as awsJson1_1 encodes it: epoch seconds.
-type smTime float64
+// epochSeconds is a timestamp as awsJson1_1 encodes it: epoch seconds.
+type epochSeconds float64
 
-func smTimestamp(t time.Time) *smTime {
+func timestamp(t time.Time) *epochSeconds {
 	if t.IsZero() {
 		return nil
 	}
-	v := smTime(float64(t.UnixMilli()) / 1000)
+	v := epochSeconds(float64(t.UnixMilli()) / 1000)
 	return &v
 }

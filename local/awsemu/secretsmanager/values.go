@@ -8,32 +8,32 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-type smGetSecretValueInput struct {
-	smSecretID
+type getSecretValueInput struct {
+	secretIDField
 	VersionId    string
 	VersionStage string
 }
 
-type smGetSecretValueOutput struct {
-	ARN           string   `json:"ARN"`
-	Name          string   `json:"Name"`
-	VersionId     string   `json:"VersionId"`
-	SecretString  *string  `json:"SecretString,omitempty"`
-	SecretBinary  []byte   `json:"SecretBinary,omitempty"`
-	VersionStages []string `json:"VersionStages"`
-	CreatedDate   *smTime  `json:"CreatedDate,omitempty"`
+type getSecretValueOutput struct {
+	ARN           string        `json:"ARN"`
+	Name          string        `json:"Name"`
+	VersionId     string        `json:"VersionId"`
+	SecretString  *string       `json:"SecretString,omitempty"`
+	SecretBinary  []byte        `json:"SecretBinary,omitempty"`
+	VersionStages []string      `json:"VersionStages"`
+	CreatedDate   *epochSeconds `json:"CreatedDate,omitempty"`
 }
 
 func GetSecretValue(c *protocol.Call) (any, error) {
-	var in smGetSecretValueInput
-	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+	var in getSecretValueInput
+	return onSecret(c, &in, (*state).findLive, func(_ *state, s *secret) (any, error) {
 		v, err := s.version(in.VersionId, in.VersionStage)
 		if err != nil {
 			return nil, err
 		}
-		return smGetSecretValueOutput{
+		return getSecretValueOutput{
 			ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.secretString, SecretBinary: v.secretBinary,
-			VersionStages: slices.Clone(v.stages), CreatedDate: smTimestamp(v.created),
+			VersionStages: slices.Clone(v.stages), CreatedDate: timestamp(v.created),
 		}, nil
 	})
 }
@@ -41,7 +41,7 @@ func GetSecretValue(c *protocol.Call) (any, error) {
 // version returns the version that GetSecretValue asks for: id when
 // given (and then only if it carries stage, when that is given too), else
 // the one with stage, AWSCURRENT by default.
-func (s *smSecret) version(id, stage string) (*smVersion, error) {
+func (s *secret) version(id, stage string) (*version, error) {
 	if id != "" {
 		v := s.versions[id]
 		if v == nil || (stage != "" && !slices.Contains(v.stages, stage)) {
@@ -59,13 +59,13 @@ func (s *smSecret) version(id, stage string) (*smVersion, error) {
 	return v, nil
 }
 
-type smPutSecretValueInput struct {
-	smSecretID
-	smValueInput
+type putSecretValueInput struct {
+	secretIDField
+	valueInput
 	VersionStages []string
 }
 
-func (in *smPutSecretValueInput) validate() error {
+func (in *putSecretValueInput) validate() error {
 	if err := in.check(true); err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (in *smPutSecretValueInput) validate() error {
 	return nil
 }
 
-type smPutSecretValueOutput struct {
+type putSecretValueOutput struct {
 	ARN           string   `json:"ARN"`
 	Name          string   `json:"Name"`
 	VersionId     string   `json:"VersionId"`
@@ -83,45 +83,45 @@ type smPutSecretValueOutput struct {
 }
 
 func PutSecretValue(c *protocol.Call) (any, error) {
-	var in smPutSecretValueInput
-	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+	var in putSecretValueInput
+	return onSecret(c, &in, (*state).findLive, func(_ *state, s *secret) (any, error) {
 		v, err := s.putVersion(in.token, in.SecretString, in.SecretBinary, in.VersionStages, c.Env.Now())
 		if err != nil {
 			return nil, err
 		}
-		return smPutSecretValueOutput{ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: slices.Clone(v.stages)}, nil
+		return putSecretValueOutput{ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: slices.Clone(v.stages)}, nil
 	})
 }
 
 // putVersion adds a version under token, or returns the existing one when
 // token names a version with the same value: versions are immutable, so a
 // different value under a known token is an error.
-func (s *smSecret) putVersion(token string, str *string, bin []byte, stages []string, now time.Time) (*smVersion, error) {
+func (s *secret) putVersion(token string, str *string, bin []byte, stages []string, now time.Time) (*version, error) {
 	if v := s.versions[token]; v != nil {
 		if !v.sameValue(str, bin) {
 			return nil, protocol.Errorf("ResourceExistsException", "You can't modify an existing version, you can only create new versions.")
 		}
 		return v, nil
 	}
-	v := &smVersion{id: token, secretString: str, secretBinary: bin, stages: slices.Clone(stages), created: now}
+	v := &version{id: token, secretString: str, secretBinary: bin, stages: slices.Clone(stages), created: now}
 	s.addVersion(v, now)
 	return v, nil
 }
 
-type smUpdateSecretInput struct {
-	smSecretID
-	smValueInput
+type updateSecretInput struct {
+	secretIDField
+	valueInput
 	Description *string
 	KmsKeyId    *string
 }
 
-func (in *smUpdateSecretInput) validate() error { return in.check(false) }
+func (in *updateSecretInput) validate() error { return in.check(false) }
 
 func UpdateSecret(c *protocol.Call) (any, error) {
-	var in smUpdateSecretInput
-	return smOnSecret(c, &in, (*smState).findLive, func(_ *smState, s *smSecret) (any, error) {
+	var in updateSecretInput
+	return onSecret(c, &in, (*state).findLive, func(_ *state, s *secret) (any, error) {
 		now := c.Env.Now()
-		out := smSecretRef{ARN: s.arn, Name: s.name}
+		out := secretRef{ARN: s.arn, Name: s.name}
 		if in.hasValue() {
 			v, err := s.putVersion(in.token, in.SecretString, in.SecretBinary, []string{stageCurrent}, now)
 			if err != nil {
@@ -158,7 +158,7 @@ func ReadSecretString(c *protocol.Call, secretID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if str := out.(smGetSecretValueOutput).SecretString; str != nil {
+	if str := out.(getSecretValueOutput).SecretString; str != nil {
 		return *str, nil
 	}
 	return "", nil

@@ -23,13 +23,13 @@ func GetCallerIdentity(c *protocol.Call) (any, error) {
 // STS's bounds of DurationSeconds. Role chaining (a role session assuming
 // a role) is limited to one hour whatever the role allows.
 const (
-	stsMinSessionSeconds      = 900
-	stsRoleChainingMaxSeconds = 3600
+	minSessionSeconds      = 900
+	roleChainingMaxSeconds = 3600
 )
 
-var stsSessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 
-type stsCredentialsXML struct {
+type credentialsXML struct {
 	AccessKeyId     string
 	SecretAccessKey string
 	SessionToken    string
@@ -42,7 +42,7 @@ type assumedRoleUserXML struct {
 }
 
 type assumeRoleResult struct {
-	Credentials     stsCredentialsXML
+	Credentials     credentialsXML
 	AssumedRoleUser assumedRoleUserXML
 }
 
@@ -73,15 +73,15 @@ func AssumeRole(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !stsSessionNamePattern.MatchString(session) {
+	if !sessionNamePattern.MatchString(session) {
 		return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length between 2 and 64", session)
 	}
-	duration, err := q.Int("DurationSeconds", stsRoleChainingMaxSeconds)
+	duration, err := q.Int("DurationSeconds", roleChainingMaxSeconds)
 	if err != nil {
 		return nil, err
 	}
-	if duration < stsMinSessionSeconds {
-		return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", duration, stsMinSessionSeconds)
+	if duration < minSessionSeconds {
+		return nil, protocol.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", duration, minSessionSeconds)
 	}
 
 	now := c.Env.Now()
@@ -89,7 +89,7 @@ func AssumeRole(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Caller.RoleArn != "" && duration > stsRoleChainingMaxSeconds {
+	if c.Caller.RoleArn != "" && duration > roleChainingMaxSeconds {
 		return nil, protocol.Errorf("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
 	if duration > role.MaxSessionSeconds {
@@ -105,17 +105,17 @@ func AssumeRole(c *protocol.Call) (any, error) {
 	}
 	c.Env.RegisterIdentity(keyID, id)
 	return assumeRoleResult{
-		Credentials: stsCredentialsXML{
+		Credentials: credentialsXML{
 			AccessKeyId:     keyID,
-			SecretAccessKey: stsRandomToken(30),
-			SessionToken:    stsRandomToken(120),
+			SecretAccessKey: randomToken(30),
+			SessionToken:    randomToken(120),
 			Expiration:      now.Add(time.Duration(duration) * time.Second).UTC().Format("2006-01-02T15:04:05Z"),
 		},
 		AssumedRoleUser: assumedRoleUserXML{AssumedRoleId: id.UserID, Arn: id.Arn},
 	}, nil
 }
 
-func stsRandomToken(n int) string {
+func randomToken(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return base64.RawStdEncoding.EncodeToString(b)[:n]
