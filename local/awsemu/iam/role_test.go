@@ -1,4 +1,4 @@
-package awsemu
+package iam_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	emuiam "github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 func trustFor(principal string) string {
@@ -26,7 +28,7 @@ func TestIAMCreateRoleValidation(t *testing.T) {
 	}{
 		"service principal":           {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(testTrustLambda)}},
 		"account root":                {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(testTrustAccountA)}},
-		"account ID":                  {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(trustFor(AccountB))}},
+		"account ID":                  {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(trustFor(awsemu.AccountB))}},
 		"existing role of account B":  {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(trustFor("arn:aws:iam::222222222222:role/caller"))}},
 		"role of an unknown account":  {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(trustFor("arn:aws:iam::333333333333:role/anything"))}},
 		"missing role of account B":   {in: iam.CreateRoleInput{AssumeRolePolicyDocument: aws.String(trustFor("arn:aws:iam::222222222222:role/missing"))}, wantCode: "MalformedPolicyDocument"},
@@ -305,7 +307,7 @@ func TestIAMAttachErrors(t *testing.T) {
 func TestIAMPropagationDelay(t *testing.T) {
 	ctx := context.Background()
 	clock := &iamTestClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	srv, clientA, clientB := iamClients(t, WithClock(clock.Now))
+	srv, clientA, clientB := iamClients(t, awsemu.WithClock(clock.Now))
 	srv.SetIAMPropagationDelay(10 * time.Second)
 	caller := mustCreateRole(t, clientA, "caller", testTrustLambda)
 	trust := aws.String(trustFor(aws.ToString(caller.Arn)))

@@ -1,4 +1,4 @@
-package awsemu
+package iam_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	emuiam "github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 func TestIAMCreatePolicyValidation(t *testing.T) {
@@ -318,11 +320,11 @@ func TestIAMManagedPolicy(t *testing.T) {
 	ctx := context.Background()
 	_, clientA, clientB := iamClients(t)
 	arn := aws.String("arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess")
-	want, ok := ManagedPolicyDocument("AmazonRedshiftDataFullAccess")
+	want, ok := awsemu.ManagedPolicyDocument("AmazonRedshiftDataFullAccess")
 	if !ok || !strings.Contains(want, "redshift-data:BatchExecuteStatement") {
 		t.Fatalf("ManagedPolicyDocument = %q, %v", want, ok)
 	}
-	if _, ok := ManagedPolicyDocument("NoSuchPolicy"); ok {
+	if _, ok := awsemu.ManagedPolicyDocument("NoSuchPolicy"); ok {
 		t.Errorf("ManagedPolicyDocument of an unknown policy reports ok")
 	}
 	mustCreateRole(t, clientA, "app", testTrustLambda)

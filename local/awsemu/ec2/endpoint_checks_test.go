@@ -1,4 +1,4 @@
-package awsemu
+package ec2_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 func TestEC2VpcEndpointCreateErrors(t *testing.T) {
@@ -126,9 +128,9 @@ func TestEC2VpcEndpointIPTypes(t *testing.T) {
 // TestEC2VpcEndpointChinaRegion checks the aws-cn partition's names: the
 // cn.com.amazonaws service prefix and DNS names under amazonaws.com.cn.
 func TestEC2VpcEndpointChinaRegion(t *testing.T) {
-	srv := Start(WithRegion("cn-north-1"))
+	srv := awsemu.Start(awsemu.WithRegion("cn-north-1"))
 	t.Cleanup(srv.Close)
-	client := ec2.NewFromConfig(srv.Config(AccountA))
+	client := ec2.NewFromConfig(srv.Config(awsemu.AccountA))
 	ctx := context.Background()
 	vpc, err := client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	if err != nil {

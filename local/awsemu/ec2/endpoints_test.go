@@ -1,4 +1,4 @@
-package awsemu
+package ec2_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	emuec2 "github.com/redshift-data-access/redshift-data-access/local/awsemu/ec2"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 const ec2TestService = "com.amazonaws.us-east-1.redshift-data"
@@ -107,7 +109,7 @@ func TestEC2VpcEndpointLifecycle(t *testing.T) {
 	if got := f.describeEndpoint(t, id).State; got != ec2StateDeleted {
 		t.Errorf("state after the deleting delay = %s, want deleted", got)
 	}
-	f.clock.Advance(DefaultDeletedVPCEndpointVisibility)
+	f.clock.Advance(awsemu.DefaultDeletedVPCEndpointVisibility)
 	_, err = f.client.DescribeVpcEndpoints(context.Background(), &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
 	if got := ec2ErrorCode(err); got != "InvalidVpcEndpointId.NotFound" {
 		t.Errorf("describe after the deleted endpoint expired: code %q, want InvalidVpcEndpointId.NotFound", got)

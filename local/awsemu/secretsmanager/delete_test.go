@@ -1,4 +1,4 @@
-package awsemu
+package secretsmanager_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 func TestSecretsManagerDeleteSecret(t *testing.T) {
@@ -32,7 +34,7 @@ func TestSecretsManagerDeleteSecret(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			clock := &testClock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-			sm, _ := newSecretsClient(t, WithClock(clock.Now))
+			sm, _ := newSecretsClient(t, awsemu.WithClock(clock.Now))
 			createSecret(t, sm, "del", tokenA, "v1")
 			if tc.first != nil {
 				tc.first.SecretId = aws.String("del")
@@ -80,7 +82,7 @@ func nameIsFree(t *testing.T, sm *secretsmanager.Client, name string) bool {
 func TestSecretsManagerScheduledDeletionIsPurgedAfterWindow(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-	sm, _ := newSecretsClient(t, WithClock(clock.Now))
+	sm, _ := newSecretsClient(t, awsemu.WithClock(clock.Now))
 	createSecret(t, sm, "w", tokenA, "v1")
 	if _, err := sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String("w"), RecoveryWindowInDays: aws.Int64(7)}); err != nil {
 		t.Fatal(err)
@@ -199,7 +201,7 @@ func TestSecretsManagerTagAndUntag(t *testing.T) {
 func TestSecretsManagerListSecrets(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-	sm, _ := newSecretsClient(t, WithClock(clock.Now))
+	sm, _ := newSecretsClient(t, awsemu.WithClock(clock.Now))
 	for _, name := range []string{"app/a", "app/b", "other"} {
 		createSecret(t, sm, name, tokenA, "v")
 		clock.Advance(time.Second)

@@ -1,4 +1,4 @@
-package awsemu
+package redshift_test
 
 import (
 	"context"

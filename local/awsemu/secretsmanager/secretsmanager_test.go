@@ -1,4 +1,4 @@
-package awsemu
+package secretsmanager_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 // testClock is a settable clock for scheduled deletions.
@@ -33,11 +35,11 @@ func (c *testClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func newSecretsClient(t *testing.T, opts ...Option) (*secretsmanager.Client, *Server) {
+func newSecretsClient(t *testing.T, opts ...awsemu.Option) (*secretsmanager.Client, *awsemu.Server) {
 	t.Helper()
-	srv := Start(opts...)
+	srv := awsemu.Start(opts...)
 	t.Cleanup(srv.Close)
-	return secretsmanager.NewFromConfig(srv.Config(AccountA)), srv
+	return secretsmanager.NewFromConfig(srv.Config(awsemu.AccountA)), srv
 }
 
 // Tokens are 32 to 64 characters, as Secrets Manager requires.
@@ -137,7 +139,7 @@ func TestSecretsManagerCreateSecret(t *testing.T) {
 			if got := aws.ToString(out.VersionId); got != tc.wantVersion {
 				t.Errorf("VersionId = %q, want %q", got, tc.wantVersion)
 			}
-			wantPrefix := "arn:aws:secretsmanager:us-east-1:" + AccountA + ":secret:" + aws.ToString(tc.in.Name) + "-"
+			wantPrefix := "arn:aws:secretsmanager:us-east-1:" + awsemu.AccountA + ":secret:" + aws.ToString(tc.in.Name) + "-"
 			if arn := aws.ToString(out.ARN); !strings.HasPrefix(arn, wantPrefix) || len(arn) != len(wantPrefix)+6 {
 				t.Errorf("ARN = %q, want %s plus 6 characters", arn, wantPrefix)
 			}
@@ -156,7 +158,7 @@ func TestSecretsManagerCreateRetryReturnsSameARN(t *testing.T) {
 
 func TestSecretsManagerDescribeSecret(t *testing.T) {
 	clock := &testClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	sm, _ := newSecretsClient(t, WithClock(clock.Now))
+	sm, _ := newSecretsClient(t, awsemu.WithClock(clock.Now))
 	ctx := context.Background()
 	created, err := sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
 		Name: aws.String("desc"), ClientRequestToken: aws.String(tokenA), SecretString: aws.String("v1"),
@@ -203,7 +205,7 @@ func TestSecretsManagerDescribeSecret(t *testing.T) {
 func TestSecretsManagerSecretsArePerAccount(t *testing.T) {
 	sm, srv := newSecretsClient(t)
 	createSecret(t, sm, "mine", tokenA, "v1")
-	other := secretsmanager.NewFromConfig(srv.Config(AccountB))
+	other := secretsmanager.NewFromConfig(srv.Config(awsemu.AccountB))
 	_, err := other.DescribeSecret(context.Background(), &secretsmanager.DescribeSecretInput{SecretId: aws.String("mine")})
 	if got := errorCode(err); got != "ResourceNotFoundException" {
 		t.Errorf("error code = %q, want ResourceNotFoundException", got)

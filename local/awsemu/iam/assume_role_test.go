@@ -1,4 +1,4 @@
-package awsemu
+package iam_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 const (
@@ -27,13 +29,13 @@ func sessionConfig(cfg aws.Config, creds *ststypes.Credentials) aws.Config {
 
 // assumeCallerRole returns an STS client acting as a session of the role
 // "caller" in AccountA.
-func assumeCallerRole(t *testing.T, srv *Server) *sts.Client {
+func assumeCallerRole(t *testing.T, srv *awsemu.Server) *sts.Client {
 	t.Helper()
-	out, err := sts.NewFromConfig(srv.Config(AccountA)).AssumeRole(context.Background(), &sts.AssumeRoleInput{RoleArn: aws.String(callerRoleArn), RoleSessionName: aws.String("caller-session")})
+	out, err := sts.NewFromConfig(srv.Config(awsemu.AccountA)).AssumeRole(context.Background(), &sts.AssumeRoleInput{RoleArn: aws.String(callerRoleArn), RoleSessionName: aws.String("caller-session")})
 	if err != nil {
 		t.Fatalf("AssumeRole %s: %v", callerRoleArn, err)
 	}
-	return sts.NewFromConfig(sessionConfig(srv.Config(AccountA), out.Credentials))
+	return sts.NewFromConfig(sessionConfig(srv.Config(awsemu.AccountA), out.Credentials))
 }
 
 func TestSTSAssumeRole(t *testing.T) {
@@ -54,7 +56,7 @@ func TestSTSAssumeRole(t *testing.T) {
 		"role named in trust, with permission":    {trust: trustFor(callerRoleArn), asRole: true, callerMayAssume: true},
 		"role named in trust, without permission": {trust: trustFor(callerRoleArn), asRole: true, wantCode: "AccessDenied"},
 		"role through account trust":              {trust: testTrustAccountA, asRole: true, callerMayAssume: true},
-		"account not trusted":                     {trust: trustFor(AccountB), wantCode: "AccessDenied"},
+		"account not trusted":                     {trust: trustFor(awsemu.AccountB), wantCode: "AccessDenied"},
 		"missing role":                            {trust: testTrustAccountA, roleArn: "arn:aws:iam::222222222222:role/missing", wantCode: "AccessDenied"},
 		"role ARN with the wrong path":            {trust: testTrustAccountA, roleArn: "arn:aws:iam::222222222222:role/other/target", wantCode: "AccessDenied"},
 		"external ID required, none given":        {trust: withExternalID, wantCode: "AccessDenied"},
@@ -82,7 +84,7 @@ func TestSTSAssumeRole(t *testing.T) {
 			if _, err := iamB.CreateRole(ctx, in); err != nil {
 				t.Fatalf("CreateRole target: %v", err)
 			}
-			client := sts.NewFromConfig(srv.Config(AccountA))
+			client := sts.NewFromConfig(srv.Config(awsemu.AccountA))
 			if tc.asRole {
 				client = assumeCallerRole(t, srv)
 			}
@@ -104,12 +106,12 @@ func TestSTSAssumeRole(t *testing.T) {
 			if err != nil {
 				return
 			}
-			who, err := sts.NewFromConfig(sessionConfig(srv.Config(AccountA), out.Credentials)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			who, err := sts.NewFromConfig(sessionConfig(srv.Config(awsemu.AccountA), out.Credentials)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 			if err != nil {
 				t.Fatalf("GetCallerIdentity with the session: %v", err)
 			}
 			got := []string{aws.ToString(who.Account), aws.ToString(who.Arn), aws.ToString(out.AssumedRoleUser.Arn)}
-			want := []string{AccountB, "arn:aws:sts::222222222222:assumed-role/target/sess", "arn:aws:sts::222222222222:assumed-role/target/sess"}
+			want := []string{awsemu.AccountB, "arn:aws:sts::222222222222:assumed-role/target/sess", "arn:aws:sts::222222222222:assumed-role/target/sess"}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("session identity (-want +got):\n%s", diff)
 			}
@@ -129,10 +131,10 @@ func TestSTSAssumeRole(t *testing.T) {
 func TestSTSAssumeRoleAfterPropagation(t *testing.T) {
 	ctx := context.Background()
 	clock := &iamTestClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	srv, _, iamB := iamClients(t, WithClock(clock.Now))
+	srv, _, iamB := iamClients(t, awsemu.WithClock(clock.Now))
 	srv.SetIAMPropagationDelay(5 * time.Second)
 	mustCreateRole(t, iamB, "target", testTrustAccountA)
-	client := sts.NewFromConfig(srv.Config(AccountA))
+	client := sts.NewFromConfig(srv.Config(awsemu.AccountA))
 	in := &sts.AssumeRoleInput{RoleArn: aws.String(targetRoleArn), RoleSessionName: aws.String("early")}
 	_, err := client.AssumeRole(ctx, in)
 	if got := iamErrCode(t, err); got != "AccessDenied" {
@@ -149,10 +151,10 @@ func TestLookupIAMRole(t *testing.T) {
 	created := mustCreateRole(t, iamB, "target", testTrustAccountA)
 	tests := map[string]struct {
 		arn    string
-		want   IAMRole
+		want   awsemu.IAMRole
 		wantOK bool
 	}{
-		"existing role": {arn: targetRoleArn, wantOK: true, want: IAMRole{Account: AccountB, Name: "target", Path: "/", Arn: targetRoleArn, RoleID: aws.ToString(created.RoleId), Tags: map[string]string{}}},
+		"existing role": {arn: targetRoleArn, wantOK: true, want: awsemu.IAMRole{Account: awsemu.AccountB, Name: "target", Path: "/", Arn: targetRoleArn, RoleID: aws.ToString(created.RoleId), Tags: map[string]string{}}},
 		"other account": {arn: "arn:aws:iam::111111111111:role/target"},
 		"wrong path":    {arn: "arn:aws:iam::222222222222:role/x/target"},
 		"not an ARN":    {arn: "target"},
@@ -182,7 +184,7 @@ func TestSTSAssumeRoleValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := sts.NewFromConfig(srv.Config(AccountA)).AssumeRole(context.Background(), &tc.in)
+			_, err := sts.NewFromConfig(srv.Config(awsemu.AccountA)).AssumeRole(context.Background(), &tc.in)
 			if got := iamErrCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}

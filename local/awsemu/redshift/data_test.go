@@ -1,4 +1,4 @@
-package awsemu
+package redshift_test
 
 import (
 	"context"
@@ -14,13 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 // rsdFixture is an emulator with cluster "analytics" (admin user admin),
 // workgroup "serverless", and a secret with the cluster's admin
 // credentials.
 type rsdFixture struct {
-	srv       *Server
+	srv       *awsemu.Server
 	clock     *rsTestClock
 	data      *redshiftdata.Client
 	adminARN  string
@@ -31,9 +33,9 @@ type rsdFixture struct {
 func newRsdFixture(t *testing.T, delay time.Duration) *rsdFixture {
 	t.Helper()
 	clock := newRsTestClock()
-	srv := Start(WithClock(clock.Now), WithStatementDelay(delay))
+	srv := awsemu.Start(awsemu.WithClock(clock.Now), awsemu.WithStatementDelay(delay))
 	t.Cleanup(srv.Close)
-	cfg := srv.Config(AccountA)
+	cfg := srv.Config(awsemu.AccountA)
 	rsCreateTestCluster(t, redshift.NewFromConfig(cfg), "analytics")
 	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(cfg), "serverless")
 	f := &rsdFixture{srv: srv, clock: clock, data: redshiftdata.NewFromConfig(cfg), secretsSM: secretsmanager.NewFromConfig(cfg), delay: delay}

@@ -1,4 +1,4 @@
-package awsemu
+package iam_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package awsemu
+package redshift_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 // rssCreateTestWorkgroup creates namespace <name>-ns with admin user admin
@@ -39,10 +41,10 @@ func rssCreateTestWorkgroup(t *testing.T, client *redshiftserverless.Client, nam
 }
 
 func TestRedshiftServerlessNamespaceAndWorkgroup(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	client := redshiftserverless.NewFromConfig(srv.Config(AccountA))
+	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 
 	created := rssCreateTestWorkgroup(t, client, "analytics")
 	arn := aws.ToString(created.WorkgroupArn)
@@ -94,10 +96,10 @@ func TestRedshiftServerlessNamespaceAndWorkgroup(t *testing.T) {
 }
 
 func TestRedshiftServerlessTags(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	client := redshiftserverless.NewFromConfig(srv.Config(AccountA))
+	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 	arn := aws.ToString(rssCreateTestWorkgroup(t, client, "analytics").WorkgroupArn)
 
 	listTags := func() map[string]string {
@@ -149,7 +151,7 @@ func TestRedshiftServerlessTags(t *testing.T) {
 			return err
 		}, &types.ResourceNotFoundException{}},
 		"workgroup of another account": {func() error {
-			_, err := redshiftserverless.NewFromConfig(srv.Config(AccountB)).ListTagsForResource(ctx, &redshiftserverless.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+			_, err := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountB)).ListTagsForResource(ctx, &redshiftserverless.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 			return err
 		}, &types.ResourceNotFoundException{}},
 		"a resource name that is no ARN": {func() error {
@@ -188,9 +190,9 @@ func TestRedshiftServerlessTags(t *testing.T) {
 
 func TestRedshiftServerlessGetCredentials(t *testing.T) {
 	clock := newRsTestClock()
-	srv := Start(WithClock(clock.Now))
+	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
-	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(AccountA)), "analytics")
+	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
 	tests := map[string]struct {
 		workgroup   string
 		duration    *int32
@@ -217,7 +219,7 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg, ok := identities[tc.wantUser]
 			if !ok {
-				cfg = srv.Config(AccountA)
+				cfg = srv.Config(awsemu.AccountA)
 			}
 			out, err := redshiftserverless.NewFromConfig(cfg).GetCredentials(context.Background(), &redshiftserverless.GetCredentialsInput{
 				WorkgroupName: aws.String(tc.workgroup), DbName: aws.String("dev"), DurationSeconds: tc.duration,
@@ -246,10 +248,10 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 }
 
 func TestRedshiftServerlessCreateValidation(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	client := redshiftserverless.NewFromConfig(srv.Config(AccountA))
+	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 	rssCreateTestWorkgroup(t, client, "taken")
 	tests := map[string]struct {
 		call     func() error
@@ -286,14 +288,14 @@ func TestRedshiftServerlessCreateValidation(t *testing.T) {
 }
 
 func TestRedshiftServerlessListWorkgroups(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	client := redshiftserverless.NewFromConfig(srv.Config(AccountA))
+	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 	for _, name := range []string{"charlie", "alpha", "bravo"} {
 		rssCreateTestWorkgroup(t, client, name)
 	}
-	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(AccountB)), "other-account")
+	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountB)), "other-account")
 
 	var got []string
 	pages := redshiftserverless.NewListWorkgroupsPaginator(client, &redshiftserverless.ListWorkgroupsInput{MaxResults: aws.Int32(2)})

@@ -1,4 +1,4 @@
-package awsemu
+package ec2_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 // ec2TestClock is a settable clock for the emulator's timed states.
@@ -36,7 +38,7 @@ func (c *ec2TestClock) Advance(d time.Duration) {
 // enabled) and subnets in us-east-1a, us-east-1b and a second one in
 // us-east-1a.
 type ec2Fixture struct {
-	srv                  *Server
+	srv                  *awsemu.Server
 	clock                *ec2TestClock
 	client               *ec2.Client
 	vpc                  string
@@ -48,9 +50,9 @@ type ec2Fixture struct {
 func newEC2Fixture(t *testing.T) *ec2Fixture {
 	t.Helper()
 	clock := &ec2TestClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	srv := Start(WithClock(clock.Now))
+	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
-	f := &ec2Fixture{srv: srv, clock: clock, client: ec2.NewFromConfig(srv.Config(AccountA))}
+	f := &ec2Fixture{srv: srv, clock: clock, client: ec2.NewFromConfig(srv.Config(awsemu.AccountA))}
 	ctx := context.Background()
 	vpc, err := f.client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	if err != nil {
@@ -93,9 +95,9 @@ func ec2ErrorCode(err error) string {
 }
 
 func TestEC2NewVpcDefaults(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	client := ec2.NewFromConfig(srv.Config(AccountA))
+	client := ec2.NewFromConfig(srv.Config(awsemu.AccountA))
 	ctx := context.Background()
 	vpc, err := client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16"), TagSpecifications: []ec2types.TagSpecification{
 		{ResourceType: ec2types.ResourceTypeVpc, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("data")}}},
@@ -168,7 +170,7 @@ func TestEC2SubnetsAndGroups(t *testing.T) {
 func TestEC2Errors(t *testing.T) {
 	f := newEC2Fixture(t)
 	ctx := context.Background()
-	other := ec2.NewFromConfig(f.srv.Config(AccountB))
+	other := ec2.NewFromConfig(f.srv.Config(awsemu.AccountB))
 	tests := map[string]struct {
 		call func() error
 		code string

@@ -1,4 +1,4 @@
-package awsemu
+package secretsmanager_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package awsemu
+package redshift_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata/types"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 func TestRedshiftDataRejectsRequests(t *testing.T) {
@@ -119,7 +121,7 @@ func TestRedshiftDataUnknownStatement(t *testing.T) {
 	f := newRsdFixture(t, 0)
 	ctx := context.Background()
 	owned := f.run(t, "SELECT 1")
-	otherAccount := redshiftdata.NewFromConfig(f.srv.Config(AccountB))
+	otherAccount := redshiftdata.NewFromConfig(f.srv.Config(awsemu.AccountB))
 	tests := map[string]struct {
 		client *redshiftdata.Client
 		id     string
@@ -160,7 +162,7 @@ func TestRedshiftDataDbUserAutoCreatedByGetClusterCredentials(t *testing.T) {
 	if got := f.runInput(t, input()).Status; got != types.StatusStringFailed {
 		t.Fatalf("status before the user exists = %s, want FAILED", got)
 	}
-	if _, err := redshift.NewFromConfig(f.srv.Config(AccountA)).GetClusterCredentials(context.Background(), &redshift.GetClusterCredentialsInput{
+	if _, err := redshift.NewFromConfig(f.srv.Config(awsemu.AccountA)).GetClusterCredentials(context.Background(), &redshift.GetClusterCredentialsInput{
 		ClusterIdentifier: aws.String("analytics"), DbUser: aws.String("reporter"), AutoCreate: aws.Bool(true),
 	}); err != nil {
 		t.Fatalf("GetClusterCredentials: %v", err)

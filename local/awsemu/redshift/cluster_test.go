@@ -1,4 +1,4 @@
-package awsemu
+package redshift_test
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshift/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 // rsTestClock is a clock that tests move by hand.
@@ -50,21 +52,21 @@ func rsErrorCode(err error) string {
 
 // rsConfigAs returns a configuration that authenticates as id, registered
 // under a fresh access key.
-func rsConfigAs(srv *Server, key string, id Identity) aws.Config {
+func rsConfigAs(srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
 	srv.RegisterIdentity(key, id)
 	cfg := srv.Config(id.Account)
-	cfg.Credentials = credentials.NewStaticCredentialsProvider(key, SecretKey, "")
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(key, awsemu.SecretKey, "")
 	return cfg
 }
 
 var (
-	rsRoleIdentity = Identity{
-		Account: AccountA,
+	rsRoleIdentity = awsemu.Identity{
+		Account: awsemu.AccountA,
 		Arn:     "arn:aws:sts::111111111111:assumed-role/app-role/session-1",
 		UserID:  "AROAAPPROLE:session-1",
 		RoleArn: "arn:aws:iam::111111111111:role/service/app-role",
 	}
-	rsUserIdentity = Identity{Account: AccountA, Arn: "arn:aws:iam::111111111111:user/team/alice", UserID: "AIDAALICE"}
+	rsUserIdentity = awsemu.Identity{Account: awsemu.AccountA, Arn: "arn:aws:iam::111111111111:user/team/alice", UserID: "AIDAALICE"}
 )
 
 func rsCreateTestCluster(t *testing.T, client *redshift.Client, id string) *types.Cluster {
@@ -84,10 +86,10 @@ func rsCreateTestCluster(t *testing.T, client *redshift.Client, id string) *type
 }
 
 func TestRedshiftClusterLifecycle(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	client := redshift.NewFromConfig(srv.Config(AccountA))
+	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
 
 	created := rsCreateTestCluster(t, client, "analytics")
 	if got := aws.ToString(created.Endpoint.Address); !regexp.MustCompile(`^analytics\.[a-z0-9]{12}\.us-east-1\.redshift\.amazonaws\.com$`).MatchString(got) {
@@ -156,10 +158,10 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 }
 
 func TestRedshiftClustersBelongToTheirAccount(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	rsCreateTestCluster(t, redshift.NewFromConfig(srv.Config(AccountB)), "owned-by-b")
-	out, err := redshift.NewFromConfig(srv.Config(AccountA)).DescribeClusters(context.Background(), &redshift.DescribeClustersInput{})
+	rsCreateTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountB)), "owned-by-b")
+	out, err := redshift.NewFromConfig(srv.Config(awsemu.AccountA)).DescribeClusters(context.Background(), &redshift.DescribeClustersInput{})
 	if err != nil {
 		t.Fatalf("DescribeClusters: %v", err)
 	}
@@ -169,9 +171,9 @@ func TestRedshiftClustersBelongToTheirAccount(t *testing.T) {
 }
 
 func TestRedshiftCreateClusterValidation(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	client := redshift.NewFromConfig(srv.Config(AccountA))
+	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
 	tests := map[string]struct {
 		id, password string
 	}{
@@ -197,9 +199,9 @@ func TestRedshiftCreateClusterValidation(t *testing.T) {
 
 func TestRedshiftGetClusterCredentials(t *testing.T) {
 	clock := newRsTestClock()
-	srv := Start(WithClock(clock.Now))
+	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
-	client := redshift.NewFromConfig(srv.Config(AccountA))
+	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
 	rsCreateTestCluster(t, client, "analytics")
 
 	tests := map[string]struct {
@@ -259,9 +261,9 @@ func TestRedshiftGetClusterCredentials(t *testing.T) {
 }
 
 func TestRedshiftGetClusterCredentialsWithIAM(t *testing.T) {
-	srv := Start()
+	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	rsCreateTestCluster(t, redshift.NewFromConfig(srv.Config(AccountA)), "analytics")
+	rsCreateTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
 	tests := map[string]struct {
 		cfg      aws.Config
 		cluster  string
@@ -270,8 +272,8 @@ func TestRedshiftGetClusterCredentialsWithIAM(t *testing.T) {
 	}{
 		"IAM user":        {cfg: rsConfigAs(srv, "AKIARSUSERALICE00001", rsUserIdentity), cluster: "analytics", wantUser: "IAM:alice"},
 		"assumed role":    {cfg: rsConfigAs(srv, "ASIARSROLEAPP0000001", rsRoleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
-		"account root":    {cfg: srv.Config(AccountA), cluster: "analytics", wantUser: "IAM:root"},
-		"unknown cluster": {cfg: srv.Config(AccountA), cluster: "missing", wantCode: "ClusterNotFound"},
+		"account root":    {cfg: srv.Config(awsemu.AccountA), cluster: "analytics", wantUser: "IAM:root"},
+		"unknown cluster": {cfg: srv.Config(awsemu.AccountA), cluster: "missing", wantCode: "ClusterNotFound"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package awsemu
+package iam_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
 // iamTestClock is a settable clock for WithClock.
@@ -45,11 +47,11 @@ func iamErrCode(t *testing.T, err error) string {
 	return apiErr.ErrorCode()
 }
 
-func iamClients(t *testing.T, opts ...Option) (*Server, *iam.Client, *iam.Client) {
+func iamClients(t *testing.T, opts ...awsemu.Option) (*awsemu.Server, *iam.Client, *iam.Client) {
 	t.Helper()
-	srv := Start(opts...)
+	srv := awsemu.Start(opts...)
 	t.Cleanup(srv.Close)
-	return srv, iam.NewFromConfig(srv.Config(AccountA)), iam.NewFromConfig(srv.Config(AccountB))
+	return srv, iam.NewFromConfig(srv.Config(awsemu.AccountA)), iam.NewFromConfig(srv.Config(awsemu.AccountB))
 }
 
 const (
@@ -87,13 +89,13 @@ func decodeDocument(t *testing.T, doc *string) string {
 
 func TestIAMFaultInjection(t *testing.T) {
 	tests := map[string]struct {
-		fault    Fault
+		fault    awsemu.Fault
 		wantCode string
 		wantHits int
 	}{
-		"one server error is retried by the SDK": {fault: ServerError("iam", "GetRole", 1), wantHits: 1},
-		"throttling beyond the retry budget":     {fault: Throttle("iam", "GetRole", 10), wantCode: "Throttling", wantHits: 3},
-		"injected NoSuchEntity is not retried":   {fault: Fault{Service: "iam", Operation: "GetRole", Code: "NoSuchEntity", Status: 404, Message: "injected"}, wantCode: "NoSuchEntity", wantHits: 1},
+		"one server error is retried by the SDK": {fault: awsemu.ServerError("iam", "GetRole", 1), wantHits: 1},
+		"throttling beyond the retry budget":     {fault: awsemu.Throttle("iam", "GetRole", 10), wantCode: "Throttling", wantHits: 3},
+		"injected NoSuchEntity is not retried":   {fault: awsemu.Fault{Service: "iam", Operation: "GetRole", Code: "NoSuchEntity", Status: 404, Message: "injected"}, wantCode: "NoSuchEntity", wantHits: 1},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
