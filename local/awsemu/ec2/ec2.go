@@ -10,12 +10,6 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// The EC2 emulation covers what the endpoint resource needs: VPCs with
-// their DNS attributes, subnets in Availability Zones, security groups and
-// interface VPC endpoints. It keeps one state per emulator for all
-// accounts; every object records its owner and is visible to that account
-// only.
-
 // state is the EC2 state of one emulator. mu guards every field and
 // every object reachable from them.
 type state struct {

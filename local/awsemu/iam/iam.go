@@ -9,12 +9,6 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// The IAM emulation keeps one account per AWS account, keyed by the
-// caller's account, so that AccountA and AccountB have separate roles,
-// users, groups and customer managed policies. AWS managed policies
-// (arn:aws:iam::aws:policy/...) are shared and read-only; their attachment
-// counts are per account, as in AWS.
-
 // state is the IAM data of every account. One mutex guards all of it:
 // STS AssumeRole reads roles of two accounts in one decision.
 type state struct {

@@ -6,7 +6,7 @@ import (
 	"unicode"
 )
 
-// This file splits SQL into tokens and walks them for redshiftsql.go.
+// This file splits SQL into tokens and walks them for sql.go.
 
 // sqlError is an error that Redshift reports for a statement.
 type sqlError struct{ msg string }

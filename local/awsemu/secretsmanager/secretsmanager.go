@@ -12,12 +12,6 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
-// Secrets Manager keeps each secret's versions with staging labels, as AWS
-// does: a new value becomes AWSCURRENT, the one before it AWSPREVIOUS. A
-// deleted secret stays (and blocks its name) until its recovery window
-// ends, measured on the emulator clock; a forced deletion frees the name at
-// once.
-
 // The staging labels Secrets Manager moves by itself.
 const (
 	stageCurrent  = "AWSCURRENT"
