@@ -46,8 +46,9 @@
 //   - iam, sts, secretsmanager, ec2: one service each.
 //   - redshift: provisioned Redshift, Redshift Serverless and the
 //     Redshift Data API (files cluster*, serverless*, data*), which share
-//     one state under one lock and the simulated database (database.go,
-//     sql*.go) that Data API statements run against.
+//     one state under one lock; its sub-package sqldb is the simulated
+//     database (users, SQL statements) that Data API statements run
+//     against.
 //
 // Services reach each other only through small exported functions of the
 // owning package: STS asks iam.AuthorizeAssumeRole, and the Data API reads

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
 
 // This file emulates the provisioned Amazon Redshift API (awsQuery): the
@@ -66,7 +67,7 @@ type cluster struct {
 	namespaceArn string
 	created      time.Time
 	tags         []clusterTag
-	db           *database
+	db           *sqldb.DB
 }
 
 type clusterTag struct {
@@ -163,7 +164,7 @@ func CreateCluster(c *protocol.Call) (any, error) {
 	}
 	password := q.Get("MasterUserPassword")
 	managed := q.Bool("ManageMasterPassword", false)
-	if !managed && !validPassword(password) {
+	if !managed && !sqldb.ValidPassword(password) {
 		return nil, protocol.Errorf("InvalidParameterValue", "The parameter MasterUserPassword is not a valid password. It must be 8 to 64 characters with an uppercase letter, a lowercase letter and a digit, and must not contain ' \" \\ / @ or space.")
 	}
 	nodes, err := q.Int("NumberOfNodes", 1)
@@ -206,7 +207,7 @@ func CreateCluster(c *protocol.Call) (any, error) {
 		namespaceArn: "arn:" + c.Partition() + ":redshift:" + c.Region + ":" + c.Account() + ":namespace:" + protocol.NewRequestID(),
 		created:      c.Env.Now(),
 		tags:         tags,
-		db:           newRsDatabase(dbName, user, password, managed),
+		db:           sqldb.New(dbName, user, password, managed),
 	}
 	st.clusters[key] = cl
 	return struct{ Cluster clusterShape }{cl.shape("available")}, nil
@@ -245,27 +246,6 @@ func DeleteCluster(c *protocol.Call) (any, error) {
 		delete(st.clusters, clusterKey(c.Account(), cl.id))
 		return struct{ Cluster clusterShape }{cl.shape("deleting")}, nil
 	})
-}
-
-// validPassword reports whether p meets Redshift's password rules.
-func validPassword(p string) bool {
-	if len(p) < 8 || len(p) > 64 || strings.ContainsAny(p, "'\"\\/@ ") {
-		return false
-	}
-	var upper, lower, digit bool
-	for _, r := range p {
-		switch {
-		case r < 33 || r > 126:
-			return false
-		case r >= 'A' && r <= 'Z':
-			upper = true
-		case r >= 'a' && r <= 'z':
-			lower = true
-		case r >= '0' && r <= '9':
-			digit = true
-		}
-	}
-	return upper && lower && digit
 }
 
 // randomLabel returns the random DNS label of cluster endpoints.

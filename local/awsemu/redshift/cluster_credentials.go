@@ -47,7 +47,7 @@ func GetClusterCredentials(c *protocol.Call) (any, error) {
 		// the user, IAM: otherwise.
 		prefix := "IAM:"
 		if q.Bool("AutoCreate", false) {
-			cl.db.ensureUser(user)
+			cl.db.EnsureUser(user)
 			prefix = "IAMA:"
 		}
 		return credentials{
@@ -75,7 +75,7 @@ func GetClusterCredentialsWithIAM(c *protocol.Call) (any, error) {
 	}
 	return onCluster(c, func(_ *state, cl *cluster) (any, error) {
 		user := iamDbUser(c.Caller)
-		cl.db.ensureUser(user)
+		cl.db.EnsureUser(user)
 		expires := c.Env.Now().Add(d).UTC().Format(time.RFC3339)
 		return struct {
 			credentials

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/secretsmanager"
 )
 
@@ -63,7 +64,7 @@ type statement struct {
 	doneAt    time.Time
 
 	// How the session logs in, checked when the statement runs.
-	db           *database
+	db           *sqldb.DB
 	loginUser    string
 	password     string
 	withPassword bool
@@ -81,7 +82,7 @@ type statement struct {
 type sub struct {
 	status string
 	errMsg string
-	result *result
+	result *sqldb.Result
 }
 
 type param struct {
@@ -301,22 +302,22 @@ func (s *statement) run() {
 		params[p.Name] = p.Value
 	}
 	if s.autoCreate {
-		s.db.ensureUser(s.loginUser)
+		s.db.EnsureUser(s.loginUser)
 	}
-	if err := s.db.connect(s.database, s.loginUser, s.password, s.withPassword); err != nil {
+	if err := s.db.Connect(s.database, s.loginUser, s.password, s.withPassword); err != nil {
 		s.fail(0, err.Error())
 		return
 	}
-	tx := s.db.clone()
+	tx := s.db.Clone()
 	for i, sql := range s.sqls {
-		res, err := tx.exec(sql, params)
+		res, err := tx.Exec(sql, params)
 		if err != nil {
 			s.fail(i, err.Error())
 			return
 		}
 		s.subs[i] = sub{status: finished, result: res}
 	}
-	s.db.users = tx.users
+	s.db.Commit(tx)
 	s.status = finished
 }
 

@@ -8,32 +8,10 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
 
 // This file serves the Data API operations that read or cancel statements.
-
-// column is the ColumnMetadata structure of GetStatementResult.
-type column struct {
-	Name            string `json:"name"`
-	Label           string `json:"label"`
-	TypeName        string `json:"typeName"`
-	Length          int    `json:"length"`
-	Precision       int    `json:"precision"`
-	Scale           int    `json:"scale"`
-	Nullable        int    `json:"nullable"`
-	IsSigned        bool   `json:"isSigned"`
-	IsCaseSensitive bool   `json:"isCaseSensitive"`
-	IsCurrency      bool   `json:"isCurrency"`
-	SchemaName      string `json:"schemaName"`
-	TableName       string `json:"tableName"`
-}
-
-// field is the Field union: exactly one member is set.
-type field struct {
-	StringValue *string `json:"stringValue,omitempty"`
-	LongValue   *int64  `json:"longValue,omitempty"`
-	IsNull      *bool   `json:"isNull,omitempty"`
-}
 
 // passwordLiteral finds password literals, also unterminated ones,
 // which the Data API never echoes back in a query string.
@@ -105,27 +83,14 @@ func (s *statement) subOutput(i int, now time.Time) subOutput {
 			out.Duration = s.doneAt.Sub(s.startAt).Nanoseconds()
 			out.ResultRows, out.ResultSize = 0, 0
 		}
-		if sub.result != nil && sub.result.columns != nil {
+		if sub.result != nil && sub.result.Columns != nil {
 			out.HasResultSet = true
-			out.ResultRows = int64(len(sub.result.rows))
-			out.ResultSize = sub.result.size()
+			out.ResultRows = int64(len(sub.result.Rows))
+			out.ResultSize = sub.result.Size()
 		}
 	}
 	out.Status, out.UpdatedAt = status, epochOf(updated)
 	return out
-}
-
-func (r *result) size() int64 {
-	var n int64
-	for _, row := range r.rows {
-		for _, f := range row {
-			n += 8
-			if f.StringValue != nil {
-				n += int64(len(*f.StringValue))
-			}
-		}
-	}
-	return n
 }
 
 // onStatement serves an operation on the statement, or the
@@ -180,8 +145,8 @@ func DescribeStatement(c *protocol.Call) (any, error) {
 }
 
 type resultOutput struct {
-	Records        [][]field
-	ColumnMetadata []column
+	Records        [][]sqldb.Field
+	ColumnMetadata []sqldb.Column
 	TotalNumRows   int64
 }
 
@@ -197,14 +162,14 @@ func GetStatementResult(c *protocol.Call) (any, error) {
 			return nil, protocol.Errorf("ValidationException", "Query has not finished. Current status is %s.", status)
 		}
 		res := s.subs[sub-1].result
-		if res == nil || res.columns == nil {
+		if res == nil || res.Columns == nil {
 			return nil, protocol.Errorf("ValidationException", "Query does not have result. Please check query status with DescribeStatement.")
 		}
-		records := res.rows
+		records := res.Rows
 		if records == nil {
-			records = [][]field{}
+			records = [][]sqldb.Field{}
 		}
-		return resultOutput{Records: records, ColumnMetadata: res.columns, TotalNumRows: int64(len(res.rows))}, nil
+		return resultOutput{Records: records, ColumnMetadata: res.Columns, TotalNumRows: int64(len(res.Rows))}, nil
 	})
 }
 

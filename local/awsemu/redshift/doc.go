@@ -9,7 +9,7 @@
 //   - the Redshift Data API (awsJson1_1): statements and batches, their
 //     status and results, in data*.go.
 //
-// database.go holds what the emulator knows of the inside of a cluster or
-// namespace (its databases and users); sql.go and sqlparse.go run the few
-// SQL statements that provisioning sends through the Data API against it.
+// The sub-package sqldb holds what the emulator knows of the inside of a
+// cluster or namespace (its databases and users) and runs the few SQL
+// statements that provisioning sends through the Data API against it.
 package redshift

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
 
 // This file emulates Amazon Redshift Serverless (awsJson1_1): namespaces
@@ -30,7 +31,7 @@ type namespace struct {
 	adminUser string
 	dbName    string
 	created   time.Time
-	db        *database
+	db        *sqldb.DB
 }
 
 type workgroup struct {
@@ -104,7 +105,7 @@ func CreateNamespace(c *protocol.Call) (any, error) {
 	if !namePattern.MatchString(in.NamespaceName) {
 		return nil, protocol.Errorf("ValidationException", "namespaceName must be 3 to 64 lowercase letters, digits or hyphens.")
 	}
-	if in.AdminUserPassword != "" && !validPassword(in.AdminUserPassword) {
+	if in.AdminUserPassword != "" && !sqldb.ValidPassword(in.AdminUserPassword) {
 		return nil, protocol.Errorf("ValidationException", "adminUserPassword does not meet the Redshift password rules.")
 	}
 	if err := checkTags(in.Tags); err != nil {
@@ -124,7 +125,7 @@ func CreateNamespace(c *protocol.Call) (any, error) {
 	ns := &namespace{
 		name: in.NamespaceName, id: id, adminUser: in.AdminUsername, dbName: in.DbName, created: c.Env.Now(),
 		arn: "arn:" + c.Partition() + ":redshift-serverless:" + c.Region + ":" + c.Account() + ":namespace/" + id,
-		db:  newRsDatabase(in.DbName, in.AdminUsername, in.AdminUserPassword, in.ManageAdminPassword),
+		db:  sqldb.New(in.DbName, in.AdminUsername, in.AdminUserPassword, in.ManageAdminPassword),
 	}
 	st.namespaces[key] = ns
 	st.tags[ns.arn] = in.Tags
@@ -297,7 +298,7 @@ func GetCredentials(c *protocol.Call) (any, error) {
 		return nil, err
 	}
 	user := iamDbUser(c.Caller)
-	wg.namespace.db.ensureUser(user)
+	wg.namespace.db.EnsureUser(user)
 	expires := c.Env.Now().Add(d)
 	return map[string]any{
 		"dbUser":          user,

@@ -1,16 +1,17 @@
-package redshift
+package sqldb
 
 import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
-// database is what the emulator knows of the inside of a cluster or a
+// DB is what the emulator knows of the inside of a cluster or a
 // serverless namespace: its databases and its users. Redshift users belong
 // to the cluster (or namespace), not to one database, so every database of
 // the cluster sees the same users.
-type database struct {
+type DB struct {
 	databases map[string]bool
 	users     map[string]*dbUser
 }
@@ -25,36 +26,36 @@ type dbUser struct {
 	unknown bool
 }
 
-// newRsDatabase returns the database of a new cluster or namespace with its
+// New returns the database of a new cluster or namespace with its
 // first database and its admin user.
-func newRsDatabase(dbName, admin, password string, managedPassword bool) *database {
-	db := &database{databases: map[string]bool{dbName: true}, users: map[string]*dbUser{}}
+func New(dbName, admin, password string, managedPassword bool) *DB {
+	db := &DB{databases: map[string]bool{dbName: true}, users: map[string]*dbUser{}}
 	if admin != "" {
 		db.users[admin] = &dbUser{password: password, unknown: managedPassword}
 	}
 	return db
 }
 
-// clone returns a copy for a batch, which applies its statements as one
+// Clone returns a copy for a batch, which applies its statements as one
 // transaction.
-func (db *database) clone() *database {
+func (db *DB) Clone() *DB {
 	users := make(map[string]*dbUser, len(db.users))
 	for name, u := range db.users {
 		cp := *u
 		users[name] = &cp
 	}
-	return &database{databases: db.databases, users: users}
+	return &DB{databases: db.databases, users: users}
 }
 
-// ensureUser creates name, without a password, unless it exists.
-func (db *database) ensureUser(name string) {
+// EnsureUser creates name, without a password, unless it exists.
+func (db *DB) EnsureUser(name string) {
 	if _, ok := db.users[name]; !ok {
 		db.users[name] = &dbUser{disabled: true}
 	}
 }
 
 // userNames returns the users in name order, as pg_user lists them.
-func (db *database) userNames() []string {
+func (db *DB) userNames() []string {
 	return slices.Sorted(maps.Keys(db.users))
 }
 
@@ -64,9 +65,9 @@ type loginError struct{ msg string }
 
 func (e *loginError) Error() string { return e.msg }
 
-// connect checks that a session may open on database as user. password is
+// Connect checks that a session may open on database as user. password is
 // checked only when withPassword is set; temporary credentials skip it.
-func (db *database) connect(database, user, password string, withPassword bool) error {
+func (db *DB) Connect(database, user, password string, withPassword bool) error {
 	if !db.databases[database] {
 		return &loginError{fmt.Sprintf("FATAL: database %q does not exist", database)}
 	}
@@ -81,4 +82,29 @@ func (db *database) connect(database, user, password string, withPassword bool) 
 		return &loginError{fmt.Sprintf("FATAL: password authentication failed for user %q", user)}
 	}
 	return nil
+}
+
+// Commit makes the users of tx, a Clone of db that a batch changed, db's
+// users: the batch's changes take effect together.
+func (db *DB) Commit(tx *DB) { db.users = tx.users }
+
+// ValidPassword reports whether p meets Redshift's password rules.
+func ValidPassword(p string) bool {
+	if len(p) < 8 || len(p) > 64 || strings.ContainsAny(p, "'\"\\/@ ") {
+		return false
+	}
+	var upper, lower, digit bool
+	for _, r := range p {
+		switch {
+		case r < 33 || r > 126:
+			return false
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= '0' && r <= '9':
+			digit = true
+		}
+	}
+	return upper && lower && digit
 }

@@ -1,4 +1,4 @@
-package redshift
+package sqldb
 
 import "strings"
 
@@ -16,15 +16,8 @@ import "strings"
 // a syntax error. Parameters (:name) are replaced by their values as string
 // literals.
 
-// result is the result set of a statement; columns is nil for a
-// statement without one.
-type result struct {
-	columns []column
-	rows    [][]field
-}
-
-// exec runs one SQL statement against db.
-func (db *database) exec(sql string, params map[string]string) (*result, error) {
+// Exec runs one SQL statement against db.
+func (db *DB) Exec(sql string, params map[string]string) (*Result, error) {
 	toks, err := tokenize(sql, params)
 	if err != nil {
 		return nil, err
@@ -47,7 +40,7 @@ func (db *database) exec(sql string, params map[string]string) (*result, error) 
 	return nil, p.syntaxError()
 }
 
-func (db *database) createUser(p *parser) error {
+func (db *DB) createUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -64,7 +57,7 @@ func (db *database) createUser(p *parser) error {
 	case t.kind == tokIdent && t.text == "disable":
 		u.disabled = true
 	case t.kind == tokString:
-		if !validPassword(t.text) && !strings.HasPrefix(t.text, "md5") && !strings.HasPrefix(t.text, "sha256|") {
+		if !ValidPassword(t.text) && !strings.HasPrefix(t.text, "md5") && !strings.HasPrefix(t.text, "sha256|") {
 			return sqlErrorf("password must be 8 to 64 characters with an uppercase letter, a lowercase letter and a digit, without ' \" \\ / @ or space")
 		}
 		u.password = t.text
@@ -81,7 +74,7 @@ func (db *database) createUser(p *parser) error {
 	return nil
 }
 
-func (db *database) dropUser(p *parser) error {
+func (db *DB) dropUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -109,7 +102,7 @@ func (db *database) dropUser(p *parser) error {
 	return nil
 }
 
-func (db *database) alterUser(p *parser) error {
+func (db *DB) alterUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -156,7 +149,7 @@ func (db *database) alterUser(p *parser) error {
 
 // grant accepts GRANT and REVOKE; the grantees after TO (or FROM) must be
 // users that exist, unless they are PUBLIC, a GROUP or a ROLE.
-func (db *database) grant(p *parser, preposition string) error {
+func (db *DB) grant(p *parser, preposition string) error {
 	for !p.keyword(preposition) {
 		if p.next().kind == tokEOF {
 			return p.syntaxError()
@@ -177,15 +170,15 @@ func (db *database) grant(p *parser, preposition string) error {
 	return nil
 }
 
-func (db *database) selectQuery(p *parser) (*result, error) {
+func (db *DB) selectQuery(p *parser) (*Result, error) {
 	if t := p.peek(); t.kind == tokNumber && t.text == "1" {
 		p.next()
 		if err := p.end(); err != nil {
 			return nil, err
 		}
-		return &result{
-			columns: []column{{Name: "?column?", Label: "?column?", TypeName: "int4", Length: 10, IsSigned: true, Nullable: 1, Precision: 10}},
-			rows:    [][]field{{{LongValue: int64Ptr(1)}}},
+		return &Result{
+			Columns: []Column{{Name: "?column?", Label: "?column?", TypeName: "int4", Length: 10, IsSigned: true, Nullable: 1, Precision: 10}},
+			Rows:    [][]Field{{{LongValue: int64Ptr(1)}}},
 		}, nil
 	}
 	if err := p.expect("usename"); err != nil {
@@ -218,13 +211,13 @@ func (db *database) selectQuery(p *parser) (*result, error) {
 	if err := p.end(); err != nil {
 		return nil, err
 	}
-	res := &result{columns: []column{{
+	res := &Result{Columns: []Column{{
 		Name: "usename", Label: "usename", TypeName: "name", Length: 128, IsCaseSensitive: true,
 		Nullable: 1, SchemaName: "pg_catalog", TableName: "pg_user",
 	}}}
 	for _, n := range db.userNames() {
 		if !filtered || n == filter {
-			res.rows = append(res.rows, []field{{StringValue: &n}})
+			res.Rows = append(res.Rows, []Field{{StringValue: &n}})
 		}
 	}
 	return res, nil
