@@ -16,30 +16,30 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// ec2TestClock is a settable clock for the emulator's timed states.
-type ec2TestClock struct {
+// testClock is a settable clock for the emulator's timed states.
+type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *ec2TestClock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *ec2TestClock) Advance(d time.Duration) {
+func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
-// ec2Fixture is an emulator with one VPC (DNS support and hostnames
+// fixture is an emulator with one VPC (DNS support and hostnames
 // enabled) and subnets in us-east-1a, us-east-1b and a second one in
 // us-east-1a.
-type ec2Fixture struct {
+type fixture struct {
 	srv                  *awsemu.Server
-	clock                *ec2TestClock
+	clock                *testClock
 	client               *ec2.Client
 	vpc                  string
 	subnetA, subnetB     string
@@ -47,12 +47,12 @@ type ec2Fixture struct {
 	defaultSecurityGroup string
 }
 
-func newEC2Fixture(t *testing.T) *ec2Fixture {
+func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	clock := &ec2TestClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := &testClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
-	f := &ec2Fixture{srv: srv, clock: clock, client: ec2.NewFromConfig(srv.Config(awsemu.AccountA))}
+	f := &fixture{srv: srv, clock: clock, client: ec2.NewFromConfig(srv.Config(awsemu.AccountA))}
 	ctx := context.Background()
 	vpc, err := f.client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	if err != nil {
@@ -75,7 +75,7 @@ func newEC2Fixture(t *testing.T) *ec2Fixture {
 	return f
 }
 
-func (f *ec2Fixture) subnet(t *testing.T, vpc, cidr, zone string) string {
+func (f *fixture) subnet(t *testing.T, vpc, cidr, zone string) string {
 	t.Helper()
 	out, err := f.client.CreateSubnet(context.Background(), &ec2.CreateSubnetInput{VpcId: &vpc, CidrBlock: &cidr, AvailabilityZone: &zone})
 	if err != nil {
@@ -84,9 +84,9 @@ func (f *ec2Fixture) subnet(t *testing.T, vpc, cidr, zone string) string {
 	return *out.Subnet.SubnetId
 }
 
-// ec2ErrorCode is the AWS error code of err, or "" when err is nil or not
+// errorCode is the AWS error code of err, or "" when err is nil or not
 // an API error.
-func ec2ErrorCode(err error) string {
+func errorCode(err error) string {
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.ErrorCode()
@@ -139,7 +139,7 @@ func TestEC2NewVpcDefaults(t *testing.T) {
 }
 
 func TestEC2SubnetsAndGroups(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	out, err := f.client.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{f.subnetA, f.subnetB}})
 	if err != nil {
@@ -168,7 +168,7 @@ func TestEC2SubnetsAndGroups(t *testing.T) {
 }
 
 func TestEC2Errors(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	other := ec2.NewFromConfig(f.srv.Config(awsemu.AccountB))
 	tests := map[string]struct {
@@ -217,7 +217,7 @@ func TestEC2Errors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := ec2ErrorCode(tc.call()); got != tc.code {
+			if got := errorCode(tc.call()); got != tc.code {
 				t.Errorf("error code = %q, want %q", got, tc.code)
 			}
 		})

@@ -14,7 +14,7 @@ import (
 )
 
 func TestEC2VpcEndpointCreateErrors(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	noHostnames, err := f.client.CreateVpc(context.Background(), &ec2.CreateVpcInput{CidrBlock: aws.String("10.2.0.0/16")})
 	if err != nil {
 		t.Fatalf("CreateVpc: %v", err)
@@ -42,7 +42,7 @@ func TestEC2VpcEndpointCreateErrors(t *testing.T) {
 			in := f.endpointInput(f.subnetA)
 			tc.edit(in)
 			_, err := f.client.CreateVpcEndpoint(context.Background(), in)
-			if got := ec2ErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Errorf("error code = %q (%v), want %q", got, err, tc.code)
 			}
 		})
@@ -53,10 +53,10 @@ func TestEC2VpcEndpointCreateErrors(t *testing.T) {
 }
 
 func TestEC2VpcEndpointPrivateDNSConflict(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	f.createEndpoint(t, f.endpointInput(f.subnetA))
 	_, err := f.client.CreateVpcEndpoint(context.Background(), f.endpointInput(f.subnetB))
-	if got := ec2ErrorCode(err); got != "InvalidParameter" {
+	if got := errorCode(err); got != "InvalidParameter" {
 		t.Errorf("second private-DNS endpoint for the same service: code %q, want InvalidParameter", got)
 	}
 	second := f.endpointInput(f.subnetB)
@@ -67,7 +67,7 @@ func TestEC2VpcEndpointPrivateDNSConflict(t *testing.T) {
 // TestEC2VpcEndpointIPTypes checks the pairs of IP address type and DNS
 // record IP type that EC2 allows, on create and on modify.
 func TestEC2VpcEndpointIPTypes(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	dns := func(t ec2types.DnsRecordIpType) *ec2types.DnsOptionsSpecification {
 		return &ec2types.DnsOptionsSpecification{DnsRecordIpType: t}
@@ -88,7 +88,7 @@ func TestEC2VpcEndpointIPTypes(t *testing.T) {
 			in.PrivateDnsEnabled = aws.Bool(false)
 			in.IpAddressType, in.DnsOptions = tc.ipType, tc.dns
 			_, err := f.client.CreateVpcEndpoint(ctx, in)
-			if got := ec2ErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Errorf("error code = %q (%v), want %q", got, err, tc.code)
 			}
 		})
@@ -114,7 +114,7 @@ func TestEC2VpcEndpointIPTypes(t *testing.T) {
 	for _, step := range modify {
 		step.in.VpcEndpointId = id
 		_, err := f.client.ModifyVpcEndpoint(ctx, step.in)
-		if got := ec2ErrorCode(err); got != step.code {
+		if got := errorCode(err); got != step.code {
 			t.Errorf("%s: error code = %q (%v), want %q", step.name, got, err, step.code)
 		}
 		ep := f.describeEndpoint(t, *id)
@@ -166,7 +166,7 @@ func TestEC2VpcEndpointChinaRegion(t *testing.T) {
 		VpcId: vpc.Vpc.VpcId, ServiceName: aws.String("com.amazonaws.us-east-1.redshift-data"), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
 		SubnetIds: []string{*subnet.Subnet.SubnetId}, PrivateDnsEnabled: aws.Bool(false),
 	})
-	if got := ec2ErrorCode(err); got != "InvalidServiceName" {
+	if got := errorCode(err); got != "InvalidServiceName" {
 		t.Errorf("service of another region: code %q, want InvalidServiceName", got)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-const ec2TestService = "com.amazonaws.us-east-1.redshift-data"
+const testService = "com.amazonaws.us-east-1.redshift-data"
 
 // VPC endpoint states as EC2 sends them: lowercase, unlike the SDK's
 // ec2types.State constants (StatePending is "Pending").
@@ -28,7 +28,7 @@ const (
 	ec2StateFailed    ec2types.State = "failed"
 )
 
-func (f *ec2Fixture) createEndpoint(t *testing.T, in *ec2.CreateVpcEndpointInput) ec2types.VpcEndpoint {
+func (f *fixture) createEndpoint(t *testing.T, in *ec2.CreateVpcEndpointInput) ec2types.VpcEndpoint {
 	t.Helper()
 	out, err := f.client.CreateVpcEndpoint(context.Background(), in)
 	if err != nil {
@@ -37,14 +37,14 @@ func (f *ec2Fixture) createEndpoint(t *testing.T, in *ec2.CreateVpcEndpointInput
 	return *out.VpcEndpoint
 }
 
-func (f *ec2Fixture) endpointInput(subnets ...string) *ec2.CreateVpcEndpointInput {
+func (f *fixture) endpointInput(subnets ...string) *ec2.CreateVpcEndpointInput {
 	return &ec2.CreateVpcEndpointInput{
-		VpcId: &f.vpc, ServiceName: aws.String(ec2TestService), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
+		VpcId: &f.vpc, ServiceName: aws.String(testService), VpcEndpointType: ec2types.VpcEndpointTypeInterface,
 		SubnetIds: subnets, PrivateDnsEnabled: aws.Bool(true),
 	}
 }
 
-func (f *ec2Fixture) describeEndpoint(t *testing.T, id string) ec2types.VpcEndpoint {
+func (f *fixture) describeEndpoint(t *testing.T, id string) ec2types.VpcEndpoint {
 	t.Helper()
 	out, err := f.client.DescribeVpcEndpoints(context.Background(), &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
 	if err != nil {
@@ -57,7 +57,7 @@ func (f *ec2Fixture) describeEndpoint(t *testing.T, id string) ec2types.VpcEndpo
 }
 
 func TestEC2VpcEndpointLifecycle(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	f.srv.SetVPCEndpointDelays(time.Minute, 30*time.Second)
 	in := f.endpointInput(f.subnetA, f.subnetB)
 	in.TagSpecifications = []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpcEndpoint, Tags: []ec2types.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}}
@@ -111,13 +111,13 @@ func TestEC2VpcEndpointLifecycle(t *testing.T) {
 	}
 	f.clock.Advance(awsemu.DefaultDeletedVPCEndpointVisibility)
 	_, err = f.client.DescribeVpcEndpoints(context.Background(), &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
-	if got := ec2ErrorCode(err); got != "InvalidVpcEndpointId.NotFound" {
+	if got := errorCode(err); got != "InvalidVpcEndpointId.NotFound" {
 		t.Errorf("describe after the deleted endpoint expired: code %q, want InvalidVpcEndpointId.NotFound", got)
 	}
 }
 
 func TestEC2VpcEndpointFailedAndHeld(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	f.srv.FailNextVPCEndpoint("insufficient capacity in us-east-1a")
 	failed := f.createEndpoint(t, f.endpointInput(f.subnetA))
 	ep := f.describeEndpoint(t, *failed.VpcEndpointId)
@@ -141,7 +141,7 @@ func TestEC2VpcEndpointFailedAndHeld(t *testing.T) {
 }
 
 func TestEC2VpcEndpointClientToken(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	in := f.endpointInput(f.subnetA)
 	in.ClientToken = aws.String("token-1")
 	first := f.createEndpoint(t, in)
@@ -155,13 +155,13 @@ func TestEC2VpcEndpointClientToken(t *testing.T) {
 	changed := f.endpointInput(f.subnetB)
 	changed.ClientToken = aws.String("token-1")
 	_, err := f.client.CreateVpcEndpoint(context.Background(), changed)
-	if got := ec2ErrorCode(err); got != "IdempotentParameterMismatch" {
+	if got := errorCode(err); got != "IdempotentParameterMismatch" {
 		t.Errorf("same token with other subnets: code %q, want IdempotentParameterMismatch", got)
 	}
 }
 
 func TestEC2ModifyVpcEndpoint(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	f.srv.SetVPCEndpointDelays(10*time.Second, 0)
 	id := f.createEndpoint(t, f.endpointInput(f.subnetA)).VpcEndpointId
@@ -228,7 +228,7 @@ func TestEC2ModifyVpcEndpoint(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, err := f.client.ModifyVpcEndpoint(ctx, tc.in)
-			if got := ec2ErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Errorf("error code = %q (%v), want %q", got, err, tc.code)
 			}
 		})
@@ -236,7 +236,7 @@ func TestEC2ModifyVpcEndpoint(t *testing.T) {
 }
 
 func TestEC2DescribeAndDeleteVpcEndpoints(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	in := f.endpointInput(f.subnetA)
 	in.TagSpecifications = []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpcEndpoint, Tags: []ec2types.Tag{{Key: aws.String("owner"), Value: aws.String("x")}}}}
@@ -285,7 +285,7 @@ func TestEC2DescribeAndDeleteVpcEndpoints(t *testing.T) {
 }
 
 func TestEC2EndpointTags(t *testing.T) {
-	f := newEC2Fixture(t)
+	f := newFixture(t)
 	ctx := context.Background()
 	in := f.endpointInput(f.subnetA)
 	in.TagSpecifications = []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpcEndpoint, Tags: []ec2types.Tag{
@@ -306,7 +306,7 @@ func TestEC2EndpointTags(t *testing.T) {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 	_, err := f.client.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{"vpce-00000000000000000"}, Tags: []ec2types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
-	if got := ec2ErrorCode(err); got != "InvalidVpcEndpointId.NotFound" {
+	if got := errorCode(err); got != "InvalidVpcEndpointId.NotFound" {
 		t.Errorf("CreateTags on an unknown endpoint: code %q, want InvalidVpcEndpointId.NotFound", got)
 	}
 }

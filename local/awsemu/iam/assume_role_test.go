@@ -70,7 +70,7 @@ func TestSTSAssumeRole(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			srv, iamA, iamB := iamClients(t)
+			srv, iamA, iamB := clients(t)
 			mustCreateRole(t, iamA, "caller", testTrustAccountA)
 			if tc.callerMayAssume {
 				if _, err := iamA.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("caller"), PolicyName: aws.String("assume"), PolicyDocument: aws.String(allowAssume)}); err != nil {
@@ -100,7 +100,7 @@ func TestSTSAssumeRole(t *testing.T) {
 				req.DurationSeconds = aws.Int32(tc.duration)
 			}
 			out, err := client.AssumeRole(ctx, req)
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Fatalf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			if err != nil {
@@ -130,14 +130,14 @@ func TestSTSAssumeRole(t *testing.T) {
 // handler assumes a role right after creating it.
 func TestSTSAssumeRoleAfterPropagation(t *testing.T) {
 	ctx := context.Background()
-	clock := &iamTestClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	srv, _, iamB := iamClients(t, awsemu.WithClock(clock.Now))
+	clock := &testClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	srv, _, iamB := clients(t, awsemu.WithClock(clock.Now))
 	srv.SetIAMPropagationDelay(5 * time.Second)
 	mustCreateRole(t, iamB, "target", testTrustAccountA)
 	client := sts.NewFromConfig(srv.Config(awsemu.AccountA))
 	in := &sts.AssumeRoleInput{RoleArn: aws.String(targetRoleArn), RoleSessionName: aws.String("early")}
 	_, err := client.AssumeRole(ctx, in)
-	if got := iamErrCode(t, err); got != "AccessDenied" {
+	if got := errCode(t, err); got != "AccessDenied" {
 		t.Fatalf("AssumeRole of a new role: code = %q, want AccessDenied", got)
 	}
 	clock.Advance(5 * time.Second)
@@ -147,7 +147,7 @@ func TestSTSAssumeRoleAfterPropagation(t *testing.T) {
 }
 
 func TestLookupIAMRole(t *testing.T) {
-	srv, _, iamB := iamClients(t)
+	srv, _, iamB := clients(t)
 	created := mustCreateRole(t, iamB, "target", testTrustAccountA)
 	tests := map[string]struct {
 		arn    string
@@ -173,7 +173,7 @@ func TestLookupIAMRole(t *testing.T) {
 }
 
 func TestSTSAssumeRoleValidation(t *testing.T) {
-	srv, _, _ := iamClients(t)
+	srv, _, _ := clients(t)
 	tests := map[string]struct {
 		in       sts.AssumeRoleInput
 		wantCode string
@@ -185,7 +185,7 @@ func TestSTSAssumeRoleValidation(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, err := sts.NewFromConfig(srv.Config(awsemu.AccountA)).AssumeRole(context.Background(), &tc.in)
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 		})

@@ -43,7 +43,7 @@ func TestIAMRolePermissionsBoundary(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			_, clientA, clientB := iamClients(t)
+			_, clientA, clientB := clients(t)
 			mustCreatePolicy(t, clientA, "mine", testIdentityPolicy)
 			mustCreatePolicy(t, clientA, "other", testIdentityPolicy)
 			mustCreatePolicy(t, clientB, "theirs", testIdentityPolicy)
@@ -61,7 +61,7 @@ func TestIAMRolePermissionsBoundary(t *testing.T) {
 			} else {
 				_, err = clientA.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(tc.role)})
 			}
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 
@@ -84,7 +84,7 @@ func TestIAMRolePermissionsBoundary(t *testing.T) {
 // DeletePolicy refuses it until DeleteRolePermissionsBoundary frees it.
 func TestIAMPolicyUsedAsBoundaryCannotBeDeleted(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	arn := mustCreatePolicy(t, client, "boundary", testIdentityPolicy).Arn
 	mustCreateRole(t, client, "app", testTrustLambda)
 	if _, err := client.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("app"), PermissionsBoundary: arn}); err != nil {

@@ -16,26 +16,26 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// iamTestClock is a settable clock for WithClock.
-type iamTestClock struct {
+// testClock is a settable clock for WithClock.
+type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *iamTestClock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *iamTestClock) Advance(d time.Duration) {
+func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
-// iamErrCode is the AWS error code of err, or "" when err is nil.
-func iamErrCode(t *testing.T, err error) string {
+// errCode is the AWS error code of err, or "" when err is nil.
+func errCode(t *testing.T, err error) string {
 	t.Helper()
 	if err == nil {
 		return ""
@@ -47,7 +47,7 @@ func iamErrCode(t *testing.T, err error) string {
 	return apiErr.ErrorCode()
 }
 
-func iamClients(t *testing.T, opts ...awsemu.Option) (*awsemu.Server, *iam.Client, *iam.Client) {
+func clients(t *testing.T, opts ...awsemu.Option) (*awsemu.Server, *iam.Client, *iam.Client) {
 	t.Helper()
 	srv := awsemu.Start(opts...)
 	t.Cleanup(srv.Close)
@@ -99,11 +99,11 @@ func TestIAMFaultInjection(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			srv, client, _ := iamClients(t)
+			srv, client, _ := clients(t)
 			mustCreateRole(t, client, "app", testTrustLambda)
 			srv.InjectFault(tc.fault)
 			_, err := client.GetRole(context.Background(), &iam.GetRoleInput{RoleName: aws.String("app")})
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			if got := srv.FaultHits("iam", "GetRole"); got != tc.wantHits {

@@ -40,14 +40,14 @@ func TestIAMCreatePolicyValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, client, _ := iamClients(t)
+			_, client, _ := clients(t)
 			mustCreatePolicy(t, client, "Existing", testIdentityPolicy)
 			in := &iam.CreatePolicyInput{PolicyName: aws.String(tc.name), PolicyDocument: aws.String(tc.doc)}
 			if tc.path != "" {
 				in.Path = aws.String(tc.path)
 			}
 			_, err := client.CreatePolicy(context.Background(), in)
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 		})
@@ -56,7 +56,7 @@ func TestIAMCreatePolicyValidation(t *testing.T) {
 
 func TestIAMPolicyReadBack(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	created, err := client.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String("data-api"),
 		Path:           aws.String("/redshift-data-api/"),
@@ -109,7 +109,7 @@ func TestIAMPolicyReadBack(t *testing.T) {
 
 func TestIAMPolicyVersions(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	arn := mustCreatePolicy(t, client, "versioned", testIdentityPolicy).Arn
 	for i := 2; i <= emuiam.MaxPolicyVersions; i++ {
 		if _, err := client.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: aws.String(testIdentityPolicy), SetAsDefault: i == 3}); err != nil {
@@ -158,7 +158,7 @@ func TestIAMPolicyVersions(t *testing.T) {
 		}, ""},
 	}
 	for _, s := range steps {
-		if got := iamErrCode(t, s.call()); got != s.wantCode {
+		if got := errCode(t, s.call()); got != s.wantCode {
 			t.Fatalf("%s: error code = %q, want %q", s.name, got, s.wantCode)
 		}
 	}
@@ -186,14 +186,14 @@ func TestIAMPolicyVersions(t *testing.T) {
 		t.Fatalf("DeletePolicy with only the default version left: %v", err)
 	}
 	_, err = client.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: arn})
-	if got := iamErrCode(t, err); got != "NoSuchEntity" {
+	if got := errCode(t, err); got != "NoSuchEntity" {
 		t.Errorf("GetPolicy after delete: code = %q, want NoSuchEntity", got)
 	}
 }
 
 func TestIAMDeletePolicyWhileAttached(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	arn := mustCreatePolicy(t, client, "attached", testIdentityPolicy).Arn
 	mustCreateRole(t, client, "app", testTrustLambda)
 	if _, err := client.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("app"), PolicyArn: arn}); err != nil {
@@ -231,7 +231,7 @@ func TestIAMDeletePolicyWhileAttached(t *testing.T) {
 
 func TestIAMListPolicies(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	for _, name := range []string{"a", "b"} {
 		if _, err := client.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), Path: aws.String("/team/"), PolicyDocument: aws.String(testIdentityPolicy)}); err != nil {
 			t.Fatalf("CreatePolicy %s: %v", name, err)
@@ -285,7 +285,7 @@ func TestIAMListPolicies(t *testing.T) {
 
 func TestIAMPolicyTags(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	arn := mustCreatePolicy(t, client, "tagged", testIdentityPolicy).Arn
 	tag := func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
 	if _, err := client.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: arn, Tags: []types.Tag{tag("a", "1"), tag("b", "2")}}); err != nil {
@@ -305,12 +305,12 @@ func TestIAMPolicyTags(t *testing.T) {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 	_, err = client.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: arn, Tags: []types.Tag{tag("x", "1"), tag("X", "2")}})
-	if got := iamErrCode(t, err); got != "InvalidInput" {
+	if got := errCode(t, err); got != "InvalidInput" {
 		t.Errorf("duplicate tag keys: code = %q, want InvalidInput", got)
 	}
 	for _, bad := range []types.Tag{tag("group", "a,b"), tag("k;", "v")} {
 		_, err = client.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: arn, Tags: []types.Tag{bad}})
-		if got := iamErrCode(t, err); got != "ValidationError" {
+		if got := errCode(t, err); got != "ValidationError" {
 			t.Errorf("tag %s=%s outside IAM's character set: code = %q, want ValidationError", *bad.Key, *bad.Value, got)
 		}
 	}
@@ -318,7 +318,7 @@ func TestIAMPolicyTags(t *testing.T) {
 
 func TestIAMManagedPolicy(t *testing.T) {
 	ctx := context.Background()
-	_, clientA, clientB := iamClients(t)
+	_, clientA, clientB := clients(t)
 	arn := aws.String("arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess")
 	want, ok := awsemu.ManagedPolicyDocument("AmazonRedshiftDataFullAccess")
 	if !ok || !strings.Contains(want, "redshift-data:BatchExecuteStatement") {
@@ -351,7 +351,7 @@ func TestIAMManagedPolicy(t *testing.T) {
 		t.Errorf("managed document (-want +got):\n%s", diff)
 	}
 	_, err = clientB.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})
-	if got := iamErrCode(t, err); got != "AccessDenied" {
+	if got := errCode(t, err); got != "AccessDenied" {
 		t.Errorf("DeletePolicy of an AWS managed policy: code = %q, want AccessDenied", got)
 	}
 }

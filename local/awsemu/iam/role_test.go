@@ -49,7 +49,7 @@ func TestIAMCreateRoleValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, clientA, clientB := iamClients(t)
+			_, clientA, clientB := clients(t)
 			mustCreateRole(t, clientA, "existing", testTrustLambda)
 			mustCreateRole(t, clientB, "caller", testTrustLambda)
 			in := tc.in
@@ -57,7 +57,7 @@ func TestIAMCreateRoleValidation(t *testing.T) {
 				in.RoleName = aws.String("new")
 			}
 			_, err := clientA.CreateRole(context.Background(), &in)
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 		})
@@ -66,7 +66,7 @@ func TestIAMCreateRoleValidation(t *testing.T) {
 
 func TestIAMRoleLifecycle(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	boundary := mustCreatePolicy(t, client, "boundary", testIdentityPolicy).Arn
 	created, err := client.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName: aws.String("reader"), Path: aws.String("/redshift-data-api/"),
@@ -154,7 +154,7 @@ func TestIAMRoleLifecycle(t *testing.T) {
 		}, "NoSuchEntity"},
 	}
 	for _, s := range steps {
-		if got := iamErrCode(t, s.call()); got != s.wantCode {
+		if got := errCode(t, s.call()); got != s.wantCode {
 			t.Fatalf("%s: error code = %q, want %q", s.name, got, s.wantCode)
 		}
 	}
@@ -195,7 +195,7 @@ func TestIAMRoleLifecycle(t *testing.T) {
 
 func TestIAMRoleTags(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	mustCreateRole(t, client, "app", testTrustLambda)
 	tag := func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
 	if _, err := client.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("app"), Tags: []types.Tag{tag("a", "1"), tag("b", "2")}}); err != nil {
@@ -216,18 +216,18 @@ func TestIAMRoleTags(t *testing.T) {
 		many = append(many, tag("k"+time.Duration(i).String(), "v"))
 	}
 	_, err = client.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("app"), Tags: many})
-	if got := iamErrCode(t, err); got != "LimitExceeded" {
+	if got := errCode(t, err); got != "LimitExceeded" {
 		t.Errorf("tagging past %d tags: code = %q, want LimitExceeded", emuiam.MaxTags, got)
 	}
 	_, err = client.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("missing"), Tags: []types.Tag{tag("a", "1")}})
-	if got := iamErrCode(t, err); got != "NoSuchEntity" {
+	if got := errCode(t, err); got != "NoSuchEntity" {
 		t.Errorf("TagRole of a missing role: code = %q, want NoSuchEntity", got)
 	}
 }
 
 func TestIAMListRoles(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	for _, r := range []struct{ name, path string }{{"c", "/"}, {"a", "/app/"}, {"b", "/app/"}} {
 		if _, err := client.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.name), Path: aws.String(r.path), AssumeRolePolicyDocument: aws.String(testTrustLambda)}); err != nil {
 			t.Fatalf("CreateRole %s: %v", r.name, err)
@@ -275,7 +275,7 @@ func TestIAMAttachErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			_, clientA, clientB := iamClients(t)
+			_, clientA, clientB := clients(t)
 			mustCreateRole(t, clientA, "app", testTrustLambda)
 			mustCreatePolicy(t, clientA, "mine", testIdentityPolicy)
 			mustCreatePolicy(t, clientB, "theirs", testIdentityPolicy)
@@ -288,7 +288,7 @@ func TestIAMAttachErrors(t *testing.T) {
 			} else {
 				_, err = clientA.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(tc.role), PolicyArn: aws.String(tc.policy)})
 			}
-			if got := iamErrCode(t, err); got != tc.wantCode {
+			if got := errCode(t, err); got != tc.wantCode {
 				t.Errorf("error code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			out, err := clientA.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String("app")})
@@ -306,8 +306,8 @@ func TestIAMAttachErrors(t *testing.T) {
 // a role younger than the delay is not yet a valid principal.
 func TestIAMPropagationDelay(t *testing.T) {
 	ctx := context.Background()
-	clock := &iamTestClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	srv, clientA, clientB := iamClients(t, awsemu.WithClock(clock.Now))
+	clock := &testClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	srv, clientA, clientB := clients(t, awsemu.WithClock(clock.Now))
 	srv.SetIAMPropagationDelay(10 * time.Second)
 	caller := mustCreateRole(t, clientA, "caller", testTrustLambda)
 	trust := aws.String(trustFor(aws.ToString(caller.Arn)))

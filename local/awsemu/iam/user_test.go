@@ -13,7 +13,7 @@ import (
 
 func TestIAMUsersAndGroups(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	const managed = "arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess"
 	var userArn string
 	steps := []struct {
@@ -70,7 +70,7 @@ func TestIAMUsersAndGroups(t *testing.T) {
 		}, "DeleteConflict"},
 	}
 	for _, s := range steps {
-		if got := iamErrCode(t, s.call()); got != s.wantCode {
+		if got := errCode(t, s.call()); got != s.wantCode {
 			t.Fatalf("%s: error code = %q, want %q", s.name, got, s.wantCode)
 		}
 	}
@@ -162,7 +162,7 @@ func TestIAMUsersAndGroups(t *testing.T) {
 		}, "NoSuchEntity"},
 	}
 	for _, s := range cleanup {
-		if got := iamErrCode(t, s.call()); got != s.wantCode {
+		if got := errCode(t, s.call()); got != s.wantCode {
 			t.Fatalf("%s: error code = %q, want %q", s.name, got, s.wantCode)
 		}
 	}
@@ -170,7 +170,7 @@ func TestIAMUsersAndGroups(t *testing.T) {
 
 func TestIAMUserTags(t *testing.T) {
 	ctx := context.Background()
-	_, client, _ := iamClients(t)
+	_, client, _ := clients(t)
 	if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("u"), Tags: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}}); err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
@@ -212,7 +212,7 @@ func TestIAMUserTags(t *testing.T) {
 		})
 	}
 	_, err := client.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String("missing"), TagKeys: []string{"a"}})
-	if got := iamErrCode(t, err); got != "NoSuchEntity" {
+	if got := errCode(t, err); got != "NoSuchEntity" {
 		t.Errorf("UntagUser of a missing user: code = %q, want NoSuchEntity", got)
 	}
 }

@@ -18,31 +18,31 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// rsTestClock is a clock that tests move by hand.
-type rsTestClock struct {
+// testClock is a clock that tests move by hand.
+type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newRsTestClock() *rsTestClock {
-	return &rsTestClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
 }
 
-func (c *rsTestClock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *rsTestClock) Advance(d time.Duration) {
+func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
-// rsErrorCode returns the AWS error code of err, or "" when err is nil or
+// errorCode returns the AWS error code of err, or "" when err is nil or
 // not an API error.
-func rsErrorCode(err error) string {
+func errorCode(err error) string {
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.ErrorCode()
@@ -50,9 +50,9 @@ func rsErrorCode(err error) string {
 	return ""
 }
 
-// rsConfigAs returns a configuration that authenticates as id, registered
+// configAs returns a configuration that authenticates as id, registered
 // under a fresh access key.
-func rsConfigAs(srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
+func configAs(srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
 	srv.RegisterIdentity(key, id)
 	cfg := srv.Config(id.Account)
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(key, awsemu.SecretKey, "")
@@ -60,16 +60,16 @@ func rsConfigAs(srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
 }
 
 var (
-	rsRoleIdentity = awsemu.Identity{
+	roleIdentity = awsemu.Identity{
 		Account: awsemu.AccountA,
 		Arn:     "arn:aws:sts::111111111111:assumed-role/app-role/session-1",
 		UserID:  "AROAAPPROLE:session-1",
 		RoleArn: "arn:aws:iam::111111111111:role/service/app-role",
 	}
-	rsUserIdentity = awsemu.Identity{Account: awsemu.AccountA, Arn: "arn:aws:iam::111111111111:user/team/alice", UserID: "AIDAALICE"}
+	userIdentity = awsemu.Identity{Account: awsemu.AccountA, Arn: "arn:aws:iam::111111111111:user/team/alice", UserID: "AIDAALICE"}
 )
 
-func rsCreateTestCluster(t *testing.T, client *redshift.Client, id string) *types.Cluster {
+func createTestCluster(t *testing.T, client *redshift.Client, id string) *types.Cluster {
 	t.Helper()
 	out, err := client.CreateCluster(context.Background(), &redshift.CreateClusterInput{
 		ClusterIdentifier:  aws.String(id),
@@ -91,7 +91,7 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 	ctx := context.Background()
 	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
 
-	created := rsCreateTestCluster(t, client, "analytics")
+	created := createTestCluster(t, client, "analytics")
 	if got := aws.ToString(created.Endpoint.Address); !regexp.MustCompile(`^analytics\.[a-z0-9]{12}\.us-east-1\.redshift\.amazonaws\.com$`).MatchString(got) {
 		t.Errorf("endpoint address = %q, want analytics.<random>.us-east-1.redshift.amazonaws.com", got)
 	}
@@ -136,7 +136,7 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 	}
 
 	_, err = client.DeleteCluster(ctx, &redshift.DeleteClusterInput{ClusterIdentifier: aws.String("analytics")})
-	if got := rsErrorCode(err); got != "InvalidParameterCombination" {
+	if got := errorCode(err); got != "InvalidParameterCombination" {
 		t.Errorf("DeleteCluster without a final snapshot decision: code = %q, want InvalidParameterCombination", got)
 	}
 	deleted, err := client.DeleteCluster(ctx, &redshift.DeleteClusterInput{ClusterIdentifier: aws.String("analytics"), SkipFinalClusterSnapshot: aws.Bool(true)})
@@ -160,7 +160,7 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 func TestRedshiftClustersBelongToTheirAccount(t *testing.T) {
 	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	rsCreateTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountB)), "owned-by-b")
+	createTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountB)), "owned-by-b")
 	out, err := redshift.NewFromConfig(srv.Config(awsemu.AccountA)).DescribeClusters(context.Background(), &redshift.DescribeClustersInput{})
 	if err != nil {
 		t.Fatalf("DescribeClusters: %v", err)
@@ -190,7 +190,7 @@ func TestRedshiftCreateClusterValidation(t *testing.T) {
 				ClusterIdentifier: aws.String(tc.id), NodeType: aws.String("ra3.large"),
 				MasterUsername: aws.String("admin"), MasterUserPassword: aws.String(tc.password),
 			})
-			if got := rsErrorCode(err); got != "InvalidParameterValue" {
+			if got := errorCode(err); got != "InvalidParameterValue" {
 				t.Errorf("code = %q, want InvalidParameterValue (err %v)", got, err)
 			}
 		})
@@ -198,11 +198,11 @@ func TestRedshiftCreateClusterValidation(t *testing.T) {
 }
 
 func TestRedshiftGetClusterCredentials(t *testing.T) {
-	clock := newRsTestClock()
+	clock := newTestClock()
 	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
 	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
-	rsCreateTestCluster(t, client, "analytics")
+	createTestCluster(t, client, "analytics")
 
 	tests := map[string]struct {
 		in          redshift.GetClusterCredentialsInput
@@ -234,7 +234,7 @@ func TestRedshiftGetClusterCredentials(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			out, err := client.GetClusterCredentials(context.Background(), &tc.in)
-			if got := rsErrorCode(err); got != tc.wantCode {
+			if got := errorCode(err); got != tc.wantCode {
 				t.Fatalf("code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			if tc.wantCode != "" {
@@ -263,15 +263,15 @@ func TestRedshiftGetClusterCredentials(t *testing.T) {
 func TestRedshiftGetClusterCredentialsWithIAM(t *testing.T) {
 	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	rsCreateTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
+	createTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
 	tests := map[string]struct {
 		cfg      aws.Config
 		cluster  string
 		wantUser string
 		wantCode string
 	}{
-		"IAM user":        {cfg: rsConfigAs(srv, "AKIARSUSERALICE00001", rsUserIdentity), cluster: "analytics", wantUser: "IAM:alice"},
-		"assumed role":    {cfg: rsConfigAs(srv, "ASIARSROLEAPP0000001", rsRoleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
+		"IAM user":        {cfg: configAs(srv, "AKIARSUSERALICE00001", userIdentity), cluster: "analytics", wantUser: "IAM:alice"},
+		"assumed role":    {cfg: configAs(srv, "ASIARSROLEAPP0000001", roleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
 		"account root":    {cfg: srv.Config(awsemu.AccountA), cluster: "analytics", wantUser: "IAM:root"},
 		"unknown cluster": {cfg: srv.Config(awsemu.AccountA), cluster: "missing", wantCode: "ClusterNotFound"},
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func TestRedshiftDataRejectsRequests(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	emptySecret := f.secret(t, "empty", `{"username":"admin"}`)
 	tests := map[string]redshiftdata.ExecuteStatementInput{
 		"missing cluster":           {ClusterIdentifier: aws.String("missing"), Database: aws.String("dev")},
@@ -41,11 +41,11 @@ func TestRedshiftDataRejectsRequests(t *testing.T) {
 }
 
 func TestRedshiftDataAuthentication(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	wrongPassword := f.secret(t, "wrong", `{"username":"admin","password":"Wrong-Passw0rd"}`)
 	disabledUser := f.secret(t, "disabled", `{"username":"redshift_data_api_user","password":"Some-Passw0rd"}`)
 	f.run(t, `CREATE USER "redshift_data_api_user" PASSWORD DISABLE`)
-	roleData := redshiftdata.NewFromConfig(rsConfigAs(f.srv, "ASIARSDROLEAPP000001", rsRoleIdentity))
+	roleData := redshiftdata.NewFromConfig(configAs(f.srv, "ASIARSDROLEAPP000001", roleIdentity))
 
 	tests := map[string]struct {
 		client     *redshiftdata.Client
@@ -118,7 +118,7 @@ func TestRedshiftDataAuthentication(t *testing.T) {
 }
 
 func TestRedshiftDataUnknownStatement(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	ctx := context.Background()
 	owned := f.run(t, "SELECT 1")
 	otherAccount := redshiftdata.NewFromConfig(f.srv.Config(awsemu.AccountB))
@@ -135,15 +135,15 @@ func TestRedshiftDataUnknownStatement(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, err := tc.client.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: aws.String(tc.id)})
-			if got := rsErrorCode(err); got != tc.want {
+			if got := errorCode(err); got != tc.want {
 				t.Errorf("DescribeStatement: code = %q, want %q", got, tc.want)
 			}
 			_, err = tc.client.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: aws.String(tc.id)})
-			if got := rsErrorCode(err); got != tc.want {
+			if got := errorCode(err); got != tc.want {
 				t.Errorf("GetStatementResult: code = %q, want %q", got, tc.want)
 			}
 			_, err = tc.client.CancelStatement(ctx, &redshiftdata.CancelStatementInput{Id: aws.String(tc.id)})
-			if got := rsErrorCode(err); got != tc.want {
+			if got := errorCode(err); got != tc.want {
 				t.Errorf("CancelStatement: code = %q, want %q", got, tc.want)
 			}
 		})
@@ -151,7 +151,7 @@ func TestRedshiftDataUnknownStatement(t *testing.T) {
 }
 
 func TestRedshiftDataDbUserAutoCreatedByGetClusterCredentials(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	// A new input each time: the SDK stores its generated ClientToken in
 	// the input, and a repeated token returns the first statement.
 	input := func() *redshiftdata.ExecuteStatementInput {

@@ -34,7 +34,7 @@ func TestRedshiftDataBatch(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := newRsdFixture(t, 0)
+			f := newDataFixture(t, 0)
 			out, err := f.data.BatchExecuteStatement(context.Background(), &redshiftdata.BatchExecuteStatementInput{
 				ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(f.adminARN), Sqls: tc.sqls,
 			})
@@ -58,7 +58,7 @@ func TestRedshiftDataBatch(t *testing.T) {
 			if diff := cmp.Diff(tc.wantUsers, f.users(t)); diff != "" {
 				t.Errorf("users (-want +got):\n%s", diff)
 			}
-			if _, err := f.data.GetStatementResult(context.Background(), &redshiftdata.GetStatementResultInput{Id: out.Id}); rsErrorCode(err) != "ValidationException" {
+			if _, err := f.data.GetStatementResult(context.Background(), &redshiftdata.GetStatementResultInput{Id: out.Id}); errorCode(err) != "ValidationException" {
 				t.Errorf("GetStatementResult of the batch itself: err = %v, want ValidationException", err)
 			}
 		})
@@ -66,7 +66,7 @@ func TestRedshiftDataBatch(t *testing.T) {
 }
 
 func TestRedshiftDataBatchSubStatementResult(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	out, err := f.data.BatchExecuteStatement(context.Background(), &redshiftdata.BatchExecuteStatementInput{
 		ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(f.adminARN),
 		Sqls: []string{`CREATE USER reader PASSWORD DISABLE`, `SELECT usename FROM pg_user WHERE usename = 'reader'`},
@@ -84,7 +84,7 @@ func TestRedshiftDataBatchSubStatementResult(t *testing.T) {
 }
 
 func TestRedshiftDataCancel(t *testing.T) {
-	f := newRsdFixture(t, time.Second)
+	f := newDataFixture(t, time.Second)
 	ctx := context.Background()
 	out, err := f.data.ExecuteStatement(ctx, &redshiftdata.ExecuteStatementInput{
 		ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(f.adminARN),
@@ -104,13 +104,13 @@ func TestRedshiftDataCancel(t *testing.T) {
 	if diff := cmp.Diff([]string{"admin"}, f.users(t)); diff != "" {
 		t.Errorf("users after a cancelled CREATE USER (-want +got):\n%s", diff)
 	}
-	if _, err := f.data.CancelStatement(ctx, &redshiftdata.CancelStatementInput{Id: out.Id}); rsErrorCode(err) != "ValidationException" {
+	if _, err := f.data.CancelStatement(ctx, &redshiftdata.CancelStatementInput{Id: out.Id}); errorCode(err) != "ValidationException" {
 		t.Errorf("CancelStatement of an aborted statement: err = %v, want ValidationException", err)
 	}
 }
 
 func TestRedshiftDataClientToken(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	ctx := context.Background()
 	in := &redshiftdata.ExecuteStatementInput{
 		ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(f.adminARN),
@@ -132,18 +132,18 @@ func TestRedshiftDataClientToken(t *testing.T) {
 	}
 	different := *in
 	different.Sql = aws.String("SELECT 1")
-	if _, err := f.data.ExecuteStatement(ctx, &different); rsErrorCode(err) != "ValidationException" {
+	if _, err := f.data.ExecuteStatement(ctx, &different); errorCode(err) != "ValidationException" {
 		t.Errorf("ClientToken reused for different SQL: err = %v, want ValidationException", err)
 	}
 }
 
 func TestRedshiftDataListStatements(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	ctx := context.Background()
-	roleCfg := rsConfigAs(f.srv, "ASIARSDLISTROLE00001", rsRoleIdentity)
-	otherSession := rsRoleIdentity
+	roleCfg := configAs(f.srv, "ASIARSDLISTROLE00001", roleIdentity)
+	otherSession := roleIdentity
 	otherSession.Arn = "arn:aws:sts::111111111111:assumed-role/app-role/session-2"
-	otherCfg := rsConfigAs(f.srv, "ASIARSDLISTROLE00002", otherSession)
+	otherCfg := configAs(f.srv, "ASIARSDLISTROLE00002", otherSession)
 	role, other := redshiftdata.NewFromConfig(roleCfg), redshiftdata.NewFromConfig(otherCfg)
 	execute := func(client *redshiftdata.Client, name, sql string) {
 		t.Helper()
@@ -190,7 +190,7 @@ func TestRedshiftDataListStatements(t *testing.T) {
 }
 
 func TestRedshiftDataListStatementsPages(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	for range 3 {
 		f.run(t, "SELECT 1")
 	}

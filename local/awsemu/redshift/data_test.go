@@ -18,32 +18,32 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// rsdFixture is an emulator with cluster "analytics" (admin user admin),
+// dataFixture is an emulator with cluster "analytics" (admin user admin),
 // workgroup "serverless", and a secret with the cluster's admin
 // credentials.
-type rsdFixture struct {
+type dataFixture struct {
 	srv       *awsemu.Server
-	clock     *rsTestClock
+	clock     *testClock
 	data      *redshiftdata.Client
 	adminARN  string
 	secretsSM *secretsmanager.Client
 	delay     time.Duration
 }
 
-func newRsdFixture(t *testing.T, delay time.Duration) *rsdFixture {
+func newDataFixture(t *testing.T, delay time.Duration) *dataFixture {
 	t.Helper()
-	clock := newRsTestClock()
+	clock := newTestClock()
 	srv := awsemu.Start(awsemu.WithClock(clock.Now), awsemu.WithStatementDelay(delay))
 	t.Cleanup(srv.Close)
 	cfg := srv.Config(awsemu.AccountA)
-	rsCreateTestCluster(t, redshift.NewFromConfig(cfg), "analytics")
-	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(cfg), "serverless")
-	f := &rsdFixture{srv: srv, clock: clock, data: redshiftdata.NewFromConfig(cfg), secretsSM: secretsmanager.NewFromConfig(cfg), delay: delay}
+	createTestCluster(t, redshift.NewFromConfig(cfg), "analytics")
+	createTestWorkgroup(t, redshiftserverless.NewFromConfig(cfg), "serverless")
+	f := &dataFixture{srv: srv, clock: clock, data: redshiftdata.NewFromConfig(cfg), secretsSM: secretsmanager.NewFromConfig(cfg), delay: delay}
 	f.adminARN = f.secret(t, "admin", `{"username":"admin","password":"Admin-Passw0rd","engine":"redshift","dbClusterIdentifier":"analytics"}`)
 	return f
 }
 
-func (f *rsdFixture) secret(t *testing.T, name, value string) string {
+func (f *dataFixture) secret(t *testing.T, name, value string) string {
 	t.Helper()
 	out, err := f.secretsSM.CreateSecret(context.Background(), &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(value)})
 	if err != nil {
@@ -54,12 +54,12 @@ func (f *rsdFixture) secret(t *testing.T, name, value string) string {
 
 // run executes sql on the cluster as the admin secret, waits until it has
 // run, and returns the statement's description.
-func (f *rsdFixture) run(t *testing.T, sql string) *redshiftdata.DescribeStatementOutput {
+func (f *dataFixture) run(t *testing.T, sql string) *redshiftdata.DescribeStatementOutput {
 	t.Helper()
 	return f.runInput(t, &redshiftdata.ExecuteStatementInput{ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(f.adminARN), Sql: aws.String(sql)})
 }
 
-func (f *rsdFixture) runInput(t *testing.T, in *redshiftdata.ExecuteStatementInput) *redshiftdata.DescribeStatementOutput {
+func (f *dataFixture) runInput(t *testing.T, in *redshiftdata.ExecuteStatementInput) *redshiftdata.DescribeStatementOutput {
 	t.Helper()
 	out, err := f.data.ExecuteStatement(context.Background(), in)
 	if err != nil {
@@ -69,7 +69,7 @@ func (f *rsdFixture) runInput(t *testing.T, in *redshiftdata.ExecuteStatementInp
 	return f.describe(t, aws.ToString(out.Id))
 }
 
-func (f *rsdFixture) describe(t *testing.T, id string) *redshiftdata.DescribeStatementOutput {
+func (f *dataFixture) describe(t *testing.T, id string) *redshiftdata.DescribeStatementOutput {
 	t.Helper()
 	d, err := f.data.DescribeStatement(context.Background(), &redshiftdata.DescribeStatementInput{Id: aws.String(id)})
 	if err != nil {
@@ -79,7 +79,7 @@ func (f *rsdFixture) describe(t *testing.T, id string) *redshiftdata.DescribeSta
 }
 
 // users returns the users that pg_user lists on the cluster.
-func (f *rsdFixture) users(t *testing.T) []string {
+func (f *dataFixture) users(t *testing.T) []string {
 	t.Helper()
 	d := f.run(t, "SELECT usename FROM pg_user")
 	res, err := f.data.GetStatementResult(context.Background(), &redshiftdata.GetStatementResultInput{Id: d.Id})
@@ -94,7 +94,7 @@ func (f *rsdFixture) users(t *testing.T) []string {
 }
 
 func TestRedshiftDataStatementMovesThroughStates(t *testing.T) {
-	f := newRsdFixture(t, time.Second)
+	f := newDataFixture(t, time.Second)
 	ctx := context.Background()
 	out, err := f.data.ExecuteStatement(ctx, &redshiftdata.ExecuteStatementInput{
 		ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(f.adminARN),
@@ -149,7 +149,7 @@ func TestRedshiftDataSQL(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := newRsdFixture(t, 0)
+			f := newDataFixture(t, 0)
 			if d := f.run(t, `CREATE USER existing PASSWORD DISABLE`); d.Status != types.StatusStringFinished {
 				t.Fatalf("set-up CREATE USER: status %s, error %q", d.Status, aws.ToString(d.Error))
 			}
@@ -173,7 +173,7 @@ func TestRedshiftDataSQL(t *testing.T) {
 }
 
 func TestRedshiftDataResults(t *testing.T) {
-	f := newRsdFixture(t, 0)
+	f := newDataFixture(t, 0)
 	ctx := context.Background()
 	f.run(t, `CREATE USER "redshift_data_api_user" PASSWORD DISABLE`)
 	tests := map[string]struct {
@@ -221,7 +221,7 @@ func TestRedshiftDataResults(t *testing.T) {
 		})
 	}
 	ddl := f.run(t, `DROP USER IF EXISTS nobody`)
-	if _, err := f.data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: ddl.Id}); rsErrorCode(err) != "ValidationException" {
+	if _, err := f.data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: ddl.Id}); errorCode(err) != "ValidationException" {
 		t.Errorf("GetStatementResult of a statement without a result set: err = %v, want ValidationException", err)
 	}
 }

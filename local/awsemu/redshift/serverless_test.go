@@ -17,9 +17,9 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// rssCreateTestWorkgroup creates namespace <name>-ns with admin user admin
+// createTestWorkgroup creates namespace <name>-ns with admin user admin
 // and workgroup <name>, and returns the workgroup.
-func rssCreateTestWorkgroup(t *testing.T, client *redshiftserverless.Client, name string) *types.Workgroup {
+func createTestWorkgroup(t *testing.T, client *redshiftserverless.Client, name string) *types.Workgroup {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := client.CreateNamespace(ctx, &redshiftserverless.CreateNamespaceInput{
@@ -46,7 +46,7 @@ func TestRedshiftServerlessNamespaceAndWorkgroup(t *testing.T) {
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 
-	created := rssCreateTestWorkgroup(t, client, "analytics")
+	created := createTestWorkgroup(t, client, "analytics")
 	arn := aws.ToString(created.WorkgroupArn)
 	if !regexp.MustCompile(`^arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/[0-9a-f-]{36}$`).MatchString(arn) {
 		t.Errorf("workgroup ARN = %q, want arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/<uuid>", arn)
@@ -100,7 +100,7 @@ func TestRedshiftServerlessTags(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
-	arn := aws.ToString(rssCreateTestWorkgroup(t, client, "analytics").WorkgroupArn)
+	arn := aws.ToString(createTestWorkgroup(t, client, "analytics").WorkgroupArn)
 
 	listTags := func() map[string]string {
 		t.Helper()
@@ -189,10 +189,10 @@ func TestRedshiftServerlessTags(t *testing.T) {
 }
 
 func TestRedshiftServerlessGetCredentials(t *testing.T) {
-	clock := newRsTestClock()
+	clock := newTestClock()
 	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
-	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
+	createTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
 	tests := map[string]struct {
 		workgroup   string
 		duration    *int32
@@ -206,8 +206,8 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 		"missing workgroup":          {workgroup: "missing", wantCode: "ResourceNotFoundException"},
 	}
 	identities := map[string]aws.Config{
-		"IAM:alice":     rsConfigAs(srv, "AKIARSSUSERALICE0001", rsUserIdentity),
-		"IAMR:app-role": rsConfigAs(srv, "ASIARSSROLEAPP000001", rsRoleIdentity),
+		"IAM:alice":     configAs(srv, "AKIARSSUSERALICE0001", userIdentity),
+		"IAMR:app-role": configAs(srv, "ASIARSSROLEAPP000001", roleIdentity),
 	}
 	names := make([]string, 0, len(tests))
 	for name := range tests {
@@ -224,7 +224,7 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 			out, err := redshiftserverless.NewFromConfig(cfg).GetCredentials(context.Background(), &redshiftserverless.GetCredentialsInput{
 				WorkgroupName: aws.String(tc.workgroup), DbName: aws.String("dev"), DurationSeconds: tc.duration,
 			})
-			if got := rsErrorCode(err); got != tc.wantCode {
+			if got := errorCode(err); got != tc.wantCode {
 				t.Fatalf("code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			if tc.wantCode != "" {
@@ -252,7 +252,7 @@ func TestRedshiftServerlessCreateValidation(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
-	rssCreateTestWorkgroup(t, client, "taken")
+	createTestWorkgroup(t, client, "taken")
 	tests := map[string]struct {
 		call     func() error
 		wantCode string
@@ -280,7 +280,7 @@ func TestRedshiftServerlessCreateValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := rsErrorCode(tc.call()); got != tc.wantCode {
+			if got := errorCode(tc.call()); got != tc.wantCode {
 				t.Errorf("code = %q, want %q", got, tc.wantCode)
 			}
 		})
@@ -293,9 +293,9 @@ func TestRedshiftServerlessListWorkgroups(t *testing.T) {
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 	for _, name := range []string{"charlie", "alpha", "bravo"} {
-		rssCreateTestWorkgroup(t, client, name)
+		createTestWorkgroup(t, client, name)
 	}
-	rssCreateTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountB)), "other-account")
+	createTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountB)), "other-account")
 
 	var got []string
 	pages := redshiftserverless.NewListWorkgroupsPaginator(client, &redshiftserverless.ListWorkgroupsInput{MaxResults: aws.Int32(2)})
