@@ -308,16 +308,19 @@ func (s *statement) run() {
 		s.fail(0, err.Error())
 		return
 	}
-	tx := s.db.Clone()
-	for i, sql := range s.sqls {
-		res, err := tx.Exec(sql, params)
-		if err != nil {
-			s.fail(i, err.Error())
-			return
+	if s.db.Update(func(tx *sqldb.Tx) error {
+		for i, sql := range s.sqls {
+			res, err := tx.Exec(sql, params)
+			if err != nil {
+				s.fail(i, err.Error())
+				return err
+			}
+			s.subs[i] = sub{status: finished, result: res}
 		}
-		s.subs[i] = sub{status: finished, result: res}
+		return nil
+	}) != nil {
+		return
 	}
-	s.db.Commit(tx)
 	s.status = finished
 }
 

@@ -5,13 +5,28 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // DB is what the emulator knows of the inside of a cluster or a
 // serverless namespace: its databases and its users. Redshift users belong
 // to the cluster (or namespace), not to one database, so every database of
 // the cluster sees the same users.
+//
+// A DB guards itself: clusters, namespaces and Data API statements may
+// reach it from different requests at once.
 type DB struct {
+	mu sync.Mutex
+	data
+}
+
+// Tx is the copy of a DB that one Update changes: the statements of a
+// batch run on it, and take effect together when they all succeed.
+type Tx struct {
+	data
+}
+
+type data struct {
 	databases map[string]bool
 	users     map[string]*dbUser
 }
@@ -29,33 +44,43 @@ type dbUser struct {
 // New returns the database of a new cluster or namespace with its
 // first database and its admin user.
 func New(dbName, admin, password string, managedPassword bool) *DB {
-	db := &DB{databases: map[string]bool{dbName: true}, users: map[string]*dbUser{}}
+	db := &DB{data: data{databases: map[string]bool{dbName: true}, users: map[string]*dbUser{}}}
 	if admin != "" {
 		db.users[admin] = &dbUser{password: password, unknown: managedPassword}
 	}
 	return db
 }
 
-// Clone returns a copy for a batch, which applies its statements as one
-// transaction.
-func (db *DB) Clone() *DB {
+// Update runs f on a copy of db and, when f returns nil, makes the copy's
+// users db's: the statements of a batch take effect together or not at
+// all. db stays locked while f runs. It returns f's error.
+func (db *DB) Update(f func(tx *Tx) error) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	users := make(map[string]*dbUser, len(db.users))
 	for name, u := range db.users {
 		cp := *u
 		users[name] = &cp
 	}
-	return &DB{databases: db.databases, users: users}
+	tx := &Tx{data: data{databases: db.databases, users: users}}
+	if err := f(tx); err != nil {
+		return err
+	}
+	db.users = tx.users
+	return nil
 }
 
 // EnsureUser creates name, without a password, unless it exists.
 func (db *DB) EnsureUser(name string) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	if _, ok := db.users[name]; !ok {
 		db.users[name] = &dbUser{disabled: true}
 	}
 }
 
 // userNames returns the users in name order, as pg_user lists them.
-func (db *DB) userNames() []string {
+func (db *Tx) userNames() []string {
 	return slices.Sorted(maps.Keys(db.users))
 }
 
@@ -68,6 +93,8 @@ func (e *loginError) Error() string { return e.msg }
 // Connect checks that a session may open on database as user. password is
 // checked only when withPassword is set; temporary credentials skip it.
 func (db *DB) Connect(database, user, password string, withPassword bool) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	if !db.databases[database] {
 		return &loginError{fmt.Sprintf("FATAL: database %q does not exist", database)}
 	}
@@ -83,10 +110,6 @@ func (db *DB) Connect(database, user, password string, withPassword bool) error 
 	}
 	return nil
 }
-
-// Commit makes the users of tx, a Clone of db that a batch changed, db's
-// users: the batch's changes take effect together.
-func (db *DB) Commit(tx *DB) { db.users = tx.users }
 
 // ValidPassword reports whether p meets Redshift's password rules.
 func ValidPassword(p string) bool {

@@ -4,7 +4,7 @@
 // them (Exec: sql.go runs them, parse.go tokenizes them), with results in
 // the Data API's shapes (Result, result.go).
 //
-// Package redshift owns each cluster's and namespace's DB and runs Data
-// API statements against it under the Redshift state's lock; a statement
-// or batch runs on a Clone and takes effect with Commit.
+// A DB guards itself with its own lock. A statement or batch runs on a
+// Tx, a copy of the DB, inside DB.Update, and takes effect when all of it
+// succeeds.
 package sqldb

@@ -16,8 +16,8 @@ import "strings"
 // a syntax error. Parameters (:name) are replaced by their values as string
 // literals.
 
-// Exec runs one SQL statement against db.
-func (db *DB) Exec(sql string, params map[string]string) (*Result, error) {
+// Exec runs one SQL statement against tx's copy of its DB.
+func (db *Tx) Exec(sql string, params map[string]string) (*Result, error) {
 	toks, err := tokenize(sql, params)
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func (db *DB) Exec(sql string, params map[string]string) (*Result, error) {
 	return nil, p.syntaxError()
 }
 
-func (db *DB) createUser(p *parser) error {
+func (db *Tx) createUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (db *DB) createUser(p *parser) error {
 	return nil
 }
 
-func (db *DB) dropUser(p *parser) error {
+func (db *Tx) dropUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (db *DB) dropUser(p *parser) error {
 	return nil
 }
 
-func (db *DB) alterUser(p *parser) error {
+func (db *Tx) alterUser(p *parser) error {
 	if err := p.expect("user"); err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (db *DB) alterUser(p *parser) error {
 
 // grant accepts GRANT and REVOKE; the grantees after TO (or FROM) must be
 // users that exist, unless they are PUBLIC, a GROUP or a ROLE.
-func (db *DB) grant(p *parser, preposition string) error {
+func (db *Tx) grant(p *parser, preposition string) error {
 	for !p.keyword(preposition) {
 		if p.next().kind == tokEOF {
 			return p.syntaxError()
@@ -170,7 +170,7 @@ func (db *DB) grant(p *parser, preposition string) error {
 	return nil
 }
 
-func (db *DB) selectQuery(p *parser) (*Result, error) {
+func (db *Tx) selectQuery(p *parser) (*Result, error) {
 	if t := p.peek(); t.kind == tokNumber && t.text == "1" {
 		p.next()
 		if err := p.end(); err != nil {
