@@ -19,10 +19,6 @@ import (
 
 // Defaults and limits of Redshift that the emulator enforces.
 const (
-	defaultPort           = 5439
-	defaultDatabase       = "dev"
-	minCredentialSeconds  = 900
-	maxCredentialSeconds  = 3600
 	defaultClusterSeconds = 900
 )
 
@@ -174,13 +170,13 @@ func CreateCluster(c *protocol.Call) (any, error) {
 	if q.Get("ClusterType") == "single-node" {
 		nodes = 1
 	}
-	port, err := q.Int("Port", defaultPort)
+	port, err := q.Int("Port", sqldb.DefaultPort)
 	if err != nil {
 		return nil, err
 	}
 	dbName := q.Get("DBName")
 	if dbName == "" {
-		dbName = defaultDatabase
+		dbName = sqldb.DefaultDatabase
 	}
 	var tags []clusterTag
 	// Redshift names its list members after the element: Tags.Tag.N.Key.

@@ -1,12 +1,11 @@
 package redshift
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"strings"
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
 
 // The temporary database credentials of GetClusterCredentials and
@@ -17,18 +16,6 @@ type credentials struct {
 	DbUser     string
 	DbPassword string
 	Expiration string
-}
-
-// duration validates DurationSeconds of the temporary-credential
-// operations of both Redshift and Redshift Serverless.
-func duration(seconds, def int, code string) (time.Duration, error) {
-	if seconds == 0 {
-		seconds = def
-	}
-	if seconds < minCredentialSeconds || seconds > maxCredentialSeconds {
-		return 0, protocol.Errorf(code, "DurationSeconds must be between %d and %d.", minCredentialSeconds, maxCredentialSeconds)
-	}
-	return time.Duration(seconds) * time.Second, nil
 }
 
 func GetClusterCredentials(c *protocol.Call) (any, error) {
@@ -52,7 +39,7 @@ func GetClusterCredentials(c *protocol.Call) (any, error) {
 		}
 		return credentials{
 			DbUser:     prefix + user,
-			DbPassword: tempPassword(),
+			DbPassword: sqldb.TempPassword(),
 			Expiration: c.Env.Now().Add(d).UTC().Format(time.RFC3339),
 		}, nil
 	})
@@ -65,7 +52,7 @@ func clusterCredentialsDuration(q protocol.QueryParams) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	return duration(seconds, defaultClusterSeconds, "InvalidParameterValue")
+	return sqldb.CredentialDuration(seconds, defaultClusterSeconds, "InvalidParameterValue")
 }
 
 func GetClusterCredentialsWithIAM(c *protocol.Call) (any, error) {
@@ -74,38 +61,12 @@ func GetClusterCredentialsWithIAM(c *protocol.Call) (any, error) {
 		return nil, err
 	}
 	return onCluster(c, func(_ *state, cl *cluster) (any, error) {
-		user := iamDbUser(c.Caller)
+		user := sqldb.IAMUser(c.Caller)
 		cl.db.EnsureUser(user)
 		expires := c.Env.Now().Add(d).UTC().Format(time.RFC3339)
 		return struct {
 			credentials
 			NextRefreshTime string
-		}{credentials{DbUser: user, DbPassword: tempPassword(), Expiration: expires}, expires}, nil
+		}{credentials{DbUser: user, DbPassword: sqldb.TempPassword(), Expiration: expires}, expires}, nil
 	})
-}
-
-// iamDbUser maps an IAM identity to its database user as Redshift does for
-// IAM-identity credentials: IAM user foo is IAM:foo, role bar is IAMR:bar.
-// The account root, which AWS does not document, maps to IAM:root.
-func iamDbUser(id protocol.Identity) string {
-	if id.RoleArn != "" {
-		return "IAMR:" + lastSegment(id.RoleArn)
-	}
-	if _, rest, ok := strings.Cut(id.Arn, ":assumed-role/"); ok {
-		role, _, _ := strings.Cut(rest, "/")
-		return "IAMR:" + role
-	}
-	if _, rest, ok := strings.Cut(id.Arn, ":user/"); ok {
-		return "IAM:" + lastSegment(rest)
-	}
-	return "IAM:root"
-}
-
-func lastSegment(s string) string { return s[strings.LastIndex(s, "/")+1:] }
-
-// tempPassword returns a random temporary database password.
-func tempPassword() string {
-	var b [48]byte
-	_, _ = rand.Read(b[:])
-	return base64.StdEncoding.EncodeToString(b[:])
 }

@@ -90,17 +90,6 @@ type param struct {
 	Value string `json:"value"`
 }
 
-// epoch is a timestamp in the epoch seconds of awsJson1_1.
-type epoch float64
-
-func epochOf(t time.Time) *epoch {
-	if t.IsZero() {
-		return nil
-	}
-	v := epoch(float64(t.UnixMilli()) / 1000)
-	return &v
-}
-
 // statementIDPattern matches statement IDs and, with :N, the IDs of the
 // sub-statements of a batch.
 var statementIDPattern = regexp.MustCompile(`^([a-z0-9]{8}(?:-[a-z0-9]{4}){3}-[a-z0-9]{12})(?::([1-9][0-9]*))?$`)
@@ -121,12 +110,12 @@ type executeInput struct {
 
 type executeOutput struct {
 	Id                string
-	ClusterIdentifier string `json:",omitempty"`
-	WorkgroupName     string `json:",omitempty"`
-	Database          string `json:",omitempty"`
-	DbUser            string `json:",omitempty"`
-	SecretArn         string `json:",omitempty"`
-	CreatedAt         *epoch `json:",omitempty"`
+	ClusterIdentifier string          `json:",omitempty"`
+	WorkgroupName     string          `json:",omitempty"`
+	Database          string          `json:",omitempty"`
+	DbUser            string          `json:",omitempty"`
+	SecretArn         string          `json:",omitempty"`
+	CreatedAt         *protocol.Epoch `json:",omitempty"`
 }
 
 func ExecuteStatement(c *protocol.Call) (any, error) {
@@ -227,7 +216,7 @@ func submit(c *protocol.Call, in executeInput, batch bool) (any, error) {
 	default:
 		// GetClusterCredentialsWithIAM or serverless GetCredentials: the
 		// user of the IAM identity, created on first login.
-		s.dbUser = iamDbUser(c.Caller)
+		s.dbUser = sqldb.IAMUser(c.Caller)
 		s.loginUser, s.autoCreate = s.dbUser, true
 	}
 	st.statements[s.id] = s
@@ -252,7 +241,7 @@ func (s *statement) sameRequest(in executeInput) bool {
 func (s *statement) executeOutput() executeOutput {
 	return executeOutput{
 		Id: s.id, ClusterIdentifier: s.cluster, WorkgroupName: s.workgroup, Database: s.database,
-		DbUser: s.dbUser, SecretArn: s.secretArn, CreatedAt: epochOf(s.created),
+		DbUser: s.dbUser, SecretArn: s.secretArn, CreatedAt: protocol.EpochOf(s.created),
 	}
 }
 

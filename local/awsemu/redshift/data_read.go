@@ -47,8 +47,8 @@ type subOutput struct {
 	Status          string
 	Error           string `json:",omitempty"`
 	QueryString     string
-	CreatedAt       *epoch
-	UpdatedAt       *epoch
+	CreatedAt       *protocol.Epoch
+	UpdatedAt       *protocol.Epoch
 	Duration        int64
 	HasResultSet    bool
 	ResultRows      int64
@@ -73,7 +73,7 @@ func (s *statement) subOutput(i int, now time.Time) subOutput {
 	status, updated := s.statusAt(now)
 	out := subOutput{
 		Id: s.id + ":" + strconv.Itoa(i+1), QueryString: mask(s.sqls[i]),
-		CreatedAt: epochOf(s.created), Duration: -1, ResultRows: -1, ResultSize: -1,
+		CreatedAt: protocol.EpochOf(s.created), Duration: -1, ResultRows: -1, ResultSize: -1,
 		RedshiftQueryId: int64(100000 + s.seq*100 + i),
 	}
 	if s.settled && !s.canceled {
@@ -89,7 +89,7 @@ func (s *statement) subOutput(i int, now time.Time) subOutput {
 			out.ResultSize = sub.result.Size()
 		}
 	}
-	out.Status, out.UpdatedAt = status, epochOf(updated)
+	out.Status, out.UpdatedAt = status, protocol.EpochOf(updated)
 	return out
 }
 
@@ -132,7 +132,7 @@ func DescribeStatement(c *protocol.Call) (any, error) {
 			last := out.SubStatements[len(out.SubStatements)-1]
 			status, updated := s.statusAt(now)
 			out.subOutput = subOutput{
-				Id: s.id, Status: status, Error: s.errMsg, CreatedAt: epochOf(s.created), UpdatedAt: epochOf(updated),
+				Id: s.id, Status: status, Error: s.errMsg, CreatedAt: protocol.EpochOf(s.created), UpdatedAt: protocol.EpochOf(updated),
 				Duration: last.Duration, HasResultSet: last.HasResultSet, ResultRows: last.ResultRows,
 				ResultSize: last.ResultSize, RedshiftQueryId: last.RedshiftQueryId,
 			}
@@ -193,8 +193,8 @@ type statementData struct {
 	QueryParameters  []param  `json:",omitempty"`
 	SecretArn        string   `json:",omitempty"`
 	IsBatchStatement bool
-	CreatedAt        *epoch
-	UpdatedAt        *epoch
+	CreatedAt        *protocol.Epoch
+	UpdatedAt        *protocol.Epoch
 }
 
 // ownerKey identifies whose statements ListStatements returns: with
@@ -247,7 +247,7 @@ func ListStatements(c *protocol.Call) (any, error) {
 		status, updated := s.statusAt(now)
 		d := statementData{
 			Id: s.id, Status: status, StatementName: s.name, QueryParameters: s.params, SecretArn: s.secretArn,
-			IsBatchStatement: s.batch, CreatedAt: epochOf(s.created), UpdatedAt: epochOf(updated),
+			IsBatchStatement: s.batch, CreatedAt: protocol.EpochOf(s.created), UpdatedAt: protocol.EpochOf(updated),
 		}
 		if s.batch {
 			for _, q := range s.sqls {

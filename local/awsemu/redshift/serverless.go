@@ -112,7 +112,7 @@ func CreateNamespace(c *protocol.Call) (any, error) {
 		return nil, err
 	}
 	if in.DbName == "" {
-		in.DbName = defaultDatabase
+		in.DbName = sqldb.DefaultDatabase
 	}
 	st := store(c.Env)
 	st.mu.Lock()
@@ -170,7 +170,7 @@ func CreateWorkgroup(c *protocol.Call) (any, error) {
 		in.BaseCapacity = defaultBaseCapacity
 	}
 	if in.Port == 0 {
-		in.Port = defaultPort
+		in.Port = sqldb.DefaultPort
 	}
 	st := store(c.Env)
 	st.mu.Lock()
@@ -286,7 +286,7 @@ func GetCredentials(c *protocol.Call) (any, error) {
 	if in.WorkgroupName == "" {
 		return nil, protocol.Errorf("ValidationException", "workgroupName is required; the local emulator does not support custom domain names.")
 	}
-	d, err := duration(in.DurationSeconds, defaultCredentialsSecs, "ValidationException")
+	d, err := sqldb.CredentialDuration(in.DurationSeconds, defaultCredentialsSecs, "ValidationException")
 	if err != nil {
 		return nil, err
 	}
@@ -297,13 +297,13 @@ func GetCredentials(c *protocol.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	user := iamDbUser(c.Caller)
+	user := sqldb.IAMUser(c.Caller)
 	wg.namespace.db.EnsureUser(user)
 	expires := c.Env.Now().Add(d)
 	return map[string]any{
 		"dbUser":          user,
-		"dbPassword":      tempPassword(),
-		"expiration":      epochOf(expires),
-		"nextRefreshTime": epochOf(expires),
+		"dbPassword":      sqldb.TempPassword(),
+		"expiration":      protocol.EpochOf(expires),
+		"nextRefreshTime": protocol.EpochOf(expires),
 	}, nil
 }

@@ -115,17 +115,17 @@ type describeSecretOutput struct {
 	KmsKeyId           string              `json:"KmsKeyId,omitempty"`
 	Tags               []tag               `json:"Tags,omitempty"`
 	VersionIdsToStages map[string][]string `json:"VersionIdsToStages,omitempty"`
-	CreatedDate        *epochSeconds       `json:"CreatedDate,omitempty"`
-	LastChangedDate    *epochSeconds       `json:"LastChangedDate,omitempty"`
-	DeletedDate        *epochSeconds       `json:"DeletedDate,omitempty"`
+	CreatedDate        *protocol.Epoch     `json:"CreatedDate,omitempty"`
+	LastChangedDate    *protocol.Epoch     `json:"LastChangedDate,omitempty"`
+	DeletedDate        *protocol.Epoch     `json:"DeletedDate,omitempty"`
 }
 
 func (s *secret) describe() describeSecretOutput {
 	return describeSecretOutput{
 		ARN: s.arn, Name: s.name, Description: s.description, KmsKeyId: s.kmsKeyID,
 		Tags: slices.Clone(s.tags), VersionIdsToStages: s.stagesMap(),
-		CreatedDate: timestamp(s.created), LastChangedDate: timestamp(s.lastChanged),
-		DeletedDate: timestamp(s.deletedDate),
+		CreatedDate: protocol.EpochOf(s.created), LastChangedDate: protocol.EpochOf(s.lastChanged),
+		DeletedDate: protocol.EpochOf(s.deletedDate),
 	}
 }
 

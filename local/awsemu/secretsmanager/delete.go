@@ -18,9 +18,9 @@ type deleteSecretInput struct {
 }
 
 type deleteSecretOutput struct {
-	ARN          string        `json:"ARN"`
-	Name         string        `json:"Name"`
-	DeletionDate *epochSeconds `json:"DeletionDate,omitempty"`
+	ARN          string          `json:"ARN"`
+	Name         string          `json:"Name"`
+	DeletionDate *protocol.Epoch `json:"DeletionDate,omitempty"`
 }
 
 func (in *deleteSecretInput) validate() error {
@@ -47,14 +47,14 @@ func DeleteSecret(c *protocol.Call) (any, error) {
 			// A forced deletion also ends a pending one: that is how AWS
 			// lets a caller free a name that is scheduled for deletion.
 			delete(st.secrets, s.arn)
-			return deleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: timestamp(now)}, nil
+			return deleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: protocol.EpochOf(now)}, nil
 		}
 		if s.scheduledForDeletion() {
 			return nil, protocol.Errorf("InvalidRequestException", "You can't perform this operation on the secret because it was already scheduled for deletion.")
 		}
 		s.deletedDate = now
 		s.deletionDate = now.Add(time.Duration(in.days) * 24 * time.Hour)
-		return deleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: timestamp(s.deletionDate)}, nil
+		return deleteSecretOutput{ARN: s.arn, Name: s.name, DeletionDate: protocol.EpochOf(s.deletionDate)}, nil
 	})
 }
 

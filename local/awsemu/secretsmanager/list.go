@@ -28,9 +28,9 @@ type listSecretsEntry struct {
 	KmsKeyId               string              `json:"KmsKeyId,omitempty"`
 	Tags                   []tag               `json:"Tags,omitempty"`
 	SecretVersionsToStages map[string][]string `json:"SecretVersionsToStages,omitempty"`
-	CreatedDate            *epochSeconds       `json:"CreatedDate,omitempty"`
-	LastChangedDate        *epochSeconds       `json:"LastChangedDate,omitempty"`
-	DeletedDate            *epochSeconds       `json:"DeletedDate,omitempty"`
+	CreatedDate            *protocol.Epoch     `json:"CreatedDate,omitempty"`
+	LastChangedDate        *protocol.Epoch     `json:"LastChangedDate,omitempty"`
+	DeletedDate            *protocol.Epoch     `json:"DeletedDate,omitempty"`
 }
 
 type listSecretsOutput struct {

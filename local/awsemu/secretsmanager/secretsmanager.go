@@ -179,14 +179,3 @@ func newARN(c *protocol.Call, name string) string {
 	}
 	return "arn:" + c.Partition() + ":secretsmanager:" + c.Region + ":" + c.Account() + ":secret:" + name + "-" + b.String()
 }
-
-// epochSeconds is a timestamp as awsJson1_1 encodes it: epoch seconds.
-type epochSeconds float64
-
-func timestamp(t time.Time) *epochSeconds {
-	if t.IsZero() {
-		return nil
-	}
-	v := epochSeconds(float64(t.UnixMilli()) / 1000)
-	return &v
-}

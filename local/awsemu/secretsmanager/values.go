@@ -15,13 +15,13 @@ type getSecretValueInput struct {
 }
 
 type getSecretValueOutput struct {
-	ARN           string        `json:"ARN"`
-	Name          string        `json:"Name"`
-	VersionId     string        `json:"VersionId"`
-	SecretString  *string       `json:"SecretString,omitempty"`
-	SecretBinary  []byte        `json:"SecretBinary,omitempty"`
-	VersionStages []string      `json:"VersionStages"`
-	CreatedDate   *epochSeconds `json:"CreatedDate,omitempty"`
+	ARN           string          `json:"ARN"`
+	Name          string          `json:"Name"`
+	VersionId     string          `json:"VersionId"`
+	SecretString  *string         `json:"SecretString,omitempty"`
+	SecretBinary  []byte          `json:"SecretBinary,omitempty"`
+	VersionStages []string        `json:"VersionStages"`
+	CreatedDate   *protocol.Epoch `json:"CreatedDate,omitempty"`
 }
 
 func GetSecretValue(c *protocol.Call) (any, error) {
@@ -33,7 +33,7 @@ func GetSecretValue(c *protocol.Call) (any, error) {
 		}
 		return getSecretValueOutput{
 			ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.secretString, SecretBinary: v.secretBinary,
-			VersionStages: slices.Clone(v.stages), CreatedDate: timestamp(v.created),
+			VersionStages: slices.Clone(v.stages), CreatedDate: protocol.EpochOf(v.created),
 		}, nil
 	})
 }
