@@ -5,7 +5,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/ec2"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
-	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftdata"
 )
 
 // This file holds the controls and read-backs that tests use beyond the
@@ -33,7 +33,7 @@ func ManagedPolicyDocument(name string) (string, bool) { return iam.ManagedPolic
 
 // SetStatementDelay changes the delay of WithStatementDelay for statements
 // submitted from now on.
-func (e *Emulator) SetStatementDelay(d time.Duration) { redshift.SetStatementDelay(e.Env, d) }
+func (e *Emulator) SetStatementDelay(d time.Duration) { redshiftdata.SetStatementDelay(e.Env, d) }
 
 // DefaultDeletedVPCEndpointVisibility is how long a deleted VPC endpoint
 // stays visible in state deleted unless SetDeletedVPCEndpointVisibility

@@ -44,15 +44,17 @@
 //     the state of one emulator (region, clock, identities and each
 //     service's own state, see protocol.State).
 //   - iam, sts, secretsmanager, ec2: one service each.
-//   - redshift: provisioned Redshift, Redshift Serverless and the
-//     Redshift Data API (files cluster*, serverless*, data*), which share
-//     one state under one lock; its sub-package sqldb is the simulated
-//     database (users, SQL statements) that Data API statements run
-//     against.
+//   - redshift, redshiftserverless, redshiftdata: the three Redshift APIs.
+//     redshift/sqldb is the simulated database inside a cluster or
+//     namespace (users, the SQL statements the Data API runs), which all
+//     three use.
+//   - internal/redshifttest: helpers that the tests of the three Redshift
+//     packages share.
 //
 // Services reach each other only through small exported functions of the
-// owning package: STS asks iam.AuthorizeAssumeRole, and the Data API reads
-// secrets with secretsmanager.ReadSecretString.
+// owning package: STS asks iam.AuthorizeAssumeRole; the Data API reads
+// secrets with secretsmanager.ReadSecretString and finds databases with
+// redshift.ClusterDB and redshiftserverless.WorkgroupDB.
 //
 // A new operation of an existing service is a function
 // func(*protocol.Call) (any, error) in the service's package, exported

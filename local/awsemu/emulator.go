@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
-	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftdata"
 )
 
 // Account IDs of the two accounts the emulator serves. AccountA is the
@@ -106,7 +106,7 @@ func New(opts ...Option) *Emulator {
 		}
 	}
 	if o.statementDelay != nil {
-		redshift.SetStatementDelay(e.Env, *o.statementDelay)
+		redshiftdata.SetStatementDelay(e.Env, *o.statementDelay)
 	}
 	return e
 }

@@ -5,6 +5,8 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftdata"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftserverless"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/secretsmanager"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/sts"
 )
@@ -144,16 +146,16 @@ var services = []*protocol.Service{
 		Protocol:     protocol.JSON11,
 		TargetPrefix: "RedshiftServerless",
 		Operations: map[string]protocol.Handler{
-			"CreateNamespace":     redshift.CreateNamespace,
-			"GetNamespace":        redshift.GetNamespace,
-			"CreateWorkgroup":     redshift.CreateWorkgroup,
-			"GetWorkgroup":        redshift.GetWorkgroup,
-			"ListWorkgroups":      redshift.ListWorkgroups,
-			"DeleteWorkgroup":     redshift.DeleteWorkgroup,
-			"TagResource":         redshift.TagResource,
-			"UntagResource":       redshift.UntagResource,
-			"ListTagsForResource": redshift.ListTagsForResource,
-			"GetCredentials":      redshift.GetCredentials,
+			"CreateNamespace":     redshiftserverless.CreateNamespace,
+			"GetNamespace":        redshiftserverless.GetNamespace,
+			"CreateWorkgroup":     redshiftserverless.CreateWorkgroup,
+			"GetWorkgroup":        redshiftserverless.GetWorkgroup,
+			"ListWorkgroups":      redshiftserverless.ListWorkgroups,
+			"DeleteWorkgroup":     redshiftserverless.DeleteWorkgroup,
+			"TagResource":         redshiftserverless.TagResource,
+			"UntagResource":       redshiftserverless.UntagResource,
+			"ListTagsForResource": redshiftserverless.ListTagsForResource,
+			"GetCredentials":      redshiftserverless.GetCredentials,
 		},
 	},
 	{
@@ -161,12 +163,12 @@ var services = []*protocol.Service{
 		Protocol:     protocol.JSON11,
 		TargetPrefix: "RedshiftData",
 		Operations: map[string]protocol.Handler{
-			"ExecuteStatement":      redshift.ExecuteStatement,
-			"BatchExecuteStatement": redshift.BatchExecuteStatement,
-			"DescribeStatement":     redshift.DescribeStatement,
-			"GetStatementResult":    redshift.GetStatementResult,
-			"ListStatements":        redshift.ListStatements,
-			"CancelStatement":       redshift.CancelStatement,
+			"ExecuteStatement":      redshiftdata.ExecuteStatement,
+			"BatchExecuteStatement": redshiftdata.BatchExecuteStatement,
+			"DescribeStatement":     redshiftdata.DescribeStatement,
+			"GetStatementResult":    redshiftdata.GetStatementResult,
+			"ListStatements":        redshiftdata.ListStatements,
+			"CancelStatement":       redshiftdata.CancelStatement,
 		},
 	},
 }

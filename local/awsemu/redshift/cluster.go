@@ -12,42 +12,35 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
 
-// This file emulates the provisioned Amazon Redshift API (awsQuery): the
-// clusters that the Data API runs statements against and the temporary
-// credentials operations that its temporary-credential modes use. Clusters
-// become available at once; the emulator does not model creation time.
-
 // Defaults and limits of Redshift that the emulator enforces.
 const (
 	defaultClusterSeconds = 900
 )
 
-// state is the state shared by Redshift, Redshift Serverless and the
-// Redshift Data API, under one lock because a Data API statement reads
-// clusters, workgroups and database users together.
+// state is the provisioned Redshift state of one emulator: the clusters
+// of every account.
 type state struct {
-	mu         sync.Mutex
-	clusters   map[string]*cluster        // account/identifier
-	namespaces map[string]*namespace      // account/name
-	workgroups map[string]*workgroup      // account/name
-	statements map[string]*statement      // statement ID
-	tokens     map[string]string          // account/client token -> statement ID
-	tags       map[string][]serverlessTag // serverless resource ARN -> tags
-	delay      time.Duration              // how long a statement stays in each of SUBMITTED and STARTED
+	mu       sync.Mutex
+	clusters map[string]*cluster // account/identifier
 }
 
 func store(e *protocol.Env) *state {
 	return protocol.State(e, "redshift", func() *state {
-		return &state{
-			clusters:   map[string]*cluster{},
-			namespaces: map[string]*namespace{},
-			workgroups: map[string]*workgroup{},
-			statements: map[string]*statement{},
-			tokens:     map[string]string{},
-			tags:       map[string][]serverlessTag{},
-			delay:      defaultStepDelay,
-		}
+		return &state{clusters: map[string]*cluster{}}
 	})
+}
+
+// ClusterDB returns the database of the cluster id of account, and
+// whether that cluster exists; the Data API runs statements against it.
+func ClusterDB(e *protocol.Env, account, id string) (*sqldb.DB, bool) {
+	st := store(e)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cl, ok := st.clusters[clusterKey(account, id)]
+	if !ok {
+		return nil, false
+	}
+	return cl.db, true
 }
 
 // cluster is a provisioned cluster with its database users.
@@ -124,7 +117,7 @@ var dbUserPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$`)
 func clusterKey(account, id string) string { return account + "/" + strings.ToLower(id) }
 
 // onCluster serves an operation on the cluster that ClusterIdentifier
-// names, with the Redshift state locked.
+// names, with the cluster state locked.
 func onCluster(c *protocol.Call, serve func(st *state, cl *cluster) (any, error)) (any, error) {
 	st := store(c.Env)
 	st.mu.Lock()

@@ -4,86 +4,17 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshift/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/internal/redshifttest"
 )
-
-// testClock is a clock that tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// errorCode returns the AWS error code of err, or "" when err is nil or
-// not an API error.
-func errorCode(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return ""
-}
-
-// configAs returns a configuration that authenticates as id, registered
-// under a fresh access key.
-func configAs(srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
-	srv.RegisterIdentity(key, id)
-	cfg := srv.Config(id.Account)
-	cfg.Credentials = credentials.NewStaticCredentialsProvider(key, awsemu.SecretKey, "")
-	return cfg
-}
-
-var (
-	roleIdentity = awsemu.Identity{
-		Account: awsemu.AccountA,
-		Arn:     "arn:aws:sts::111111111111:assumed-role/app-role/session-1",
-		UserID:  "AROAAPPROLE:session-1",
-		RoleArn: "arn:aws:iam::111111111111:role/service/app-role",
-	}
-	userIdentity = awsemu.Identity{Account: awsemu.AccountA, Arn: "arn:aws:iam::111111111111:user/team/alice", UserID: "AIDAALICE"}
-)
-
-func createTestCluster(t *testing.T, client *redshift.Client, id string) *types.Cluster {
-	t.Helper()
-	out, err := client.CreateCluster(context.Background(), &redshift.CreateClusterInput{
-		ClusterIdentifier:  aws.String(id),
-		NodeType:           aws.String("ra3.large"),
-		MasterUsername:     aws.String("admin"),
-		MasterUserPassword: aws.String("Admin-Passw0rd"),
-		ClusterType:        aws.String("single-node"),
-		Tags:               []types.Tag{{Key: aws.String("team"), Value: aws.String("data")}},
-	})
-	if err != nil {
-		t.Fatalf("CreateCluster %s: %v", id, err)
-	}
-	return out.Cluster
-}
 
 func TestRedshiftClusterLifecycle(t *testing.T) {
 	srv := awsemu.Start()
@@ -91,7 +22,7 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 	ctx := context.Background()
 	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
 
-	created := createTestCluster(t, client, "analytics")
+	created := redshifttest.CreateCluster(t, client, "analytics")
 	if got := aws.ToString(created.Endpoint.Address); !regexp.MustCompile(`^analytics\.[a-z0-9]{12}\.us-east-1\.redshift\.amazonaws\.com$`).MatchString(got) {
 		t.Errorf("endpoint address = %q, want analytics.<random>.us-east-1.redshift.amazonaws.com", got)
 	}
@@ -136,7 +67,7 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 	}
 
 	_, err = client.DeleteCluster(ctx, &redshift.DeleteClusterInput{ClusterIdentifier: aws.String("analytics")})
-	if got := errorCode(err); got != "InvalidParameterCombination" {
+	if got := redshifttest.ErrorCode(err); got != "InvalidParameterCombination" {
 		t.Errorf("DeleteCluster without a final snapshot decision: code = %q, want InvalidParameterCombination", got)
 	}
 	deleted, err := client.DeleteCluster(ctx, &redshift.DeleteClusterInput{ClusterIdentifier: aws.String("analytics"), SkipFinalClusterSnapshot: aws.Bool(true)})
@@ -160,7 +91,7 @@ func TestRedshiftClusterLifecycle(t *testing.T) {
 func TestRedshiftClustersBelongToTheirAccount(t *testing.T) {
 	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	createTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountB)), "owned-by-b")
+	redshifttest.CreateCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountB)), "owned-by-b")
 	out, err := redshift.NewFromConfig(srv.Config(awsemu.AccountA)).DescribeClusters(context.Background(), &redshift.DescribeClustersInput{})
 	if err != nil {
 		t.Fatalf("DescribeClusters: %v", err)
@@ -190,7 +121,7 @@ func TestRedshiftCreateClusterValidation(t *testing.T) {
 				ClusterIdentifier: aws.String(tc.id), NodeType: aws.String("ra3.large"),
 				MasterUsername: aws.String("admin"), MasterUserPassword: aws.String(tc.password),
 			})
-			if got := errorCode(err); got != "InvalidParameterValue" {
+			if got := redshifttest.ErrorCode(err); got != "InvalidParameterValue" {
 				t.Errorf("code = %q, want InvalidParameterValue (err %v)", got, err)
 			}
 		})
@@ -198,11 +129,11 @@ func TestRedshiftCreateClusterValidation(t *testing.T) {
 }
 
 func TestRedshiftGetClusterCredentials(t *testing.T) {
-	clock := newTestClock()
+	clock := redshifttest.NewClock()
 	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
 	client := redshift.NewFromConfig(srv.Config(awsemu.AccountA))
-	createTestCluster(t, client, "analytics")
+	redshifttest.CreateCluster(t, client, "analytics")
 
 	tests := map[string]struct {
 		in          redshift.GetClusterCredentialsInput
@@ -234,7 +165,7 @@ func TestRedshiftGetClusterCredentials(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			out, err := client.GetClusterCredentials(context.Background(), &tc.in)
-			if got := errorCode(err); got != tc.wantCode {
+			if got := redshifttest.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			if tc.wantCode != "" {
@@ -263,15 +194,15 @@ func TestRedshiftGetClusterCredentials(t *testing.T) {
 func TestRedshiftGetClusterCredentialsWithIAM(t *testing.T) {
 	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	createTestCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
+	redshifttest.CreateCluster(t, redshift.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
 	tests := map[string]struct {
 		cfg      aws.Config
 		cluster  string
 		wantUser string
 		wantCode string
 	}{
-		"IAM user":        {cfg: configAs(srv, "AKIARSUSERALICE00001", userIdentity), cluster: "analytics", wantUser: "IAM:alice"},
-		"assumed role":    {cfg: configAs(srv, "ASIARSROLEAPP0000001", roleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
+		"IAM user":        {cfg: redshifttest.ConfigAs(srv, "AKIARSUSERALICE00001", redshifttest.UserIdentity), cluster: "analytics", wantUser: "IAM:alice"},
+		"assumed role":    {cfg: redshifttest.ConfigAs(srv, "ASIARSROLEAPP0000001", redshifttest.RoleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
 		"account root":    {cfg: srv.Config(awsemu.AccountA), cluster: "analytics", wantUser: "IAM:root"},
 		"unknown cluster": {cfg: srv.Config(awsemu.AccountA), cluster: "missing", wantCode: "ClusterNotFound"},
 	}

@@ -1,15 +1,11 @@
-// Package redshift emulates the three Amazon Redshift APIs the product
-// calls, in one package because they share one state under one lock and
-// one simulated database:
+// Package redshift emulates the provisioned Amazon Redshift API
+// (awsQuery): the clusters that the Data API runs statements against and
+// the temporary credentials operations that its temporary-credential modes
+// use. Clusters become available at once; the emulator does not model
+// creation time.
 //
-//   - provisioned Redshift (awsQuery): clusters and their temporary
-//     credentials, in cluster*.go;
-//   - Redshift Serverless (awsJson1_1): namespaces, workgroups, tags and
-//     temporary credentials, in serverless*.go;
-//   - the Redshift Data API (awsJson1_1): statements and batches, their
-//     status and results, in data*.go.
-//
-// The sub-package sqldb holds what the emulator knows of the inside of a
-// cluster or namespace (its databases and users) and runs the few SQL
-// statements that provisioning sends through the Data API against it.
+// The simulated inside of a cluster (its databases and users, and the SQL
+// that the Data API runs against them) is the sub-package sqldb, which
+// Redshift Serverless and the Data API use too. The Data API finds a
+// cluster's database with ClusterDB.
 package redshift

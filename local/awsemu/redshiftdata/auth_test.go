@@ -1,4 +1,4 @@
-package redshift_test
+package redshiftdata_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata/types"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/internal/redshifttest"
 )
 
 func TestRedshiftDataRejectsRequests(t *testing.T) {
@@ -45,7 +46,7 @@ func TestRedshiftDataAuthentication(t *testing.T) {
 	wrongPassword := f.secret(t, "wrong", `{"username":"admin","password":"Wrong-Passw0rd"}`)
 	disabledUser := f.secret(t, "disabled", `{"username":"redshift_data_api_user","password":"Some-Passw0rd"}`)
 	f.run(t, `CREATE USER "redshift_data_api_user" PASSWORD DISABLE`)
-	roleData := redshiftdata.NewFromConfig(configAs(f.srv, "ASIARSDROLEAPP000001", roleIdentity))
+	roleData := redshiftdata.NewFromConfig(redshifttest.ConfigAs(f.srv, "ASIARSDROLEAPP000001", redshifttest.RoleIdentity))
 
 	tests := map[string]struct {
 		client     *redshiftdata.Client
@@ -135,15 +136,15 @@ func TestRedshiftDataUnknownStatement(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, err := tc.client.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: aws.String(tc.id)})
-			if got := errorCode(err); got != tc.want {
+			if got := redshifttest.ErrorCode(err); got != tc.want {
 				t.Errorf("DescribeStatement: code = %q, want %q", got, tc.want)
 			}
 			_, err = tc.client.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: aws.String(tc.id)})
-			if got := errorCode(err); got != tc.want {
+			if got := redshifttest.ErrorCode(err); got != tc.want {
 				t.Errorf("GetStatementResult: code = %q, want %q", got, tc.want)
 			}
 			_, err = tc.client.CancelStatement(ctx, &redshiftdata.CancelStatementInput{Id: aws.String(tc.id)})
-			if got := errorCode(err); got != tc.want {
+			if got := redshifttest.ErrorCode(err); got != tc.want {
 				t.Errorf("CancelStatement: code = %q, want %q", got, tc.want)
 			}
 		})

@@ -1,4 +1,4 @@
-package redshift_test
+package redshiftdata_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/internal/redshifttest"
 )
 
 // dataFixture is an emulator with cluster "analytics" (admin user admin),
@@ -23,7 +24,7 @@ import (
 // credentials.
 type dataFixture struct {
 	srv       *awsemu.Server
-	clock     *testClock
+	clock     *redshifttest.Clock
 	data      *redshiftdata.Client
 	adminARN  string
 	secretsSM *secretsmanager.Client
@@ -32,12 +33,12 @@ type dataFixture struct {
 
 func newDataFixture(t *testing.T, delay time.Duration) *dataFixture {
 	t.Helper()
-	clock := newTestClock()
+	clock := redshifttest.NewClock()
 	srv := awsemu.Start(awsemu.WithClock(clock.Now), awsemu.WithStatementDelay(delay))
 	t.Cleanup(srv.Close)
 	cfg := srv.Config(awsemu.AccountA)
-	createTestCluster(t, redshift.NewFromConfig(cfg), "analytics")
-	createTestWorkgroup(t, redshiftserverless.NewFromConfig(cfg), "serverless")
+	redshifttest.CreateCluster(t, redshift.NewFromConfig(cfg), "analytics")
+	redshifttest.CreateWorkgroup(t, redshiftserverless.NewFromConfig(cfg), "serverless")
 	f := &dataFixture{srv: srv, clock: clock, data: redshiftdata.NewFromConfig(cfg), secretsSM: secretsmanager.NewFromConfig(cfg), delay: delay}
 	f.adminARN = f.secret(t, "admin", `{"username":"admin","password":"Admin-Passw0rd","engine":"redshift","dbClusterIdentifier":"analytics"}`)
 	return f
@@ -221,7 +222,7 @@ func TestRedshiftDataResults(t *testing.T) {
 		})
 	}
 	ddl := f.run(t, `DROP USER IF EXISTS nobody`)
-	if _, err := f.data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: ddl.Id}); errorCode(err) != "ValidationException" {
+	if _, err := f.data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: ddl.Id}); redshifttest.ErrorCode(err) != "ValidationException" {
 		t.Errorf("GetStatementResult of a statement without a result set: err = %v, want ValidationException", err)
 	}
 }

@@ -1,23 +1,34 @@
-package redshift
+package redshiftdata
 
 import (
 	"encoding/json"
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftserverless"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/secretsmanager"
 )
 
-// This file emulates the Redshift Data API (awsJson1_1): statements run
-// asynchronously against a provisioned cluster or a serverless workgroup.
-// A statement is SUBMITTED for one step delay, STARTED for another, then
-// FINISHED or FAILED. Its SQL takes effect when it finishes, in submission
-// order, so a statement sees what earlier finished statements did; a
-// cancelled statement never takes effect.
+// state is the Data API state of one emulator: the statements of every
+// account.
+type state struct {
+	mu         sync.Mutex
+	statements map[string]*statement // statement ID
+	tokens     map[string]string     // account/client token -> statement ID
+	delay      time.Duration         // how long a statement stays in each of SUBMITTED and STARTED
+}
+
+func store(e *protocol.Env) *state {
+	return protocol.State(e, "redshift-data", func() *state {
+		return &state{statements: map[string]*statement{}, tokens: map[string]string{}, delay: defaultStepDelay}
+	})
+}
 
 // defaultStepDelay is how long a new statement stays SUBMITTED, and then
 // STARTED, unless SetStatementDelay says otherwise: long enough that
@@ -195,17 +206,17 @@ func submit(c *protocol.Call, in executeInput, batch bool) (any, error) {
 		created: now, startAt: now.Add(st.delay), doneAt: now.Add(2 * st.delay),
 	}
 	if in.ClusterIdentifier != "" {
-		cl, ok := st.clusters[clusterKey(c.Account(), in.ClusterIdentifier)]
+		db, ok := redshift.ClusterDB(c.Env, c.Account(), in.ClusterIdentifier)
 		if !ok {
 			return nil, protocol.Errorf("ValidationException", "Redshift endpoint doesn't exist in this region.")
 		}
-		s.db = cl.db
+		s.db = db
 	} else {
-		wg, ok := st.workgroups[key(c.Account(), in.WorkgroupName)]
+		db, ok := redshiftserverless.WorkgroupDB(c.Env, c.Account(), in.WorkgroupName)
 		if !ok {
 			return nil, protocol.Errorf("ValidationException", "Redshift serverless workgroup %s doesn't exist in this region.", in.WorkgroupName)
 		}
-		s.db = wg.namespace.db
+		s.db = db
 	}
 	switch {
 	case in.SecretArn != "":

@@ -1,4 +1,4 @@
-package redshift_test
+package redshiftdata_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/internal/redshifttest"
 )
 
 func TestRedshiftDataBatch(t *testing.T) {
@@ -58,7 +60,7 @@ func TestRedshiftDataBatch(t *testing.T) {
 			if diff := cmp.Diff(tc.wantUsers, f.users(t)); diff != "" {
 				t.Errorf("users (-want +got):\n%s", diff)
 			}
-			if _, err := f.data.GetStatementResult(context.Background(), &redshiftdata.GetStatementResultInput{Id: out.Id}); errorCode(err) != "ValidationException" {
+			if _, err := f.data.GetStatementResult(context.Background(), &redshiftdata.GetStatementResultInput{Id: out.Id}); redshifttest.ErrorCode(err) != "ValidationException" {
 				t.Errorf("GetStatementResult of the batch itself: err = %v, want ValidationException", err)
 			}
 		})
@@ -104,7 +106,7 @@ func TestRedshiftDataCancel(t *testing.T) {
 	if diff := cmp.Diff([]string{"admin"}, f.users(t)); diff != "" {
 		t.Errorf("users after a cancelled CREATE USER (-want +got):\n%s", diff)
 	}
-	if _, err := f.data.CancelStatement(ctx, &redshiftdata.CancelStatementInput{Id: out.Id}); errorCode(err) != "ValidationException" {
+	if _, err := f.data.CancelStatement(ctx, &redshiftdata.CancelStatementInput{Id: out.Id}); redshifttest.ErrorCode(err) != "ValidationException" {
 		t.Errorf("CancelStatement of an aborted statement: err = %v, want ValidationException", err)
 	}
 }
@@ -132,7 +134,7 @@ func TestRedshiftDataClientToken(t *testing.T) {
 	}
 	different := *in
 	different.Sql = aws.String("SELECT 1")
-	if _, err := f.data.ExecuteStatement(ctx, &different); errorCode(err) != "ValidationException" {
+	if _, err := f.data.ExecuteStatement(ctx, &different); redshifttest.ErrorCode(err) != "ValidationException" {
 		t.Errorf("ClientToken reused for different SQL: err = %v, want ValidationException", err)
 	}
 }
@@ -140,10 +142,10 @@ func TestRedshiftDataClientToken(t *testing.T) {
 func TestRedshiftDataListStatements(t *testing.T) {
 	f := newDataFixture(t, 0)
 	ctx := context.Background()
-	roleCfg := configAs(f.srv, "ASIARSDLISTROLE00001", roleIdentity)
-	otherSession := roleIdentity
+	roleCfg := redshifttest.ConfigAs(f.srv, "ASIARSDLISTROLE00001", redshifttest.RoleIdentity)
+	otherSession := redshifttest.RoleIdentity
 	otherSession.Arn = "arn:aws:sts::111111111111:assumed-role/app-role/session-2"
-	otherCfg := configAs(f.srv, "ASIARSDLISTROLE00002", otherSession)
+	otherCfg := redshifttest.ConfigAs(f.srv, "ASIARSDLISTROLE00002", otherSession)
 	role, other := redshiftdata.NewFromConfig(roleCfg), redshiftdata.NewFromConfig(otherCfg)
 	execute := func(client *redshiftdata.Client, name, sql string) {
 		t.Helper()

@@ -1,4 +1,4 @@
-package redshift
+package redshiftdata
 
 import (
 	"regexp"
@@ -94,7 +94,7 @@ func (s *statement) subOutput(i int, now time.Time) subOutput {
 }
 
 // onStatement serves an operation on the statement, or the
-// sub-statement, that the request's Id names, with the Redshift state
+// sub-statement, that the request's Id names, with the Data API state
 // locked and its statements settled at the emulator's current time.
 func onStatement(c *protocol.Call, serve func(s *statement, sub int, now time.Time) (any, error)) (any, error) {
 	var in idInput

@@ -1,4 +1,4 @@
-package redshift_test
+package redshiftserverless_test
 
 import (
 	"context"
@@ -15,30 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/internal/redshifttest"
 )
-
-// createTestWorkgroup creates namespace <name>-ns with admin user admin
-// and workgroup <name>, and returns the workgroup.
-func createTestWorkgroup(t *testing.T, client *redshiftserverless.Client, name string) *types.Workgroup {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := client.CreateNamespace(ctx, &redshiftserverless.CreateNamespaceInput{
-		NamespaceName:     aws.String(name + "-ns"),
-		AdminUsername:     aws.String("admin"),
-		AdminUserPassword: aws.String("Admin-Passw0rd"),
-	}); err != nil {
-		t.Fatalf("CreateNamespace %s-ns: %v", name, err)
-	}
-	out, err := client.CreateWorkgroup(ctx, &redshiftserverless.CreateWorkgroupInput{
-		WorkgroupName: aws.String(name),
-		NamespaceName: aws.String(name + "-ns"),
-		Tags:          []types.Tag{{Key: aws.String("team"), Value: aws.String("data")}},
-	})
-	if err != nil {
-		t.Fatalf("CreateWorkgroup %s: %v", name, err)
-	}
-	return out.Workgroup
-}
 
 func TestRedshiftServerlessNamespaceAndWorkgroup(t *testing.T) {
 	srv := awsemu.Start()
@@ -46,7 +24,7 @@ func TestRedshiftServerlessNamespaceAndWorkgroup(t *testing.T) {
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 
-	created := createTestWorkgroup(t, client, "analytics")
+	created := redshifttest.CreateWorkgroup(t, client, "analytics")
 	arn := aws.ToString(created.WorkgroupArn)
 	if !regexp.MustCompile(`^arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/[0-9a-f-]{36}$`).MatchString(arn) {
 		t.Errorf("workgroup ARN = %q, want arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/<uuid>", arn)
@@ -100,7 +78,7 @@ func TestRedshiftServerlessTags(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
-	arn := aws.ToString(createTestWorkgroup(t, client, "analytics").WorkgroupArn)
+	arn := aws.ToString(redshifttest.CreateWorkgroup(t, client, "analytics").WorkgroupArn)
 
 	listTags := func() map[string]string {
 		t.Helper()
@@ -189,10 +167,10 @@ func TestRedshiftServerlessTags(t *testing.T) {
 }
 
 func TestRedshiftServerlessGetCredentials(t *testing.T) {
-	clock := newTestClock()
+	clock := redshifttest.NewClock()
 	srv := awsemu.Start(awsemu.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
-	createTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
+	redshifttest.CreateWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA)), "analytics")
 	tests := map[string]struct {
 		workgroup   string
 		duration    *int32
@@ -206,8 +184,8 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 		"missing workgroup":          {workgroup: "missing", wantCode: "ResourceNotFoundException"},
 	}
 	identities := map[string]aws.Config{
-		"IAM:alice":     configAs(srv, "AKIARSSUSERALICE0001", userIdentity),
-		"IAMR:app-role": configAs(srv, "ASIARSSROLEAPP000001", roleIdentity),
+		"IAM:alice":     redshifttest.ConfigAs(srv, "AKIARSSUSERALICE0001", redshifttest.UserIdentity),
+		"IAMR:app-role": redshifttest.ConfigAs(srv, "ASIARSSROLEAPP000001", redshifttest.RoleIdentity),
 	}
 	names := make([]string, 0, len(tests))
 	for name := range tests {
@@ -224,7 +202,7 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 			out, err := redshiftserverless.NewFromConfig(cfg).GetCredentials(context.Background(), &redshiftserverless.GetCredentialsInput{
 				WorkgroupName: aws.String(tc.workgroup), DbName: aws.String("dev"), DurationSeconds: tc.duration,
 			})
-			if got := errorCode(err); got != tc.wantCode {
+			if got := redshifttest.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("code = %q, want %q (err %v)", got, tc.wantCode, err)
 			}
 			if tc.wantCode != "" {
@@ -252,7 +230,7 @@ func TestRedshiftServerlessCreateValidation(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
-	createTestWorkgroup(t, client, "taken")
+	redshifttest.CreateWorkgroup(t, client, "taken")
 	tests := map[string]struct {
 		call     func() error
 		wantCode string
@@ -280,7 +258,7 @@ func TestRedshiftServerlessCreateValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := errorCode(tc.call()); got != tc.wantCode {
+			if got := redshifttest.ErrorCode(tc.call()); got != tc.wantCode {
 				t.Errorf("code = %q, want %q", got, tc.wantCode)
 			}
 		})
@@ -293,9 +271,9 @@ func TestRedshiftServerlessListWorkgroups(t *testing.T) {
 	ctx := context.Background()
 	client := redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountA))
 	for _, name := range []string{"charlie", "alpha", "bravo"} {
-		createTestWorkgroup(t, client, name)
+		redshifttest.CreateWorkgroup(t, client, name)
 	}
-	createTestWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountB)), "other-account")
+	redshifttest.CreateWorkgroup(t, redshiftserverless.NewFromConfig(srv.Config(awsemu.AccountB)), "other-account")
 
 	var got []string
 	pages := redshiftserverless.NewListWorkgroupsPaginator(client, &redshiftserverless.ListWorkgroupsInput{MaxResults: aws.Int32(2)})

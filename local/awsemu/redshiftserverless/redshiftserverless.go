@@ -1,18 +1,48 @@
-package redshift
+package redshiftserverless
 
 import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
 
-// This file emulates Amazon Redshift Serverless (awsJson1_1): namespaces
-// and workgroups, which become available at once, their tags, and the
-// temporary credentials of GetCredentials.
+// state is the Redshift Serverless state of one emulator: the namespaces,
+// workgroups and tags of every account.
+type state struct {
+	mu         sync.Mutex
+	namespaces map[string]*namespace      // account/name
+	workgroups map[string]*workgroup      // account/name
+	tags       map[string][]serverlessTag // resource ARN -> tags
+}
+
+func store(e *protocol.Env) *state {
+	return protocol.State(e, "redshift-serverless", func() *state {
+		return &state{
+			namespaces: map[string]*namespace{},
+			workgroups: map[string]*workgroup{},
+			tags:       map[string][]serverlessTag{},
+		}
+	})
+}
+
+// WorkgroupDB returns the database of the namespace of workgroup name of
+// account, and whether that workgroup exists; the Data API runs
+// statements against it.
+func WorkgroupDB(e *protocol.Env, account, name string) (*sqldb.DB, bool) {
+	st := store(e)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, ok := st.workgroups[key(account, name)]
+	if !ok {
+		return nil, false
+	}
+	return wg.namespace.db, true
+}
 
 // Limits of Redshift Serverless that the emulator enforces.
 const (
