@@ -10,10 +10,10 @@ BUILD     := build
 LAMBDA_FLAGS := -trimpath -buildvcs=false -ldflags "-s -w" -tags lambda.norpc
 RIE       := $(BUILD)/tools/aws-lambda-rie
 # The Lambda Runtime Interface Emulator is a program, not a library of this
-# module: go install at its pinned version (local/rie.Version) keeps its
+# module: go install at its pinned version (local/lambdarie.Version) keeps its
 # dependencies out of go.mod.
 RIE_PKG   := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
-RIE_VERSION := $(shell sed -n 's/^[[:space:]]*Version = "\(.*\)"/\1/p' local/rie/build.go)
+RIE_VERSION := $(shell sed -n 's/^[[:space:]]*Version = "\(.*\)"/\1/p' local/lambdarie/build.go)
 CDK       := npx --no-install cdk
 
 # jsii warns on every CDK synth that Node.js 20 is past its end of life.
@@ -41,7 +41,7 @@ build-host: ## Build every function for this machine, for local runs: build/host
 
 tools: $(RIE) ## Build the Lambda Runtime Interface Emulator used by make run.
 
-$(RIE): local/rie/build.go
+$(RIE): local/lambdarie/build.go
 	GOBIN=$(abspath $(dir $@)) CGO_ENABLED=0 $(GO) install $(RIE_PKG)@$(RIE_VERSION)
 
 test: ## Run every test: unit, emulator integration, contract suites, CDK assertions.

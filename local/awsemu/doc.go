@@ -21,8 +21,46 @@
 // local/cmd/awsemu serves an emulator on loopback; docs/emulator.md shows
 // the AWS CLI against it.
 //
-// Each service lives in its own files and registers itself in an init
-// function with its signing name, protocol and operation handlers;
-// emulator.go and protocol.go decode requests and encode results and
-// errors for every service.
+// # Layout
+//
+// This package is the server and what its clients use:
+//
+//   - services.go: the table of every service and operation served, the
+//     only place that lists them. A request for anything else fails as
+//     AWS fails an unknown action.
+//   - emulator.go: the server core: New, options, routing a request to
+//     its service and operation, authentication by access key.
+//   - faults.go: injected faults and the /_emulator/ control API.
+//   - control.go: the controls and read-backs that tests use beyond the
+//     AWS APIs (IAM propagation delay, VPC endpoint behaviour, Data API
+//     statement delay), each forwarding to its service's package.
+//   - client.go: Config for SDK clients, and Start/Server for tests.
+//
+// The sub-packages are the protocol layer and one package per service:
+//
+//   - protocol: what every service shares: Call (one decoded request),
+//     Identity, APIError, query parameters, JSON paging, the encoders of
+//     the awsQuery, ec2Query and awsJson1_1 responses and errors, and Env,
+//     the state of one emulator (region, clock, identities and each
+//     service's own state, see protocol.State).
+//   - iam, sts, secretsmanager, ec2: one service each.
+//   - redshift, redshiftserverless, redshiftdata: the three Redshift APIs.
+//     redshift/sqldb is the simulated database inside a cluster or
+//     namespace (users, the SQL statements the Data API runs), which all
+//     three use.
+//   - internal/redshifttest: helpers that the tests of the three Redshift
+//     packages share.
+//
+// Services reach each other only through small exported functions of the
+// owning package: STS asks iam.AuthorizeAssumeRole; the Data API reads
+// secrets with secretsmanager.ReadSecretString and finds databases with
+// redshift.ClusterDB and redshiftserverless.WorkgroupDB.
+//
+// A new operation of an existing service is a function
+// func(*protocol.Call) (any, error) in the service's package, exported
+// under the operation's name, and one line in the service's entry in
+// services.go. A new service is a new sub-package with its handlers and
+// its state (kept with protocol.State under the service's name), and a new
+// entry in services.go with its signing name, protocol, XML namespace or
+// X-Amz-Target prefix, and API version.
 package awsemu

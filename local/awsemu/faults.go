@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 )
 
 // Fault is an injected failure or delay for matching requests.
@@ -36,10 +38,10 @@ type faultEntry struct {
 // with the error code that service uses.
 func Throttle(service, operation string, n int) Fault {
 	code := "Throttling"
-	switch service {
-	case "ec2":
+	switch protocolOf(service) {
+	case protocol.EC2Query:
 		code = "RequestLimitExceeded"
-	case "secretsmanager", "redshift-serverless", "redshift-data", "events":
+	case protocol.JSON11:
 		code = "ThrottlingException"
 	}
 	return Fault{Service: service, Operation: operation, Code: code, Status: http.StatusBadRequest, Message: "Rate exceeded", Times: n}
@@ -49,13 +51,25 @@ func Throttle(service, operation string, n int) Fault {
 // with HTTP 500.
 func ServerError(service, operation string, n int) Fault {
 	code := "ServiceFailure"
-	switch service {
-	case "ec2":
+	switch protocolOf(service) {
+	case protocol.EC2Query:
 		code = "InternalError"
-	case "secretsmanager", "redshift-serverless", "redshift-data", "events":
+	case protocol.JSON11:
 		code = "InternalServiceError"
 	}
 	return Fault{Service: service, Operation: operation, Code: code, Status: http.StatusInternalServerError, Message: "injected server error", Times: n}
+}
+
+// protocolOf is the wire protocol of the service with signing name name in
+// the table of services, whose error codes differ; query for an unknown
+// name.
+func protocolOf(name string) protocol.Protocol {
+	for _, svc := range services {
+		if svc.Name == name {
+			return svc.Protocol
+		}
+	}
+	return protocol.Query
 }
 
 // InjectFault adds f and returns a function that removes it.
@@ -97,10 +111,10 @@ func (e *Emulator) FaultHits(service, operation string) int {
 	return n
 }
 
-func (e *Emulator) applyFaults(ctx context.Context, c *Call) error {
+func (e *Emulator) applyFaults(ctx context.Context, c *protocol.Call) error {
 	e.mu.Lock()
 	var latency time.Duration
-	var fail *APIError
+	var fail *protocol.APIError
 	for _, f := range e.faults {
 		if (f.Service != "" && f.Service != c.Service) || (f.Operation != "" && f.Operation != c.Operation) {
 			continue
@@ -120,7 +134,7 @@ func (e *Emulator) applyFaults(ctx context.Context, c *Call) error {
 			if status == 0 {
 				status = http.StatusInternalServerError
 			}
-			fail = &APIError{Status: status, Code: f.Code, Message: f.Message, Receiver: status >= 500}
+			fail = &protocol.APIError{Status: status, Code: f.Code, Message: f.Message, Receiver: status >= 500}
 		}
 	}
 	e.mu.Unlock()

@@ -205,7 +205,7 @@ func runLifecycle(tb testing.TB, e *awsEnv, sc scenario, res customresource.Reso
 	return calls
 }
 
-// TestNoOpUpdateMakesNoMutatingCall checks DESIGN.md section 8's budget
+// TestNoOpUpdateMakesNoMutatingCall checks the budget (docs/bench.md)
 // that an Update whose properties did not change only reads: every
 // resource must find that nothing differs and leave the account alone.
 func TestNoOpUpdateMakesNoMutatingCall(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package bench measures the performance budgets of DESIGN.md section 8:
+// Package bench measures the product's performance budgets (docs/bench.md):
 // the cold start, zipped size and peak memory of each Lambda function, and
 // the number of AWS API calls each resource makes per action, side by side
 // with the Node.js handler of the CDK provider framework on the same

@@ -1,6 +1,6 @@
 // Package e2e tests the product end to end: the functions are built as
 // Lambda would run them (bootstrap binaries, -tags lambda.norpc), run under
-// the AWS Lambda Runtime Interface Emulator (package local/rie) with only
+// the AWS Lambda Runtime Interface Emulator (package local/lambdarie) with only
 // the standard SDK environment, and driven through CloudFormation's
 // requests (package local/lifecycle) against the local AWS emulator
 // (package local/awsemu), served on loopback by the test process: the

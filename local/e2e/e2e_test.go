@@ -5,7 +5,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
 // Resource types, as the functions serve them. They are spelled out here
@@ -40,7 +40,7 @@ func TestContract(t *testing.T) {
 		contract func(w *fixture) lifecycle.Contract
 	}{
 		secretType: {func(w *fixture) lifecycle.Contract {
-			create := map[string]any{"ClusterIdentifier": world.ClusterID, "Username": "myusername", "Password": canaryPassword, "RecoveryWindowInDays": "0"}
+			create := map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "Username": "myusername", "Password": canaryPassword, "RecoveryWindowInDays": "0"}
 			return lifecycle.Contract{
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Database": "sales", "Description": "updated"}),
@@ -50,7 +50,7 @@ func TestContract(t *testing.T) {
 			}
 		}},
 		accessType: {func(w *fixture) lifecycle.Contract {
-			create := map[string]any{"Roles": []any{world.CallerRole}, "Clusters": []any{world.ClusterID}}
+			create := map[string]any{"Roles": []any{prerequisites.CallerRole}, "Clusters": []any{prerequisites.ClusterID}}
 			return lifecycle.Contract{
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Databases": []any{"dev"}}),
@@ -65,7 +65,7 @@ func TestContract(t *testing.T) {
 				Create:            create,
 				UpdateInPlace:     with(create, map[string]any{"Description": "Data API access for account A"}),
 				UpdateReplace:     with(create, map[string]any{"RoleName": "e2e-data-api"}),
-				InvalidProperties: with(create, map[string]any{"TrustedPrincipalArns": []any{world.CallerRole}}),
+				InvalidProperties: with(create, map[string]any{"TrustedPrincipalArns": []any{prerequisites.CallerRole}}),
 				Exists:            w.roleExists,
 			}
 		}},

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/lambdarie"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
-	"github.com/redshift-data-access/redshift-data-access/local/rie"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
 // rieEnv names a prebuilt aws-lambda-rie to use instead of building one.
@@ -98,14 +98,14 @@ func rieBinary(ctx context.Context) (string, error) {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	dir := filepath.Join(cache, "redshift-data-access", "rie", rie.Version)
+	dir := filepath.Join(cache, "redshift-data-access", "rie", lambdarie.Version)
 	p := filepath.Join(dir, "aws-lambda-rie")
 	if _, err := os.Stat(p); err == nil {
 		return p, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("looking for %s: %w", p, err)
 	}
-	return rie.Build(ctx, dir)
+	return lambdarie.Build(ctx, dir)
 }
 
 // requireBinaries builds the binaries once, skips the test where the
@@ -133,10 +133,10 @@ var leaks = []string{canaryPassword, "X-Amz-Signature"}
 func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifecycle.Invoke {
 	t.Helper()
 	var logs bytes.Buffer
-	f, err := rie.Start(t.Context(), rie.Options{
+	f, err := lambdarie.Start(t.Context(), lambdarie.Options{
 		RIEPath:       binaries.rie,
 		BootstrapPath: filepath.Join(binaries.dir, name, "bootstrap"),
-		Env:           world.FunctionEnv(srv, account),
+		Env:           prerequisites.FunctionEnv(srv, account),
 		Output:        &logs,
 	})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
 // TestSampleEvents sends every events/*-create*.json to the built function
@@ -194,7 +194,7 @@ func (w *fixture) exists(ctx context.Context, resourceType, id string) (bool, er
 	if strings.HasPrefix(id, "arn:") {
 		return w.policyExists(ctx, id)
 	}
-	out, err := iam.NewFromConfig(w.srv.Config(awsemu.AccountA)).ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(world.CallerRole)})
+	out, err := iam.NewFromConfig(w.srv.Config(awsemu.AccountA)).ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(prerequisites.CallerRole)})
 	if err != nil {
 		return false, err
 	}

@@ -15,21 +15,21 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
-// fixture is an emulator with the prerequisites of package local/world,
+// fixture is an emulator with the prerequisites of package local/prerequisites,
 // which the resources and the sample events need.
 type fixture struct {
 	srv *awsemu.Server
-	*world.World
+	*prerequisites.World
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	w, err := world.Build(t.Context(), srv)
+	w, err := prerequisites.Build(t.Context(), srv)
 	if err != nil {
 		t.Fatalf("building the prerequisites: %v", err)
 	}

@@ -133,12 +133,6 @@ func (d *Driver) Delete(ctx context.Context, physicalID string, props map[string
 	return d.Send(ctx, d.NewEvent(cfn.RequestDelete, physicalID, nil, props))
 }
 
-// Redeliver sends event again, as CloudFormation or Lambda may: same
-// RequestId, same ResponseURL.
-func (d *Driver) Redeliver(ctx context.Context, event cfn.Event) (cfn.Response, error) {
-	return d.Send(ctx, event)
-}
-
 // Send invokes the function with event and returns the one response it
 // PUT for event's RequestId during this invocation. It fails with
 // ErrResponseCount when none or more than one arrived, and when the

@@ -31,7 +31,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
 // The custom resource types whose examples the README must keep valid.
@@ -88,7 +88,7 @@ func TestREADMEExamples(t *testing.T) {
 	srv := awsemu.Start()
 	defer srv.Close()
 	ctx := t.Context()
-	w, err := world.Build(ctx, srv)
+	w, err := prerequisites.Build(ctx, srv)
 	if err != nil {
 		t.Fatalf("building the emulator's prerequisites: %v", err)
 	}
@@ -268,7 +268,7 @@ func lastSegment(ref string) string { return ref[strings.LastIndex(ref, "/")+1:]
 // createSecret creates a minimal secret, for the attributes a secret returns.
 func createSecret(ctx context.Context, t *testing.T, srv *awsemu.Server) customresource.Result {
 	t.Helper()
-	r := resource{Type: secretType, Properties: map[string]any{"WorkgroupName": world.WorkgroupName, "Username": "readme"}}
+	r := resource{Type: secretType, Properties: map[string]any{"WorkgroupName": prerequisites.WorkgroupName, "Username": "readme"}}
 	got, err := secret.New(secretsmanager.NewFromConfig(srv.Config(awsemu.AccountA)), srv.Region()).Create(ctx, request("AttributesSecret", r))
 	if err != nil {
 		t.Fatalf("creating a secret for its attributes: %v", err)
@@ -278,7 +278,7 @@ func createSecret(ctx context.Context, t *testing.T, srv *awsemu.Server) customr
 
 // createEndpoint creates a minimal endpoint, for the attributes an endpoint
 // returns.
-func createEndpoint(ctx context.Context, t *testing.T, srv *awsemu.Server, w *world.World) customresource.Result {
+func createEndpoint(ctx context.Context, t *testing.T, srv *awsemu.Server, w *prerequisites.World) customresource.Result {
 	t.Helper()
 	r := resource{Type: endpointType, Properties: map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA}}}
 	got, err := endpoint.New(ec2.NewFromConfig(srv.Config(awsemu.AccountA)), srv.Region()).Create(ctx, request("AttributesEndpoint", r))

@@ -6,7 +6,7 @@
 // creates the AWS prerequisites there through the SDK (a Redshift cluster,
 // a serverless namespace and workgroup, IAM roles, users and a group in
 // account A, VPCs with DNS support and hostnames, subnets in three
-// Availability Zones, security groups: package local/world), runs each
+// Availability Zones, security groups: package local/prerequisites), runs each
 // host-built bootstrap under the Lambda Runtime Interface Emulator with
 // only the standard SDK environment, and sends the functions
 // CloudFormation-shaped events through the lifecycle driver (package
@@ -35,5 +35,5 @@
 // Secret values and ResponseURLs are never printed. The exit status is 1
 // when any step's outcome differs from what CloudFormation needs, 2 when
 // the run could not start or was interrupted. When the -rie binary is
-// missing, run builds it with rie.Build.
+// missing, run builds it with lambdarie.Build.
 package main

@@ -7,8 +7,8 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/redshift-data-access/redshift-data-access/local/lambdarie"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
-	"github.com/redshift-data-access/redshift-data-access/local/rie"
 )
 
 // Names of the product's functions, as under functions/.
@@ -35,11 +35,11 @@ type rieFunctions struct {
 	rie     string
 	dir     string
 	output  io.Writer // the functions' logs
-	started []*rie.Function
+	started []*lambdarie.Function
 }
 
 func (r *rieFunctions) start(ctx context.Context, name string, env map[string]string) (lifecycle.Invoke, error) {
-	f, err := rie.Start(ctx, rie.Options{
+	f, err := lambdarie.Start(ctx, lambdarie.Options{
 		RIEPath:       r.rie,
 		BootstrapPath: filepath.Join(r.dir, name, "bootstrap"),
 		Env:           env,

@@ -17,9 +17,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/lambdarie"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
-	"github.com/redshift-data-access/redshift-data-access/local/rie"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
 // endpointDelay is how long the emulator keeps a VPC endpoint pending or
@@ -53,7 +53,7 @@ func main() {
 func mainWithExit(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	dir := fs.String("functions", "build/host", "directory with <name>/bootstrap built for this machine")
-	riePath := fs.String("rie", "build/tools/aws-lambda-rie", "aws-lambda-rie binary; built with rie.Build when missing")
+	riePath := fs.String("rie", "build/tools/aws-lambda-rie", "aws-lambda-rie binary; built with lambdarie.Build when missing")
 	verbose := fs.Bool("v", false, "copy the functions' logs to stderr")
 	if err := fs.Parse(args); err != nil {
 		return exitNotReady
@@ -71,7 +71,7 @@ func mainWithExit(ctx context.Context, args []string) int {
 	if _, err := os.Stat(*riePath); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(os.Stderr, "run: %s is missing; building it\n", *riePath)
 		buildCtx, cancel := context.WithTimeout(ctx, rieBuildTimeout)
-		built, err := rie.Build(buildCtx, filepath.Dir(*riePath))
+		built, err := lambdarie.Build(buildCtx, filepath.Dir(*riePath))
 		cancel()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "run:", err)
@@ -115,7 +115,7 @@ type runner struct {
 	srv      *awsemu.Server
 	fns      functions
 	rep      *report
-	world    *world.World
+	world    *prerequisites.World
 	password string
 	invokers map[string]lifecycle.Invoke // function/account
 	drivers  []*lifecycle.Driver
@@ -198,7 +198,7 @@ func (r *runner) invoker(ctx context.Context, fn, account string) (lifecycle.Inv
 	if inv, ok := r.invokers[key]; ok {
 		return inv, nil
 	}
-	inv, err := r.fns.start(ctx, fn, world.FunctionEnv(r.srv, account))
+	inv, err := r.fns.start(ctx, fn, prerequisites.FunctionEnv(r.srv, account))
 	if err != nil {
 		return nil, fmt.Errorf("starting function %s for account %s: %w", fn, account, err)
 	}

@@ -33,7 +33,7 @@ import (
 const canaryPassword = "Canary-Passw0rd-4c1f9e"
 
 // functionTimeout is the in-process functions' timeout: the minute that
-// local/rie gives the built functions by default.
+// local/lambdarie gives the built functions by default.
 const functionTimeout = time.Minute
 
 // inProcess serves the functions' resources in this process, wired as

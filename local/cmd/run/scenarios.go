@@ -12,7 +12,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
-	"github.com/redshift-data-access/redshift-data-access/local/world"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
 // scenario is one part of the run, in its own section of the report.
@@ -40,7 +40,7 @@ func secretForCluster(ctx context.Context, r *runner) error {
 	if err != nil {
 		return err
 	}
-	create := map[string]any{"ClusterIdentifier": world.ClusterID, "Username": "myusername", "Database": "dev", "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
+	create := map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "Username": "myusername", "Database": "dev", "Tags": []any{map[string]any{"Key": "team", "Value": "analytics"}}}
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: with(create, map[string]any{"Description": "Credentials of myusername on examplecluster", "Tags": []any{map[string]any{"Key": "team", "Value": "data"}}}),
@@ -55,7 +55,7 @@ func secretForWorkgroup(ctx context.Context, r *runner) error {
 	if err != nil {
 		return err
 	}
-	create := map[string]any{"WorkgroupName": world.WorkgroupName, "Username": "myusername", "Password": r.password, "TagValue": "serverless", "RecoveryWindowInDays": "0"}
+	create := map[string]any{"WorkgroupName": prerequisites.WorkgroupName, "Username": "myusername", "Password": r.password, "TagValue": "serverless", "RecoveryWindowInDays": "0"}
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: with(create, map[string]any{"Database": "sales"}),
@@ -66,28 +66,28 @@ func secretForWorkgroup(ctx context.Context, r *runner) error {
 
 func managedGrant(ctx context.Context, r *runner) error {
 	x, err := r.newResource(ctx, "access (Managed)", access.AccessType, accessFunction, awsemu.AccountA, "ManagedAccess",
-		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), world.AnalystRole, world.LoaderRole))
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), prerequisites.AnalystRole, prerequisites.LoaderRole))
 	if err != nil {
 		return err
 	}
 	return x.lifecycle(ctx, plan{
-		create:  map[string]any{"PolicyMode": "Managed", "Roles": []any{world.AnalystRole}},
-		inPlace: map[string]any{"PolicyMode": "Managed", "Roles": []any{world.AnalystRole, world.LoaderRole}},
-		replace: map[string]any{"PolicyMode": "Scoped", "Roles": []any{world.AnalystRole}, "Clusters": []any{world.ClusterID}},
-		invalid: map[string]any{"PolicyMode": "Managed", "Roles": []any{world.AnalystRole}, "Clusters": []any{world.ClusterID}},
+		create:  map[string]any{"PolicyMode": "Managed", "Roles": []any{prerequisites.AnalystRole}},
+		inPlace: map[string]any{"PolicyMode": "Managed", "Roles": []any{prerequisites.AnalystRole, prerequisites.LoaderRole}},
+		replace: map[string]any{"PolicyMode": "Scoped", "Roles": []any{prerequisites.AnalystRole}, "Clusters": []any{prerequisites.ClusterID}},
+		invalid: map[string]any{"PolicyMode": "Managed", "Roles": []any{prerequisites.AnalystRole}, "Clusters": []any{prerequisites.ClusterID}},
 	})
 }
 
 func scopedGrant(ctx context.Context, r *runner) error {
 	x, err := r.newResource(ctx, "access (Scoped, workgroup)", access.AccessType, accessFunction, awsemu.AccountA, "ScopedAccess",
-		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), world.AnalystRole))
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), prerequisites.AnalystRole))
 	if err != nil {
 		return err
 	}
-	create := map[string]any{"Roles": []any{world.AnalystRole}, "Users": []any{world.AnalystUser}, "Workgroups": []any{world.WorkgroupName}, "TagWorkgroups": "true"}
+	create := map[string]any{"Roles": []any{prerequisites.AnalystRole}, "Users": []any{prerequisites.AnalystUser}, "Workgroups": []any{prerequisites.WorkgroupName}, "TagWorkgroups": "true"}
 	// Databases would not change this policy: it narrows only the
 	// dbname resources of clusters.
-	inPlace := with(create, map[string]any{"Roles": []any{world.AnalystRole, world.LoaderRole}})
+	inPlace := with(create, map[string]any{"Roles": []any{prerequisites.AnalystRole, prerequisites.LoaderRole}})
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: inPlace,
@@ -108,7 +108,7 @@ func crossAccount(ctx context.Context, r *runner) error {
 		return err
 	}
 	caller, err := r.newResource(ctx, "caller grant (account A)", access.AccessType, accessFunction, awsemu.AccountA, "CallerSide",
-		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), world.CallerRole))
+		accessState(iam.NewFromConfig(r.srv.Config(awsemu.AccountA)), prerequisites.CallerRole))
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func crossAccount(ctx context.Context, r *runner) error {
 		return err
 	}
 	callerProps := func(roleArn string) map[string]any {
-		return map[string]any{"Roles": []any{world.CallerRole}, "AssumeRoleArns": []any{roleArn}}
+		return map[string]any{"Roles": []any{prerequisites.CallerRole}, "AssumeRoleArns": []any{roleArn}}
 	}
 	if err := caller.create(ctx, callerProps(role.id)); err != nil {
 		return err
@@ -153,7 +153,7 @@ func crossAccount(ctx context.Context, r *runner) error {
 	if err := caller.failAndRollback(ctx, with(caller.props, map[string]any{"PolicyMode": "Sometimes"})); err != nil {
 		return err
 	}
-	if err := role.failAndRollback(ctx, with(role.props, map[string]any{"TrustedPrincipalArns": []any{world.CallerRole}})); err != nil {
+	if err := role.failAndRollback(ctx, with(role.props, map[string]any{"TrustedPrincipalArns": []any{prerequisites.CallerRole}})); err != nil {
 		return err
 	}
 	if err := caller.delete(ctx); err != nil {

@@ -1,0 +1,73 @@
+package awsemu
+
+import (
+	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/ec2"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftdata"
+)
+
+// This file holds the controls and read-backs that tests use beyond the
+// AWS APIs. Each forwards to the package of the service it concerns.
+
+// SetIAMPropagationDelay makes every role and user created from now on
+// (and those created less than d ago) invalid as a principal until it is d
+// old: a trust policy that names it fails with MalformedPolicyDocument
+// "Invalid principal in policy", and sts:AssumeRole of a role younger than
+// d is denied. Real IAM behaves so for a few seconds after a create. Zero,
+// the default, turns the delay off.
+func (e *Emulator) SetIAMPropagationDelay(d time.Duration) { iam.SetPropagationDelay(e.Env, d) }
+
+// IAMRole is a read-only view of an emulated IAM role.
+type IAMRole = iam.Role
+
+// LookupIAMRole returns the role with ARN arn, in whichever emulated
+// account owns it, and whether it exists. The path in arn must match.
+func (e *Emulator) LookupIAMRole(arn string) (IAMRole, bool) { return iam.LookupRole(e.Env, arn) }
+
+// ManagedPolicyDocument returns the JSON document of the AWS managed
+// policy name (for example AmazonRedshiftDataFullAccess) exactly as AWS
+// publishes it, and whether the emulator knows that policy.
+func ManagedPolicyDocument(name string) (string, bool) { return iam.ManagedPolicyDocument(name) }
+
+// SetStatementDelay changes the delay of WithStatementDelay for statements
+// submitted from now on.
+func (e *Emulator) SetStatementDelay(d time.Duration) { redshiftdata.SetStatementDelay(e.Env, d) }
+
+// DefaultDeletedVPCEndpointVisibility is how long a deleted VPC endpoint
+// stays visible in state deleted unless SetDeletedVPCEndpointVisibility
+// says otherwise.
+const DefaultDeletedVPCEndpointVisibility = ec2.DefaultDeletedEndpointVisibility
+
+// SetVPCEndpointDelays sets how long new or modified VPC endpoints stay
+// pending and deleted ones stay deleting, on the emulator's clock. Both are
+// zero by default: an endpoint is returned pending by CreateVpcEndpoint and
+// described as available right after.
+func (e *Emulator) SetVPCEndpointDelays(pending, deleting time.Duration) {
+	ec2.SetEndpointDelays(e.Env, pending, deleting)
+}
+
+// SetDeletedVPCEndpointVisibility sets how long deleted VPC endpoints stay
+// visible in state deleted (DefaultDeletedVPCEndpointVisibility unless
+// set).
+func (e *Emulator) SetDeletedVPCEndpointVisibility(d time.Duration) {
+	ec2.SetDeletedEndpointVisibility(e.Env, d)
+}
+
+// FailNextVPCEndpoint makes the next VPC endpoint created end in state
+// failed, after the pending delay, with message as its LastError. Calls
+// queue up: each one fails one more endpoint.
+func (e *Emulator) FailNextVPCEndpoint(message string) { ec2.FailNextEndpoint(e.Env, message) }
+
+// HoldNextVPCEndpointPending keeps the next VPC endpoint created in state
+// pending until ReleaseVPCEndpoints, like an endpoint stuck in AWS.
+func (e *Emulator) HoldNextVPCEndpointPending() { ec2.HoldNextEndpointPending(e.Env) }
+
+// ReleaseVPCEndpoints makes every held VPC endpoint available now.
+func (e *Emulator) ReleaseVPCEndpoints() { ec2.ReleaseEndpoints(e.Env) }
+
+// VPCEndpointCount is the number of VPC endpoints that exist and are not
+// deleting or deleted, in every account; tests use it to assert that
+// nothing was created or that nothing leaked.
+func (e *Emulator) VPCEndpointCount() int { return ec2.EndpointCount(e.Env) }
