@@ -10,7 +10,7 @@ import (
 // A service handler decides a call against the caller's identity
 // policies, with the resource's tags and the caller's identity.
 func ExampleEvaluate() {
-	b, err := os.ReadFile("../awsemu/managedpolicies/AmazonRedshiftDataFullAccess.json")
+	b, err := os.ReadFile("../awsemu/iam/managedpolicies/AmazonRedshiftDataFullAccess.json")
 	if err != nil {
 		panic(err)
 	}

@@ -15,7 +15,7 @@ import (
 
 const (
 	goldenDir   = "../../internal/policy/testdata"
-	managedPath = "../awsemu/managedpolicies/AmazonRedshiftDataFullAccess.json"
+	managedPath = "../awsemu/iam/managedpolicies/AmazonRedshiftDataFullAccess.json"
 	workgroupID = "2f3c9a4e-0d6b-4c7e-9a51-6f0b1c2d3e4f"
 	callerID    = "AROAEXAMPLEANALYST:session"
 )
