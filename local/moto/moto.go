@@ -115,6 +115,9 @@ func Start(ctx context.Context) (*Server, error) {
 	// No account override from the environment: tests choose the account
 	// of each request.
 	cmd.Env = withoutVar(os.Environ(), "MOTO_ACCOUNT_ID")
+	// AWS managed policies exist in every account; moto creates them
+	// only when asked to. The Managed grants attach one of them.
+	cmd.Env = append(withoutVar(cmd.Env, "MOTO_IAM_LOAD_MANAGED_POLICIES"), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
