@@ -4,9 +4,10 @@
 // node_modules, so no Node.js process runs.
 //
 // A document passes when every action exists, every resource ARN fits one
-// of the resource types of each action of its statement, and every
-// condition key is global (aws:...) or known to each action of its
-// statement, directly or through one of its resource types.
+// of the resource types of an action of its statement and every action
+// fits one of the resources, and every condition key is a global one
+// (aws:...) or known to each action of its statement, directly or through
+// one of its resource types.
 package iamref
 
 import (
@@ -290,10 +291,19 @@ func (r *Reference) Check(doc policy.Document) ([]Problem, error) {
 			// checked.
 			continue
 		}
-		for _, res := range st.Resource {
+		// IAM applies each action to the resources of its types and
+		// ignores the others, so a statement may mix types: each
+		// resource must fit some action, and each action some resource,
+		// or that part of the statement grants (or denies) nothing.
+		if len(st.Resource) > 0 && len(acts) > 0 && !anyAction {
+			for _, res := range st.Resource {
+				if !slices.ContainsFunc(acts, func(a resolved) bool { return fits(a, res) }) {
+					report(ErrResourceMismatch, "%s fits no action of the statement", res)
+				}
+			}
 			for _, a := range acts {
-				if !fits(a, res) {
-					report(ErrResourceMismatch, "%s on %s (types: %s)", a.service+":"+a.act.Name, res, a.typeARNs())
+				if !slices.ContainsFunc(st.Resource, func(res string) bool { return fits(a, res) }) {
+					report(ErrResourceMismatch, "%s applies to none of the resources (its types: %s)", a.service+":"+a.act.Name, a.typeARNs())
 				}
 			}
 		}

@@ -55,7 +55,7 @@ func TestCheck(t *testing.T) {
 		},
 		"statement actions need Resource *": {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift-data:DescribeStatement","Resource":"arn:aws:redshift:us-east-1:111111111111:cluster:analytics"}]}`,
-			want: []error{iamref.ErrResourceMismatch},
+			want: []error{iamref.ErrResourceMismatch, iamref.ErrResourceMismatch},
 		},
 		"unknown action": {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["redshift-data:RunStatement","nosuchservice:Get"],"Resource":"*"}]}`,
@@ -67,11 +67,11 @@ func TestCheck(t *testing.T) {
 		},
 		"secret ARN for a cluster action": {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift-data:ExecuteStatement","Resource":"arn:aws:secretsmanager:us-east-1:111111111111:secret:x-AbCdEf"}]}`,
-			want: []error{iamref.ErrResourceMismatch},
+			want: []error{iamref.ErrResourceMismatch, iamref.ErrResourceMismatch},
 		},
 		"dbname resource for CreateClusterUser": {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"redshift:CreateClusterUser","Resource":"arn:aws:redshift:us-east-1:111111111111:dbname:analytics/dev"}]}`,
-			want: []error{iamref.ErrResourceMismatch},
+			want: []error{iamref.ErrResourceMismatch, iamref.ErrResourceMismatch},
 		},
 		"condition key of another action": {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift-data:ExecuteStatement","Resource":"*","Condition":{"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}}]}`,
@@ -84,12 +84,19 @@ func TestCheck(t *testing.T) {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift-data:ListStatements","Resource":"*","Condition":{"StringEquals":{"aws:NoSuchKey":"x","aws:ResourceTag/team":"data"}}}]}`,
 			want: []error{iamref.ErrUnknownConditionKey},
 		},
+		"one statement over roles and users": {
+			doc: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetRole","iam:GetUser"],"Resource":["arn:aws:iam::111111111111:role/*","arn:aws:iam::111111111111:user/*"]}]}`,
+		},
+		"an action none of the resources fit": {
+			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetRole","iam:GetGroup"],"Resource":["arn:aws:iam::111111111111:role/*","arn:aws:iam::111111111111:user/*"]}]}`,
+			want: []error{iamref.ErrResourceMismatch, iamref.ErrResourceMismatch},
+		},
 		"trust policy": {
 			doc: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}]}`,
 		},
 		"iam role in the wrong field": {
 			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam:us-east-1:111111111111:role/r"}]}`,
-			want: []error{iamref.ErrResourceMismatch},
+			want: []error{iamref.ErrResourceMismatch, iamref.ErrResourceMismatch},
 		},
 	}
 	for name, tc := range tests {
