@@ -212,7 +212,7 @@ func (s *Server) Config(account string) aws.Config {
 		Region:       Region,
 		BaseEndpoint: aws.String(s.URL),
 		// moto checks no signature; the key only has to look like one.
-		Credentials: credentials.NewStaticCredentialsProvider("AKIAMOTO"+account[:12-4], "moto-secret-key", ""),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAMOTO"+account, "moto-secret-key", ""),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxBackoff = 50 * time.Millisecond
