@@ -9,6 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
+// The kumo differential (local/awsemu's differential test) records kumo's
+// departures as expected transcripts per scenario instead. It could join
+// this table as entries whose probe runs a scenario against kumo and
+// returns its transcript, with Observed the recorded <name>.kumo.txt and
+// an Emulator field telling kumo and moto apart; the reference and the
+// AWS behaviour would then sit in one place for both emulators.
+
 // Divergence is a place where moto departs from the AWS API reference and
 // a contract scenario depends on it. Each has a probe that shows whether
 // moto still departs, so that a moto upgrade that follows AWS fails the
@@ -22,9 +29,9 @@ type Divergence struct {
 	AWS string
 	// Moto is what moto Version does instead.
 	Moto string
-	// Skips maps the contract scenarios this divergence makes impossible
-	// against moto, by resource type, to nothing: the reason is the
-	// divergence itself.
+	// Skips lists, by resource type, the contract scenarios this
+	// divergence makes impossible against moto; ContractSkips gives the
+	// divergence as their reason.
 	Skips map[string][]string
 	// probe reports how moto behaves now, as a short observation; it
 	// must return Observed while the divergence stands.

@@ -249,7 +249,14 @@ func Use(t testing.TB) *Server {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.srv == nil && shared.err == nil {
-		shared.srv, shared.err = Start(context.Background())
+		// Another process may take the free port before moto binds it:
+		// a few attempts, each on a new port.
+		for range 3 {
+			shared.srv, shared.err = Start(context.Background())
+			if shared.err == nil || errors.Is(shared.err, ErrUnavailable) {
+				break
+			}
+		}
 	}
 	if shared.err != nil {
 		Unavailable(t, shared.err)
