@@ -1,8 +1,6 @@
 package endpoint
 
 import (
-	"context"
-	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -31,25 +29,7 @@ func TestContractMoto(t *testing.T) {
 	f.otherVPC = newVPC(t, setup, "10.1.0.0/16", true)
 	f.otherSub = newSubnet(t, setup, f.otherVPC, "10.1.1.0/24", "us-east-1a")
 
-	lifecycle.RunContract(t, lifecycle.Contract{
-		ResourceType:      ResourceType,
-		Invoke:            newHandler(f).HandleEvent,
-		Create:            map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}},
-		UpdateInPlace:     map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA, f.subnetB}, "Tags": map[string]any{"team": "data"}},
-		UpdateReplace:     map[string]any{"VpcId": f.otherVPC, "SubnetIds": []any{f.otherSub}},
-		InvalidProperties: map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA, f.subnetA2}},
-		Skip:              moto.ContractSkips(ResourceType),
-		Exists: func(ctx context.Context, id string) (bool, error) {
-			ep, err := f.res.find(ctx, id)
-			var notFound *NotFoundError
-			if errors.As(err, &notFound) {
-				return false, nil
-			}
-			if err != nil {
-				return false, err
-			}
-			state := stateOf(ep)
-			return state != stateDeleting && state != stateDeleted, nil
-		},
-	})
+	c := f.contract()
+	c.Skip = moto.ContractSkips(ResourceType)
+	lifecycle.RunContract(t, c)
 }
