@@ -45,25 +45,18 @@ func checkFile(t *testing.T, ref *iamref.Reference, path string) {
 	checkDoc(t, ref, path, d)
 }
 
-func TestPolicyGoldenFiles(t *testing.T) {
+// TestPolicyFiles checks the generator's golden files and the AWS managed
+// policy the emulator ships, which the Managed grants attach.
+func TestPolicyFiles(t *testing.T) {
 	ref := reference(t)
-	files, err := filepath.Glob(filepath.Join(root, "internal/policy/testdata/*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, f := range files {
-		checkFile(t, ref, f)
-	}
-}
-
-func TestManagedPolicyOfTheEmulator(t *testing.T) {
-	ref := reference(t)
-	files, err := filepath.Glob(filepath.Join(root, "local/awsemu/managedpolicies/*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no managed policies: %v", err)
-	}
-	for _, f := range files {
-		checkFile(t, ref, f)
+	for _, pattern := range []string{"internal/policy/testdata/*.json", "local/awsemu/managedpolicies/*.json"} {
+		files, err := filepath.Glob(filepath.Join(root, pattern))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no %s: %v", pattern, err)
+		}
+		for _, f := range files {
+			checkFile(t, ref, f)
+		}
 	}
 }
 
