@@ -20,7 +20,7 @@ CDK       := npx --no-install cdk
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help build build-host test lint run synth diff deploy bench clean tools node_modules
+.PHONY: help build build-host test lint run synth diff deploy bench clean tools node_modules check-policies check-moto
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,13 @@ node_modules: package-lock.json
 
 synth: build node_modules ## Synthesize the CDK app (provider and example stacks) into cdk.out, with the built Lambda assets.
 	$(CDK) synth --quiet -c example=true
+
+check-policies: node_modules ## Check every policy (golden, generated, emulator's, and cdk.out's after make synth) against the IAM reference data.
+	IAMREF_REQUIRE_SYNTH=true $(GO) test -count=1 ./local/iamref/
+
+check-moto: ## Run the contract suites against moto (python3 -m pip install 'moto[server]==5.2.1').
+	$(GO) test -count=1 ./local/moto/
+	$(GO) test -count=1 -run 'Moto$$' ./internal/...
 
 diff: build node_modules ## Compare the CDK app with what is deployed (needs AWS credentials).
 	$(CDK) diff
