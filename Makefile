@@ -44,7 +44,7 @@ tools: $(RIE) ## Build the Lambda Runtime Interface Emulator used by make run.
 $(RIE): local/lambdarie/build.go
 	GOBIN=$(abspath $(dir $@)) CGO_ENABLED=0 $(GO) install $(RIE_PKG)@$(RIE_VERSION)
 
-test: ## Run every test: unit, emulator integration, contract suites, CDK assertions.
+test: node_modules ## Run every test: unit, emulator integration, contract suites, CDK assertions.
 	$(GO) test -count=1 -timeout 30m ./...
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod's tool directive).
