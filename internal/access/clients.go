@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
 // IAMAPI is the part of the IAM client these resources use.
@@ -105,7 +105,7 @@ func (c Clients) locate(ctx context.Context) (location, error) {
 	if err != nil {
 		return location{}, fmt.Errorf("getting the caller identity: %w", err)
 	}
-	a, err := policy.ParseARN(deref(out.Arn))
+	a, err := awsarn.Parse(deref(out.Arn))
 	if err != nil {
 		return location{}, fmt.Errorf("reading the caller identity: %w", err)
 	}
@@ -114,7 +114,7 @@ func (c Clients) locate(ctx context.Context) (location, error) {
 
 // managedPolicyArn is the ARN of AmazonRedshiftDataFullAccess.
 func (l location) managedPolicyArn() string {
-	return "arn:" + l.Partition + ":iam::aws:policy/AmazonRedshiftDataFullAccess"
+	return awsarn.IAMARN(l.Partition, "aws", awsarn.KindPolicy, "/", "AmazonRedshiftDataFullAccess")
 }
 
 func isNoSuchEntity(err error) bool {

@@ -3,13 +3,13 @@ package access
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -224,8 +224,9 @@ func userTags(m map[string]string) []iamtypes.Tag {
 // roleName returns the name in a role ARN, and false for an ID that is not
 // a role ARN (which this resource never issued).
 func roleName(id string) (string, bool) {
-	if !roleArnRE.MatchString(id) {
+	a, err := awsarn.ParseRole(id)
+	if err != nil {
 		return "", false
 	}
-	return id[strings.LastIndex(id, "/")+1:], true
+	return a.Name, true
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -59,7 +60,7 @@ func isGrantID(id string) bool { return grantIDPattern.MatchString(id) }
 // grantLabel is the value of a grant's tag: where the grant comes from,
 // for a person reading the principal's tags.
 func grantLabel(req customresource.Request) string {
-	label := customresource.StackName(req.StackID) + "/" + req.LogicalResourceID
+	label := awsarn.StackName(req.StackID) + "/" + req.LogicalResourceID
 	if len(label) > 256 {
 		label = label[:256]
 	}

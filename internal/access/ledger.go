@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -44,7 +45,7 @@ func ledgerName(group string) string {
 }
 
 func ledgerArn(loc location, group string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", loc.Partition, loc.Account, ledgerPath, ledgerName(group))
+	return awsarn.IAMARN(loc.Partition, loc.Account, awsarn.KindPolicy, ledgerPath, ledgerName(group))
 }
 
 // ledgerDocument denies everything on the ledger itself: a policy needs a

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // kind is the kind of IAM identity a policy is attached to.
@@ -75,15 +75,14 @@ func readPrincipals(p *customresource.PropertyReader) []principal {
 }
 
 func parsePrincipal(k kind, ref string) (principal, bool) {
-	if !strings.HasPrefix(ref, "arn:") {
+	if !awsarn.IsARN(ref) {
 		return principal{Kind: k, Name: ref}, len(ref) <= 128 && iamNameRE.MatchString(ref)
 	}
-	a, err := policy.ParseARN(ref)
-	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, string(k)+"/") {
+	a, err := awsarn.ParseIAM(ref, awsarn.IAMKind(k))
+	if err != nil {
 		return principal{}, false
 	}
-	name := a.Resource[strings.LastIndex(a.Resource, "/")+1:]
-	return principal{Kind: k, Name: name, Arn: ref}, iamNameRE.MatchString(name)
+	return principal{Kind: k, Name: a.Name, Arn: ref}, iamNameRE.MatchString(a.Name)
 }
 
 // resolve checks, before anything is changed, that every principal exists
@@ -93,7 +92,7 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 	var errs []error
 	for _, p := range ps {
 		if p.Arn != "" {
-			if a, _ := policy.ParseARN(p.Arn); a.Account != loc.Account {
+			if a, _ := awsarn.Parse(p.Arn); a.Account != loc.Account {
 				errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s is in account %s, not in this account %s", p.Arn, a.Account, loc.Account), Allowed: "principals of this account; for another account's roles use AssumeRoleArns"})
 				continue
 			}

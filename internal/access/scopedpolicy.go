@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -30,9 +30,9 @@ const (
 // resource did not create.
 var ErrNotOwned = errors.New("exists and was not created by this resource")
 
-// customerPolicyArn matches the ARN of a customer managed policy, the only
-// shape of Scoped physical ID this resource issues.
-var customerPolicyArn = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:policy/`)
+// customerPolicyArn reports whether id is the ARN of a customer managed
+// policy, the only shape of Scoped physical ID this resource issues.
+func customerPolicyArn(id string) bool { return awsarn.IsCustomerPolicy(id) }
 
 func ownerTags(req customresource.Request) []iamtypes.Tag {
 	return []iamtypes.Tag{
@@ -62,12 +62,12 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 	if err != nil {
 		return "", false, err
 	}
-	arn = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", loc.Partition, loc.Account, path, name)
+	arn = awsarn.IAMARN(loc.Partition, loc.Account, awsarn.KindPolicy, path, name)
 	out, err := r.c.IAM.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(name),
 		Path:           aws.String(path),
 		PolicyDocument: aws.String(text),
-		Description:    aws.String(fmt.Sprintf("Redshift Data API access granted by %s in stack %s", req.LogicalResourceID, customresource.StackName(req.StackID))),
+		Description:    aws.String(fmt.Sprintf("Redshift Data API access granted by %s in stack %s", req.LogicalResourceID, awsarn.StackName(req.StackID))),
 		Tags:           ownerTags(req),
 	})
 	if err == nil {

@@ -3,23 +3,10 @@ package customresource
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"regexp"
 	"strings"
 )
-
-// StackName returns the stack name from a CloudFormation stack ARN
-// (arn:aws:cloudformation:region:account:stack/NAME/guid), or the ID itself
-// when it is not such an ARN.
-func StackName(stackID string) string {
-	parts := strings.Split(stackID, ":")
-	if len(parts) >= 6 {
-		seg := strings.Split(parts[5], "/")
-		if len(seg) >= 2 && seg[0] == "stack" {
-			return seg[1]
-		}
-	}
-	return stackID
-}
 
 // ShortHash is the first n hex digits of the SHA-256 of s.
 func ShortHash(s string, n int) string {
@@ -50,7 +37,7 @@ func GeneratedName(req Request, maxLen int, allowed *regexp.Regexp) string {
 		}
 		return b.String()
 	}
-	stack := clean(StackName(req.StackID))
+	stack := clean(awsarn.StackName(req.StackID))
 	logical := clean(req.LogicalResourceID)
 	room := maxLen - len(hash) - 2
 	if room < 2 {
