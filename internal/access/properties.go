@@ -158,7 +158,7 @@ func joinMethods(ms []policy.AuthMethod) string {
 func (s scopeProps) policyScope(loc location, workgroupArns []string) policy.Scope {
 	clusters := make([]string, len(s.Clusters))
 	for i, c := range s.Clusters {
-		if strings.HasPrefix(c, "arn:") {
+		if awsarn.IsARN(c) {
 			clusters[i] = c
 			continue
 		}

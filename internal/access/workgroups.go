@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	rstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -27,7 +27,7 @@ func resolveWorkgroups(ctx context.Context, c ServerlessAPI, refs []string) ([]s
 	out := make([]string, 0, len(refs))
 	var errs []error
 	for _, ref := range refs {
-		if strings.HasPrefix(ref, "arn:") {
+		if awsarn.IsARN(ref) {
 			out = append(out, ref)
 			continue
 		}
