@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 )
 
 // attach attaches a managed policy; attaching one that is attached
@@ -38,7 +39,7 @@ func detach(ctx context.Context, c IAMAPI, p principal, policyArn string) error 
 	case kindGroup:
 		_, err = c.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: &p.Name, PolicyArn: &policyArn})
 	}
-	if err != nil && !isNoSuchEntity(err) {
+	if err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("detaching policy %s from %s: %w", policyArn, p, err)
 	}
 	return nil

@@ -117,11 +117,6 @@ func (l location) managedPolicyArn() string {
 	return awsarn.IAMARN(l.Partition, "aws", awsarn.KindPolicy, "/", "AmazonRedshiftDataFullAccess")
 }
 
-func isNoSuchEntity(err error) bool {
-	var e *iamtypes.NoSuchEntityException
-	return errors.As(err, &e)
-}
-
 func isDeleteConflict(err error) bool {
 	var e *iamtypes.DeleteConflictException
 	return errors.As(err, &e)

@@ -10,6 +10,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -171,7 +172,7 @@ func (r *CrossAccountRole) applyPermissions(ctx context.Context, name string, pl
 			}
 		}
 		if hasInline {
-			if _, err := r.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(inlinePolicyName)}); err != nil && !isNoSuchEntity(err) {
+			if _, err := r.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(inlinePolicyName)}); err != nil && !awserr.IsNotFound(err) {
 				return fmt.Errorf("deleting policy %s of role %s: %w", inlinePolicyName, name, err)
 			}
 		}
@@ -196,7 +197,7 @@ func (r *CrossAccountRole) applyPermissions(ctx context.Context, name string, pl
 // role has one: in Managed mode it has none, which is no error.
 func (r *CrossAccountRole) inlinePolicy(ctx context.Context, name string) (policy.Document, bool, error) {
 	out, err := r.c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(inlinePolicyName)})
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return policy.Document{}, false, nil
 	}
 	if err != nil {

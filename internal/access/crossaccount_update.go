@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -148,7 +149,7 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 		return nil
 	}
 	got, err := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
@@ -174,7 +175,7 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 			return fmt.Errorf("listing the inline policies of role %s: %w", name, err)
 		}
 		for _, p := range out.PolicyNames {
-			if _, err := r.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(p)}); err != nil && !isNoSuchEntity(err) {
+			if _, err := r.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(p)}); err != nil && !awserr.IsNotFound(err) {
 				return fmt.Errorf("deleting policy %s of role %s: %w", p, name, err)
 			}
 		}
@@ -183,7 +184,7 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 		}
 		marker = out.Marker
 	}
-	if _, err := r.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil && !isNoSuchEntity(err) {
+	if _, err := r.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("deleting role %s: %w", name, err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -161,7 +162,7 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 // tags with it: that is success. (The managed policy always exists and a
 // missing ledger reads as empty, so NoSuchEntity can only mean that.)
 func (r *Access) release(ctx context.Context, loc location, p principal, id string) error {
-	if err := r.releaseExisting(ctx, loc, p, id); err != nil && !isNoSuchEntity(err) {
+	if err := r.releaseExisting(ctx, loc, p, id); err != nil && !awserr.IsNotFound(err) {
 		return err
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -63,7 +64,7 @@ func ledgerTags(ctx context.Context, c IAMAPI, loc location, group string) (map[
 	var marker *string
 	for {
 		res, err := c.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: aws.String(arn), Marker: marker})
-		if isNoSuchEntity(err) {
+		if awserr.IsNotFound(err) {
 			return map[string]string{}, nil
 		}
 		if err != nil {
@@ -89,7 +90,7 @@ func addLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, ad
 	if err == nil {
 		return nil
 	}
-	if !isNoSuchEntity(err) {
+	if !awserr.IsNotFound(err) {
 		return fmt.Errorf("recording a grant on ledger %s of group %s: %w", arn, group, err)
 	}
 	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{
@@ -116,7 +117,7 @@ func addLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, ad
 // gone has none to remove.
 func removeLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, keys ...string) error {
 	arn := ledgerArn(loc, group)
-	if _, err := c.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: aws.String(arn), TagKeys: keys}); err != nil && !isNoSuchEntity(err) {
+	if _, err := c.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: aws.String(arn), TagKeys: keys}); err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("removing grant records from ledger %s of group %s: %w", arn, group, err)
 	}
 	return nil
@@ -134,7 +135,7 @@ func (r *Access) deleteLedger(ctx context.Context, loc location, group string) e
 	if isDeleteConflict(err) {
 		err = r.removePolicy(ctx, arn)
 	}
-	if err != nil && !isNoSuchEntity(err) {
+	if err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("deleting ledger %s of group %s: %w", arn, group, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -99,7 +100,7 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 		}
 		arn, err := principalArn(ctx, c, p)
 		switch {
-		case isNoSuchEntity(err):
+		case awserr.IsNotFound(err):
 			errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s does not exist in account %s", p, loc.Account), Allowed: fmt.Sprintf("names or ARNs of existing %ss", p.Kind)})
 		case err != nil:
 			return fmt.Errorf("looking up %s: %w", p, err)
@@ -115,19 +116,19 @@ func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
 	case kindRole:
 		out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &p.Name})
 		if err != nil {
-			return "", err
+			return "", awserr.NotFound("IAM role", p.Name, err)
 		}
 		return deref(out.Role.Arn), nil
 	case kindUser:
 		out, err := c.GetUser(ctx, &iam.GetUserInput{UserName: &p.Name})
 		if err != nil {
-			return "", err
+			return "", awserr.NotFound("IAM user", p.Name, err)
 		}
 		return deref(out.User.Arn), nil
 	}
 	out, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: &p.Name, MaxItems: aws.Int32(1)})
 	if err != nil {
-		return "", err
+		return "", awserr.NotFound("IAM group", p.Name, err)
 	}
 	return deref(out.Group.Arn), nil
 }

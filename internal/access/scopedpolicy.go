@@ -13,6 +13,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -78,7 +79,7 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 	}
 	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	switch {
-	case isNoSuchEntity(err) || (err == nil && !ownedBy(got.Policy.Tags, req)):
+	case awserr.IsNotFound(err) || (err == nil && !ownedBy(got.Policy.Tags, req)):
 		// Not found means the name is taken at another path: IAM policy
 		// names are unique in an account whatever the path.
 		return "", false, fmt.Errorf("creating policy %s: a policy named %s %w; choose another PolicyName", arn, name, ErrNotOwned)
@@ -116,7 +117,7 @@ func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Docu
 	}
 	if total >= maxPolicyVersions && len(old) > 0 {
 		oldest := old[0]
-		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: oldest.VersionId}); err != nil && !isNoSuchEntity(err) {
+		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: oldest.VersionId}); err != nil && !awserr.IsNotFound(err) {
 			return false, fmt.Errorf("deleting version %s of policy %s: %w", deref(oldest.VersionId), arn, err)
 		}
 	}
@@ -170,7 +171,7 @@ func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes
 // this resource and is left alone.
 func (r *Access) deletePolicy(ctx context.Context, req customresource.Request, arn string) error {
 	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
@@ -189,7 +190,7 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 	var marker *string
 	for {
 		out, err := r.c.IAM.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn), Marker: marker})
-		if isNoSuchEntity(err) {
+		if awserr.IsNotFound(err) {
 			return nil
 		}
 		if err != nil {
@@ -216,18 +217,18 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 		marker = out.Marker
 	}
 	old, _, err := r.nonDefaultVersions(ctx, arn)
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	for _, v := range old {
-		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: v.VersionId}); err != nil && !isNoSuchEntity(err) {
+		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: v.VersionId}); err != nil && !awserr.IsNotFound(err) {
 			return fmt.Errorf("deleting version %s of policy %s: %w", deref(v.VersionId), arn, err)
 		}
 	}
-	if _, err := r.c.IAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil && !isNoSuchEntity(err) {
+	if _, err := r.c.IAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("deleting policy %s: %w", arn, err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	rstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -35,9 +36,8 @@ func resolveWorkgroups(ctx context.Context, c ServerlessAPI, refs []string) ([]s
 			return nil, fmt.Errorf("looking up workgroup %s: no Redshift Serverless client", ref)
 		}
 		res, err := c.GetWorkgroup(ctx, &redshiftserverless.GetWorkgroupInput{WorkgroupName: aws.String(ref)})
-		var nf *rstypes.ResourceNotFoundException
 		switch {
-		case errors.As(err, &nf):
+		case awserr.IsNotFound(err):
 			errs = append(errs, &customresource.PropertyError{Property: "Workgroups", Problem: fmt.Sprintf("workgroup %s does not exist", ref), Allowed: "names or ARNs of existing workgroups"})
 		case err != nil:
 			return nil, fmt.Errorf("looking up workgroup %s: %w", ref, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -194,7 +195,7 @@ func (e *UnsuccessfulError) Error() string {
 // exist is success.
 func (r *Resource) deleteEndpoint(ctx context.Context, id string) error {
 	out, err := r.ec2.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{id}})
-	if errorCode(err) == codeEndpointNotFound {
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -57,10 +58,9 @@ const (
 
 func stateOf(ep types.VpcEndpoint) string { return strings.ToLower(string(ep.State)) }
 
-// NotFoundError is returned when a VPC endpoint does not exist.
-type NotFoundError struct{ ID string }
-
-func (e *NotFoundError) Error() string { return "VPC endpoint " + e.ID + " does not exist" }
+// NotFoundError is returned when a VPC endpoint does not exist: the
+// product's one not-found error, see awserr.
+type NotFoundError = awserr.NotFoundError
 
 // FailedError is returned when an endpoint ends in state failed, rejected
 // or expired, with EC2's LastError (or FailureReason).
@@ -93,8 +93,8 @@ func (e *TimeoutError) Error() string {
 // find returns the endpoint id, or a *NotFoundError.
 func (r *Resource) find(ctx context.Context, id string) (types.VpcEndpoint, error) {
 	out, err := r.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
-	if errorCode(err) == codeEndpointNotFound {
-		return types.VpcEndpoint{}, &NotFoundError{ID: id}
+	if awserr.IsNotFound(err) {
+		return types.VpcEndpoint{}, &NotFoundError{Kind: "VPC endpoint", ID: id, Err: err}
 	}
 	if err != nil {
 		return types.VpcEndpoint{}, fmt.Errorf("describing VPC endpoint %s: %w", id, err)
@@ -104,7 +104,7 @@ func (r *Resource) find(ctx context.Context, id string) (types.VpcEndpoint, erro
 			return ep, nil
 		}
 	}
-	return types.VpcEndpoint{}, &NotFoundError{ID: id}
+	return types.VpcEndpoint{}, &NotFoundError{Kind: "VPC endpoint", ID: id}
 }
 
 // waitAvailable polls endpoint id until it is available. It fails with a

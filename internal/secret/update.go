@@ -2,7 +2,6 @@ package secret
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -51,7 +51,7 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 		keep := ""
 		if p.GeneratesPassword() && !renew {
 			v, err := currentValue(ctx, r.sm, arn)
-			if err != nil && !errors.Is(err, ErrNotFound) {
+			if err != nil && !awserr.IsNotFound(err) {
 				return customresource.Result{}, fmt.Errorf("replacing secret %s: %w", arn, err)
 			}
 			keep = v.password()
@@ -125,7 +125,7 @@ func (r *Resource) applyValue(ctx context.Context, req customresource.Request, p
 		return nil
 	}
 	current, err := currentValue(ctx, r.sm, arn)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !awserr.IsNotFound(err) {
 		return err
 	}
 	password := p.Password
