@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
 // DefaultDeadlineMargin is how long before the Lambda deadline the handler
@@ -39,7 +41,7 @@ type Handler struct {
 	client     HTTPClient
 	allowLocal bool
 	margin     time.Duration
-	backoff    backoff
+	backoff    retry.Backoff
 }
 
 // Option configures a Handler.
@@ -72,7 +74,7 @@ func WithDeadlineMargin(d time.Duration) Option {
 // WithBackoff sets the delay before the first retry of the response PUT and
 // the cap of the exponential backoff.
 func WithBackoff(first, max time.Duration) Option {
-	return func(h *Handler) { h.backoff = backoff{first: first, max: max} }
+	return func(h *Handler) { h.backoff = retry.Backoff{First: first, Max: max} }
 }
 
 // NewHandler returns a handler for resources, keyed by ResourceType (for

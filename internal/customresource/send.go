@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
 // maxSendAttempts bounds the PUTs of one response.
@@ -30,27 +31,7 @@ const sendReserve = time.Second
 
 // defaultBackoff waits about 0.2, 0.4, 0.8 and 1.6 s between the five
 // attempts: well inside the deadline margin.
-var defaultBackoff = backoff{first: 200 * time.Millisecond, max: 2 * time.Second}
-
-// backoff is jittered exponential backoff.
-type backoff struct {
-	first, max time.Duration
-}
-
-// delay is the wait before retry n (1 for the first retry): a random
-// duration between half and all of first*2^(n-1), capped at max. The jitter
-// spreads the retries of functions that failed together.
-func (b backoff) delay(n int) time.Duration {
-	d := b.first
-	for i := 1; i < n && d < b.max; i++ {
-		d *= 2
-	}
-	d = min(d, b.max)
-	if d <= 1 {
-		return d
-	}
-	return d/2 + rand.N(d/2)
-}
+var defaultBackoff = retry.Backoff{First: 200 * time.Millisecond, Max: 2 * time.Second}
 
 // statusError is a response PUT answered with a status other than 200.
 type statusError struct {
@@ -90,23 +71,22 @@ func (h *Handler) send(ctx context.Context, responseURL string, body []byte) (in
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-min(sendReserve, h.margin/2)))
 		defer cancel()
 	}
-	var err error
-	for attempt := 1; attempt <= maxSendAttempts; attempt++ {
-		if attempt > 1 {
-			t := time.NewTimer(h.backoff.delay(attempt - 1))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return attempt - 1, fmt.Errorf("sending the response: %w (after: %w)", ctx.Err(), err)
-			case <-t.C:
-			}
-		}
-		err = h.put(ctx, responseURL, body)
-		if err == nil || isPermanent(err) {
-			return attempt, err
-		}
+	policy := retry.Policy{
+		Backoff:   h.backoff,
+		Attempts:  maxSendAttempts,
+		Retryable: func(err error) bool { return !isPermanent(err) },
 	}
-	return maxSendAttempts, fmt.Errorf("sending the response: giving up after %d attempts: %w", maxSendAttempts, err)
+	attempts, err := retry.Do(ctx, policy, func(ctx context.Context) error { return h.put(ctx, responseURL, body) })
+	var exhausted *retry.ExhaustedError
+	switch {
+	case errors.As(err, &exhausted) && exhausted.Deadline:
+		return attempts, fmt.Errorf("sending the response: %w", err)
+	case errors.As(err, &exhausted):
+		return attempts, fmt.Errorf("sending the response: giving up after %d attempts: %w", attempts, exhausted.Err)
+	case err != nil && ctx.Err() != nil:
+		return attempts, fmt.Errorf("sending the response: %w", err)
+	}
+	return attempts, err
 }
 
 // put makes one attempt, bounded by sendAttemptTimeout whatever the

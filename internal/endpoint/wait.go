@@ -13,9 +13,11 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
-// Polling of an endpoint's state: exponential backoff from
+// Polling of an endpoint's state: jittered exponential backoff from
 // waitFirstInterval to waitMaxInterval. Interface endpoints usually take
 // one to three minutes to become available and about as long to delete.
 const (
@@ -171,30 +173,31 @@ func (r *Resource) waitGone(ctx context.Context, id string) error {
 
 var errWaitTimedOut = errors.New("wait timed out")
 
+// errNotYet is what poll's attempts fail with while check is not done.
+var errNotYet = errors.New("not yet")
+
 // poll calls check with exponential backoff until it reports done or an
 // error, or until the next attempt would end after the wait's deadline:
 // the context deadline less the reserve, or waitLimit from now.
 func (r *Resource) poll(ctx context.Context, check func() (bool, error)) error {
-	deadline := time.Now().Add(r.timing.limit)
-	if d, ok := ctx.Deadline(); ok && d.Add(-r.timing.reserve).Before(deadline) {
-		deadline = d.Add(-r.timing.reserve)
+	policy := retry.Policy{
+		Backoff:   retry.Backoff{First: r.timing.first, Max: r.timing.max},
+		Budget:    r.timing.limit,
+		Reserve:   r.timing.reserve,
+		Retryable: func(err error) bool { return errors.Is(err, errNotYet) },
 	}
-	interval := r.timing.first
-	for {
+	_, err := retry.Do(ctx, policy, func(context.Context) error {
 		done, err := check()
-		if done || err != nil {
-			return err
+		if err == nil && !done {
+			return errNotYet
 		}
-		if !time.Now().Add(interval).Before(deadline) {
-			return errWaitTimedOut
-		}
-		t := time.NewTimer(interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("waiting for the VPC endpoint: %w", ctx.Err())
-		case <-t.C:
-		}
-		interval = min(2*interval, r.timing.max)
+		return err
+	})
+	switch {
+	case retry.IsExhausted(err):
+		return errWaitTimedOut
+	case errors.Is(err, errNotYet):
+		return fmt.Errorf("waiting for the VPC endpoint: %w", ctx.Err())
 	}
+	return err
 }
