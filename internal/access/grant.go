@@ -53,7 +53,7 @@ var grantIDPattern = regexp.MustCompile(`^` + grantTagPrefix + `[0-9a-f]{16}$`)
 // same for a redelivered Create, and never confusable with an ARN. It is
 // also the key of the grant's tag on each principal.
 func grantID(req customresource.Request) string {
-	return grantTagPrefix + customresource.ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, 16)
+	return grantTagPrefix + customresource.RequestHash(req, 16)
 }
 
 func isGrantID(id string) bool { return grantIDPattern.MatchString(id) }

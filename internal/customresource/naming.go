@@ -18,6 +18,13 @@ func ShortHash(s string, n int) string {
 	return h[:n]
 }
 
+// RequestHash is the first n hex digits of a hash of the request's stack,
+// logical ID and request ID: the same for a duplicate delivery of one
+// request, different for another request (a replacement) or resource.
+func RequestHash(req Request, n int) string {
+	return ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, n)
+}
+
 // GeneratedName returns a deterministic name for the resource a request
 // creates: <stack>-<logical-id>-<hash>, where hash is derived from the
 // request ID, so that a duplicate delivery of the same request converges on
@@ -25,7 +32,7 @@ func ShortHash(s string, n int) string {
 // outside allowed are replaced by '-', and the stack and logical ID parts
 // are shortened so that the whole fits in maxLen.
 func GeneratedName(req Request, maxLen int, allowed *regexp.Regexp) string {
-	hash := ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, 12)
+	hash := RequestHash(req, 12)
 	clean := func(s string) string {
 		var b strings.Builder
 		for _, r := range s {

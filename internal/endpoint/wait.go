@@ -24,11 +24,11 @@ const (
 	waitFirstInterval = 2 * time.Second
 	waitMaxInterval   = 15 * time.Second
 	// waitReserve is how long before the context deadline a wait gives up.
-	// It covers the runtime's margin plus the whole cleanupTimeout and some
+	// It covers the runtime's margin plus the whole customresource.CleanupTimeout and some
 	// slack, so that deleting an endpoint Create will not wait for any more
 	// ends before the runtime answers with its generic timeout, and the
 	// resource's own reason is the one CloudFormation gets.
-	waitReserve = customresource.DefaultDeadlineMargin + cleanupTimeout + 5*time.Second
+	waitReserve = customresource.DefaultDeadlineMargin + customresource.CleanupTimeout + 5*time.Second
 	// waitLimit bounds a wait when the context has no deadline.
 	waitLimit = 10 * time.Minute
 	// notFoundGrace is how long a new endpoint may still be unknown to

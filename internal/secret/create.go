@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -118,19 +117,12 @@ func (r *Resource) restoreScheduled(ctx context.Context, req customresource.Requ
 	return arn, nil
 }
 
-// cleanupTimeout bounds the undo of a half-done Create. A failed Create
-// answers CloudFormation with a marker that no Delete ever cleans up, so
-// the request itself must put back what it changed. The undo runs even
-// when the request's context has ended (that may be why the Create
-// failed), but not for longer than this.
-const cleanupTimeout = 20 * time.Second
-
 // undoRestore schedules the deletion of the secret arn again after this
 // request restored it and then failed (cause) to bring it to the template.
 // The longest recovery window keeps the secret recoverable for at least
-// as long as it was before.
+// as long as it was before. It runs in customresource.CleanupContext.
 func (r *Resource) undoRestore(ctx context.Context, arn string, cause error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	ctx, cancel := customresource.CleanupContext(ctx)
 	defer cancel()
 	_, err := r.sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String(arn), RecoveryWindowInDays: aws.Int64(maxRecoveryDays)})
 	if err != nil {

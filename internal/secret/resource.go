@@ -62,7 +62,7 @@ func (r *Resource) SecretProperties() []string { return []string{propPassword} }
 // the hash comes from the Create request: a redelivery of the request
 // gets the same name, a replacement (another request) a new one.
 func generatedName(req customresource.Request) string {
-	hash := customresource.ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, nameHashLength)
+	hash := customresource.RequestHash(req, nameHashLength)
 	stack := namePart(awsarn.StackName(req.StackID), maxStackPart)
 	logical := namePart(req.LogicalResourceID, maxLogicalPart)
 	return namePrefix + stack + "/" + logical + "-" + hash
