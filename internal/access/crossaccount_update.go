@@ -168,9 +168,9 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 			return err
 		}
 	}
-	var marker *string
-	for {
-		out, err := r.c.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name), Marker: marker})
+	pages := iam.NewListRolePoliciesPaginator(r.c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return fmt.Errorf("listing the inline policies of role %s: %w", name, err)
 		}
@@ -179,10 +179,6 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 				return fmt.Errorf("deleting policy %s of role %s: %w", p, name, err)
 			}
 		}
-		if !out.IsTruncated || out.Marker == nil {
-			break
-		}
-		marker = out.Marker
 	}
 	if _, err := r.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("deleting role %s: %w", name, err)

@@ -61,9 +61,9 @@ func ledgerDocument(arn string) string {
 func ledgerTags(ctx context.Context, c IAMAPI, loc location, group string) (map[string]string, error) {
 	arn := ledgerArn(loc, group)
 	out := map[string]string{}
-	var marker *string
-	for {
-		res, err := c.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: aws.String(arn), Marker: marker})
+	pages := iam.NewListPolicyTagsPaginator(c, &iam.ListPolicyTagsInput{PolicyArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
 		if awserr.IsNotFound(err) {
 			return map[string]string{}, nil
 		}
@@ -71,13 +71,10 @@ func ledgerTags(ctx context.Context, c IAMAPI, loc location, group string) (map[
 			return nil, fmt.Errorf("listing the grants on ledger %s of group %s: %w", arn, group, err)
 		}
 		for _, t := range res.Tags {
-			out[deref(t.Key)] = deref(t.Value)
+			out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		if !res.IsTruncated || res.Marker == nil {
-			return out, nil
-		}
-		marker = res.Marker
 	}
+	return out, nil
 }
 
 // addLedgerTags records add on group's ledger, creating the ledger when it

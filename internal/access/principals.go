@@ -136,35 +136,34 @@ func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
 // tags returns the tags of a role or user.
 func tags(ctx context.Context, c IAMAPI, p principal) (map[string]string, error) {
 	out := map[string]string{}
-	var marker *string
-	for {
-		var list []iamtypes.Tag
-		var next *string
-		var truncated bool
-		switch p.Kind {
-		case kindRole:
-			res, err := c.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
-			}
-			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
-		case kindUser:
-			res, err := c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
-			}
-			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
-		default:
-			return nil, fmt.Errorf("listing the tags of %s: %w", p, errGroupTags)
-		}
+	collect := func(list []iamtypes.Tag) {
 		for _, t := range list {
-			out[deref(t.Key)] = deref(t.Value)
+			out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		if !truncated || next == nil {
-			return out, nil
-		}
-		marker = next
 	}
+	switch p.Kind {
+	case kindRole:
+		pages := iam.NewListRoleTagsPaginator(c, &iam.ListRoleTagsInput{RoleName: &p.Name})
+		for pages.HasMorePages() {
+			res, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
+			}
+			collect(res.Tags)
+		}
+	case kindUser:
+		pages := iam.NewListUserTagsPaginator(c, &iam.ListUserTagsInput{UserName: &p.Name})
+		for pages.HasMorePages() {
+			res, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
+			}
+			collect(res.Tags)
+		}
+	default:
+		return nil, fmt.Errorf("listing the tags of %s: %w", p, errGroupTags)
+	}
+	return out, nil
 }
 
 func tagPrincipal(ctx context.Context, c IAMAPI, p principal, add map[string]string) error {

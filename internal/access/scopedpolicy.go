@@ -136,9 +136,9 @@ func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Docu
 func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes.PolicyVersion, int, error) {
 	var nonDefault []iamtypes.PolicyVersion
 	total := 0
-	var marker *string
-	for {
-		out, err := r.c.IAM.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn), Marker: marker})
+	pages := iam.NewListPolicyVersionsPaginator(r.c.IAM, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, 0, fmt.Errorf("listing the versions of policy %s: %w", arn, err)
 		}
@@ -148,10 +148,6 @@ func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes
 				nonDefault = append(nonDefault, v)
 			}
 		}
-		if !out.IsTruncated || out.Marker == nil {
-			break
-		}
-		marker = out.Marker
 	}
 	// IAM numbers versions v1, v2, ... in creation order; CreateDate has
 	// only second resolution, so the number decides ties.
@@ -187,9 +183,9 @@ func (r *Access) deletePolicy(ctx context.Context, req customresource.Request, a
 // deletes its non-default versions and then the policy: what IAM requires
 // before DeletePolicy succeeds. A policy that is gone already is success.
 func (r *Access) removePolicy(ctx context.Context, arn string) error {
-	var marker *string
-	for {
-		out, err := r.c.IAM.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn), Marker: marker})
+	pages := iam.NewListEntitiesForPolicyPaginator(r.c.IAM, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if awserr.IsNotFound(err) {
 			return nil
 		}
@@ -211,10 +207,6 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 				return err
 			}
 		}
-		if !out.IsTruncated || out.Marker == nil {
-			break
-		}
-		marker = out.Marker
 	}
 	old, _, err := r.nonDefaultVersions(ctx, arn)
 	if awserr.IsNotFound(err) {
