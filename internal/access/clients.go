@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
@@ -105,11 +106,11 @@ func (c Clients) locate(ctx context.Context) (location, error) {
 	if err != nil {
 		return location{}, fmt.Errorf("getting the caller identity: %w", err)
 	}
-	a, err := awsarn.Parse(deref(out.Arn))
+	a, err := awsarn.Parse(aws.ToString(out.Arn))
 	if err != nil {
 		return location{}, fmt.Errorf("reading the caller identity: %w", err)
 	}
-	return location{Partition: a.Partition, Region: c.Region, Account: deref(out.Account)}, nil
+	return location{Partition: a.Partition, Region: c.Region, Account: aws.ToString(out.Account)}, nil
 }
 
 // managedPolicyArn is the ARN of AmazonRedshiftDataFullAccess.
@@ -133,11 +134,4 @@ func isEntityAlreadyExists(err error) bool {
 func isInvalidPrincipal(err error) bool {
 	var e *iamtypes.MalformedPolicyDocumentException
 	return errors.As(err, &e) && strings.Contains(e.ErrorMessage(), "Invalid principal in policy")
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
@@ -99,7 +98,7 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 		Path:                     aws.String(pl.props.RolePath),
 		AssumeRolePolicyDocument: aws.String(trust),
 		MaxSessionDuration:       aws.Int32(int32(pl.props.MaxSessionDuration)),
-		Tags:                     append(ownerTags(req), userTags(pl.props.Tags)...),
+		Tags:                     append(ownerTags(req), tagList(pl.props.Tags)...),
 	}
 	if pl.props.Description != "" {
 		in.Description = aws.String(pl.props.Description)
@@ -111,7 +110,7 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 	err = r.retryInvalidPrincipal(ctx, func() error {
 		out, err := r.c.IAM.CreateRole(ctx, in)
 		if err == nil {
-			arn = deref(out.Role.Arn)
+			arn = aws.ToString(out.Role.Arn)
 		}
 		return err
 	})
@@ -125,12 +124,12 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 		if !ownedBy(got.Role.Tags, req) {
 			return customresource.Result{}, fmt.Errorf("creating role %s: a role of that name %w; choose another RoleName", name, ErrNotOwned)
 		}
-		if path := deref(got.Role.Path); path != pl.props.RolePath {
+		if path := aws.ToString(got.Role.Path); path != pl.props.RolePath {
 			// Adopting it would answer an ARN at a path the properties
 			// do not ask for.
 			return customresource.Result{}, fmt.Errorf("creating role %s at path %s: this resource's role of that name is at path %s; choose another RoleName", name, pl.props.RolePath, path)
 		}
-		arn, err = deref(got.Role.Arn), nil
+		arn, err = aws.ToString(got.Role.Arn), nil
 	}
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("creating role %s: %w", name, err)
@@ -203,7 +202,7 @@ func (r *CrossAccountRole) inlinePolicy(ctx context.Context, name string) (polic
 	if err != nil {
 		return policy.Document{}, false, fmt.Errorf("getting policy %s of role %s: %w", inlinePolicyName, name, err)
 	}
-	doc, err := policy.Parse(deref(out.PolicyDocument))
+	doc, err := policy.Parse(aws.ToString(out.PolicyDocument))
 	if err != nil {
 		return policy.Document{}, false, fmt.Errorf("reading policy %s of role %s: %w", inlinePolicyName, name, err)
 	}
@@ -212,14 +211,6 @@ func (r *CrossAccountRole) inlinePolicy(ctx context.Context, name string) (polic
 
 func roleResult(arn, name string) customresource.Result {
 	return customresource.Result{PhysicalResourceID: arn, Data: map[string]string{"RoleArn": arn, "RoleName": name}}
-}
-
-func userTags(m map[string]string) []iamtypes.Tag {
-	out := make([]iamtypes.Tag, 0, len(m))
-	for k, v := range m {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
-	}
-	return out
 }
 
 // roleName returns the name in a role ARN, and false for an ID that is not

@@ -47,7 +47,7 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 	}
 	role := got.Role
 
-	current, err := policy.Parse(deref(role.AssumeRolePolicyDocument))
+	current, err := policy.Parse(aws.ToString(role.AssumeRolePolicyDocument))
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("reading the trust policy of role %s: %w", name, err)
 	}
@@ -65,7 +65,7 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 		}
 	}
 
-	if deref(role.Description) != pl.props.Description || int(aws.ToInt32(role.MaxSessionDuration)) != pl.props.MaxSessionDuration {
+	if aws.ToString(role.Description) != pl.props.Description || int(aws.ToInt32(role.MaxSessionDuration)) != pl.props.MaxSessionDuration {
 		_, err := r.c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(name), Description: aws.String(pl.props.Description), MaxSessionDuration: aws.Int32(int32(pl.props.MaxSessionDuration))})
 		if err != nil {
 			return customresource.Result{}, fmt.Errorf("updating role %s: %w", name, err)
@@ -93,7 +93,7 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 func (r *CrossAccountRole) updateBoundary(ctx context.Context, name string, attached *iamtypes.AttachedPermissionsBoundary, prev, next string) error {
 	current := ""
 	if attached != nil {
-		current = deref(attached.PermissionsBoundaryArn)
+		current = aws.ToString(attached.PermissionsBoundaryArn)
 	}
 	switch {
 	case current == next:
@@ -155,7 +155,7 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 	if err != nil {
 		return fmt.Errorf("getting role %s: %w", name, err)
 	}
-	if deref(got.Role.Arn) != req.PhysicalResourceID || !ownedBy(got.Role.Tags, req) {
+	if aws.ToString(got.Role.Arn) != req.PhysicalResourceID || !ownedBy(got.Role.Tags, req) {
 		return nil
 	}
 	role := principal{Kind: kindRole, Name: name}

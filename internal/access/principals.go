@@ -118,19 +118,19 @@ func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
 		if err != nil {
 			return "", awserr.NotFound("IAM role", p.Name, err)
 		}
-		return deref(out.Role.Arn), nil
+		return aws.ToString(out.Role.Arn), nil
 	case kindUser:
 		out, err := c.GetUser(ctx, &iam.GetUserInput{UserName: &p.Name})
 		if err != nil {
 			return "", awserr.NotFound("IAM user", p.Name, err)
 		}
-		return deref(out.User.Arn), nil
+		return aws.ToString(out.User.Arn), nil
 	}
 	out, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: &p.Name, MaxItems: aws.Int32(1)})
 	if err != nil {
 		return "", awserr.NotFound("IAM group", p.Name, err)
 	}
-	return deref(out.Group.Arn), nil
+	return aws.ToString(out.Group.Arn), nil
 }
 
 // tags returns the tags of a role or user.

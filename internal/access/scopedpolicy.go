@@ -46,11 +46,11 @@ func ownerTags(req customresource.Request) []iamtypes.Tag {
 func ownedBy(list []iamtypes.Tag, req customresource.Request) bool {
 	var stack, logical string
 	for _, t := range list {
-		switch deref(t.Key) {
+		switch aws.ToString(t.Key) {
 		case tagStackID:
-			stack = deref(t.Value)
+			stack = aws.ToString(t.Value)
 		case tagLogicalID:
-			logical = deref(t.Value)
+			logical = aws.ToString(t.Value)
 		}
 	}
 	return stack == req.StackID && logical == req.LogicalResourceID
@@ -72,7 +72,7 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 		Tags:           ownerTags(req),
 	})
 	if err == nil {
-		return deref(out.Policy.Arn), true, nil
+		return aws.ToString(out.Policy.Arn), true, nil
 	}
 	if !isEntityAlreadyExists(err) {
 		return "", false, fmt.Errorf("creating policy %s: %w", arn, err)
@@ -102,11 +102,11 @@ func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Docu
 	}
 	def, err := r.c.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: got.Policy.DefaultVersionId})
 	if err != nil {
-		return false, fmt.Errorf("getting version %s of policy %s: %w", deref(got.Policy.DefaultVersionId), arn, err)
+		return false, fmt.Errorf("getting version %s of policy %s: %w", aws.ToString(got.Policy.DefaultVersionId), arn, err)
 	}
-	current, err := policy.Parse(deref(def.PolicyVersion.Document))
+	current, err := policy.Parse(aws.ToString(def.PolicyVersion.Document))
 	if err != nil {
-		return false, fmt.Errorf("reading version %s of policy %s: %w", deref(got.Policy.DefaultVersionId), arn, err)
+		return false, fmt.Errorf("reading version %s of policy %s: %w", aws.ToString(got.Policy.DefaultVersionId), arn, err)
 	}
 	if policy.Equivalent(current, doc) {
 		return false, nil
@@ -118,7 +118,7 @@ func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Docu
 	if total >= maxPolicyVersions && len(old) > 0 {
 		oldest := old[0]
 		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: oldest.VersionId}); err != nil && !awserr.IsNotFound(err) {
-			return false, fmt.Errorf("deleting version %s of policy %s: %w", deref(oldest.VersionId), arn, err)
+			return false, fmt.Errorf("deleting version %s of policy %s: %w", aws.ToString(oldest.VersionId), arn, err)
 		}
 	}
 	text, err := doc.JSON()
@@ -193,17 +193,17 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 			return fmt.Errorf("listing the principals of policy %s: %w", arn, err)
 		}
 		for _, g := range out.PolicyGroups {
-			if err := detach(ctx, r.c.IAM, principal{Kind: kindGroup, Name: deref(g.GroupName)}, arn); err != nil {
+			if err := detach(ctx, r.c.IAM, principal{Kind: kindGroup, Name: aws.ToString(g.GroupName)}, arn); err != nil {
 				return err
 			}
 		}
 		for _, u := range out.PolicyUsers {
-			if err := detach(ctx, r.c.IAM, principal{Kind: kindUser, Name: deref(u.UserName)}, arn); err != nil {
+			if err := detach(ctx, r.c.IAM, principal{Kind: kindUser, Name: aws.ToString(u.UserName)}, arn); err != nil {
 				return err
 			}
 		}
 		for _, ro := range out.PolicyRoles {
-			if err := detach(ctx, r.c.IAM, principal{Kind: kindRole, Name: deref(ro.RoleName)}, arn); err != nil {
+			if err := detach(ctx, r.c.IAM, principal{Kind: kindRole, Name: aws.ToString(ro.RoleName)}, arn); err != nil {
 				return err
 			}
 		}
@@ -217,7 +217,7 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 	}
 	for _, v := range old {
 		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: v.VersionId}); err != nil && !awserr.IsNotFound(err) {
-			return fmt.Errorf("deleting version %s of policy %s: %w", deref(v.VersionId), arn, err)
+			return fmt.Errorf("deleting version %s of policy %s: %w", aws.ToString(v.VersionId), arn, err)
 		}
 	}
 	if _, err := r.c.IAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil && !awserr.IsNotFound(err) {
@@ -228,6 +228,6 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 
 // versionNumber is N of a version ID vN, or 0.
 func versionNumber(id *string) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(deref(id), "v"))
+	n, _ := strconv.Atoi(strings.TrimPrefix(aws.ToString(id), "v"))
 	return n
 }

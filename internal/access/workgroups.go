@@ -42,7 +42,7 @@ func resolveWorkgroups(ctx context.Context, c ServerlessAPI, refs []string) ([]s
 		case err != nil:
 			return nil, fmt.Errorf("looking up workgroup %s: %w", ref, err)
 		default:
-			out = append(out, deref(res.Workgroup.WorkgroupArn))
+			out = append(out, aws.ToString(res.Workgroup.WorkgroupArn))
 		}
 	}
 	return out, errors.Join(errs...)
@@ -60,7 +60,7 @@ func tagWorkgroups(ctx context.Context, c ServerlessAPI, arns []string) error {
 		}
 		has := false
 		for _, t := range res.Tags {
-			if deref(t.Key) == policy.TagKey {
+			if aws.ToString(t.Key) == policy.TagKey {
 				has = true
 			}
 		}
