@@ -1,11 +1,8 @@
 package customresource
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -59,58 +56,6 @@ func newDefaultHTTPClient() *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
-}
-
-// send PUTs body to responseURL, retrying network errors and 5xx with
-// jittered backoff up to maxSendAttempts, and never 4xx. The send as a
-// whole ends sendReserve (or half the margin) before ctx's deadline. It
-// returns the number of attempts made. Its errors never contain the URL.
-func (h *Handler) send(ctx context.Context, responseURL string, body []byte) (int, error) {
-	if deadline, ok := ctx.Deadline(); ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-min(sendReserve, h.margin/2)))
-		defer cancel()
-	}
-	policy := retry.Policy{
-		Backoff:   h.backoff,
-		Attempts:  maxSendAttempts,
-		Retryable: func(err error) bool { return !isPermanent(err) },
-	}
-	attempts, err := retry.Do(ctx, policy, func(ctx context.Context) error { return h.put(ctx, responseURL, body) })
-	var exhausted *retry.ExhaustedError
-	switch {
-	case errors.As(err, &exhausted) && exhausted.Deadline:
-		return attempts, fmt.Errorf("sending the response: %w", err)
-	case errors.As(err, &exhausted):
-		return attempts, fmt.Errorf("sending the response: giving up after %d attempts: %w", attempts, exhausted.Err)
-	case err != nil && ctx.Err() != nil:
-		return attempts, fmt.Errorf("sending the response: %w", err)
-	}
-	return attempts, err
-}
-
-// put makes one attempt, bounded by sendAttemptTimeout whatever the
-// client. Like cfn.Response.Send it sets no Content-Type: the pre-signed
-// URL was signed without one.
-func (h *Handler) put(ctx context.Context, responseURL string, body []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, sendAttemptTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, responseURL, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("building the response request: %w", withoutURL(err))
-	}
-	req.Header.Del("Content-Type")
-	res, err := h.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("putting the response: %w", withoutURL(err))
-	}
-	defer res.Body.Close()
-	// Drain the body so the connection can be reused by a retry.
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
-	if res.StatusCode != http.StatusOK {
-		return &statusError{code: res.StatusCode}
-	}
-	return nil
 }
 
 // withoutURL strips the URL that net/http puts in its errors: the
