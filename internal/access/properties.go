@@ -33,8 +33,9 @@ var (
 	allowedInName = regexp.MustCompile(`[\w+=,.@-]`)
 )
 
-// scopeProps are the Data API permission properties both resources share
-// (DESIGN 3.2, "Scoped" properties, and PolicyMode).
+// scopeProps are the Data API permission properties both resources share:
+// PolicyMode and the properties of a Scoped policy (the README's
+// Custom::RedshiftDataApiAccess section lists them).
 type scopeProps struct {
 	Mode               string
 	Clusters           []string // identifiers or cluster ARNs
