@@ -106,15 +106,8 @@ var issuedSecretRE = regexp.MustCompile(`^([A-Za-z0-9/_+=.@-]+)-[A-Za-z0-9]{6}$`
 // ParseSecret parses the ARN of a secret, complete or partial (as an IAM
 // policy may name it).
 func ParseSecret(s string) (Secret, error) {
-	a, err := Parse(s)
-	if err != nil {
-		return Secret{}, err
-	}
-	name, ok := strings.CutPrefix(a.Resource, "secret:")
-	if a.Service != "secretsmanager" || !ok || name == "" {
-		return Secret{}, fmt.Errorf("%w: %q is not a secret ARN", ErrMalformed, s)
-	}
-	return Secret{ARN: a, Name: name}, nil
+	a, name, err := parseResource(s, "secretsmanager", "secret:", "secret")
+	return Secret{ARN: a, Name: name}, err
 }
 
 // ParseIssuedSecret parses the complete ARN of a secret as Secrets Manager
@@ -141,15 +134,8 @@ type Cluster struct {
 
 // ParseCluster parses the ARN of a Redshift cluster.
 func ParseCluster(s string) (Cluster, error) {
-	a, err := Parse(s)
-	if err != nil {
-		return Cluster{}, err
-	}
-	id, ok := strings.CutPrefix(a.Resource, "cluster:")
-	if a.Service != "redshift" || !ok || id == "" {
-		return Cluster{}, fmt.Errorf("%w: %q is not a cluster ARN", ErrMalformed, s)
-	}
-	return Cluster{ARN: a, ID: id}, nil
+	a, id, err := parseResource(s, "redshift", "cluster:", "cluster")
+	return Cluster{ARN: a, ID: id}, err
 }
 
 // ClusterARN builds the ARN of a Redshift cluster, or of another redshift
@@ -167,15 +153,8 @@ type Workgroup struct {
 
 // ParseWorkgroup parses the ARN of a Redshift Serverless workgroup.
 func ParseWorkgroup(s string) (Workgroup, error) {
-	a, err := Parse(s)
-	if err != nil {
-		return Workgroup{}, err
-	}
-	id, ok := strings.CutPrefix(a.Resource, "workgroup/")
-	if a.Service != "redshift-serverless" || !ok || id == "" {
-		return Workgroup{}, fmt.Errorf("%w: %q is not a workgroup ARN", ErrMalformed, s)
-	}
-	return Workgroup{ARN: a, ID: id}, nil
+	a, id, err := parseResource(s, "redshift-serverless", "workgroup/", "workgroup")
+	return Workgroup{ARN: a, ID: id}, err
 }
 
 // StackName returns the stack name from a CloudFormation stack ID, the ARN
@@ -192,4 +171,19 @@ func StackName(stackID string) string {
 		return stackID
 	}
 	return name
+}
+
+// parseResource parses an ARN of service whose resource is prefix
+// followed by a non-empty ID, which it returns; what names the kind in the
+// error.
+func parseResource(s, service, prefix, what string) (ARN, string, error) {
+	a, err := Parse(s)
+	if err != nil {
+		return ARN{}, "", err
+	}
+	id, ok := strings.CutPrefix(a.Resource, prefix)
+	if a.Service != service || !ok || id == "" {
+		return ARN{}, "", fmt.Errorf("%w: %q is not a %s ARN", ErrMalformed, s, what)
+	}
+	return a, id, nil
 }
