@@ -118,7 +118,7 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 	created := err == nil
 	if isEntityAlreadyExists(err) {
 		// A redelivered Create finds the role its first delivery made.
-		got, gerr := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+		got, gerr := findRole(ctx, r.c.IAM, name)
 		if gerr != nil {
 			return customresource.Result{}, fmt.Errorf("getting role %s, whose name is taken: %w", name, gerr)
 		}
@@ -252,7 +252,7 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 	if replace {
 		return r.create(ctx, req, pl)
 	}
-	got, err := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	got, err := findRole(ctx, r.c.IAM, name)
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("getting role %s: %w", name, err)
 	}
@@ -359,7 +359,7 @@ func (r *CrossAccountRole) Delete(ctx context.Context, req customresource.Reques
 	if !ok {
 		return nil
 	}
-	got, err := r.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	got, err := findRole(ctx, r.c.IAM, name)
 	if awserr.IsNotFound(err) {
 		return nil
 	}

@@ -114,21 +114,21 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
 	switch p.Kind {
 	case kindRole:
-		out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &p.Name})
+		out, err := findRole(ctx, c, p.Name)
 		if err != nil {
-			return "", awserr.NotFound("IAM role", p.Name, err)
+			return "", err
 		}
 		return aws.ToString(out.Role.Arn), nil
 	case kindUser:
-		out, err := c.GetUser(ctx, &iam.GetUserInput{UserName: &p.Name})
+		out, err := findUser(ctx, c, p.Name)
 		if err != nil {
-			return "", awserr.NotFound("IAM user", p.Name, err)
+			return "", err
 		}
 		return aws.ToString(out.User.Arn), nil
 	}
-	out, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: &p.Name, MaxItems: aws.Int32(1)})
+	out, err := findGroup(ctx, c, p.Name)
 	if err != nil {
-		return "", awserr.NotFound("IAM group", p.Name, err)
+		return "", err
 	}
 	return aws.ToString(out.Group.Arn), nil
 }

@@ -77,7 +77,7 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 	if !isEntityAlreadyExists(err) {
 		return "", false, fmt.Errorf("creating policy %s: %w", arn, err)
 	}
-	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	got, err := findPolicy(ctx, r.c.IAM, arn)
 	switch {
 	case awserr.IsNotFound(err) || (err == nil && !ownedBy(got.Policy.Tags, req)):
 		// Not found means the name is taken at another path: IAM policy
@@ -96,7 +96,7 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 // default version already means the same. At IAM's limit of five versions
 // the oldest non-default version is deleted first.
 func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Document) (bool, error) {
-	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	got, err := findPolicy(ctx, r.c.IAM, arn)
 	if err != nil {
 		return false, fmt.Errorf("getting policy %s: %w", arn, err)
 	}
@@ -166,7 +166,7 @@ func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes
 // is success; one that does not carry req's owner tags was not created by
 // this resource and is left alone.
 func (r *Access) deletePolicy(ctx context.Context, req customresource.Request, arn string) error {
-	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	got, err := findPolicy(ctx, r.c.IAM, arn)
 	if awserr.IsNotFound(err) {
 		return nil
 	}
