@@ -101,7 +101,18 @@ type Secret struct {
 	Name string
 }
 
-var issuedSecretRE = regexp.MustCompile(`^([A-Za-z0-9/_+=.@-]+)-[A-Za-z0-9]{6}$`)
+// secretSuffix is what Secrets Manager appends to a secret's name in its
+// complete ARN: a hyphen and six random letters or digits.
+const secretSuffix = `-[A-Za-z0-9]{6}`
+
+var (
+	issuedSecretRE = regexp.MustCompile(`^([A-Za-z0-9/_+=.@-]+)` + secretSuffix + `$`)
+	secretSuffixRE = regexp.MustCompile(secretSuffix + `$`)
+)
+
+// HasSecretSuffix reports whether s (a secret ARN or name) ends like a
+// complete secret ARN: a hyphen and six letters or digits.
+func HasSecretSuffix(s string) bool { return secretSuffixRE.MatchString(s) }
 
 // ParseSecret parses the ARN of a secret, complete or partial (as an IAM
 // policy may name it).
