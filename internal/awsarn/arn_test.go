@@ -165,3 +165,36 @@ func TestStackName(t *testing.T) {
 		})
 	}
 }
+
+func TestPredicates(t *testing.T) {
+	tests := map[string]struct {
+		pred func(string) bool
+		yes  []string
+		no   []string
+	}{
+		"IsTrustablePrincipal": {IsTrustablePrincipal,
+			[]string{"arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:role/a/r", "arn:aws-cn:iam::111111111111:user/u"},
+			[]string{"arn:aws:iam::111111111111:group/g", "arn:aws:iam::aws:root", "arn:aws-iso:iam::111111111111:root", "111111111111"}},
+		"IsCustomerPolicy": {IsCustomerPolicy,
+			[]string{"arn:aws:iam::111111111111:policy/p", "arn:aws-us-gov:iam::111111111111:policy/a/p"},
+			[]string{"arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess", "arn:aws:iam::111111111111:role/p", "arn:aws-iso:iam::111111111111:policy/p"}},
+		"IsRole": {IsRole,
+			[]string{"arn:aws:iam::111111111111:role/r"},
+			[]string{"arn:aws:iam::111111111111:role/", "arn:aws:iam::111111111111:user/r", "role/r"}},
+		"HasSecretSuffix": {HasSecretSuffix,
+			[]string{"arn:aws:secretsmanager:us-east-1:111111111111:secret:x-AbCdEf", "name-123456"},
+			[]string{"arn:aws:secretsmanager:us-east-1:111111111111:secret:x", "x-AbCdE", "x_AbCdEf"}},
+	}
+	for name, tc := range tests {
+		for _, s := range tc.yes {
+			if !tc.pred(s) {
+				t.Errorf("%s(%q) = false, want true", name, s)
+			}
+		}
+		for _, s := range tc.no {
+			if tc.pred(s) {
+				t.Errorf("%s(%q) = true, want false", name, s)
+			}
+		}
+	}
+}
