@@ -76,19 +76,39 @@ const (
 )
 
 func secretPermissions(stack awscdk.Stack, props *ProviderProps) []permission {
+	ownSecrets := []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:" + NamePrefix + "*")}
+	const secretsWhy = "secret names are generated per resource, and Secrets Manager appends a random suffix to every secret ARN; " +
+		"the wildcard stays within the name prefix " + NamePrefix + " that every secret of this function has"
 	perms := []permission{
 		{
-			sid: "ManageDataApiSecrets",
+			sid:       "CreateOnlyTaggedDataApiSecrets",
+			actions:   []string{"secretsmanager:CreateSecret"},
+			resources: ownSecrets,
+			conditions: map[string]map[string]any{
+				"Null": {"aws:RequestTag/" + StackIDTag: "false"},
+			},
+			why: secretsWhy + "; the aws:RequestTag condition requires the tag " + StackIDTag + " at creation, " +
+				"which is what lets the ChangeOwnDataApiSecrets statement change only secrets this function created",
+		},
+		{
+			sid:       "ReadAndTagDataApiSecrets",
+			actions:   []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:TagResource"},
+			resources: ownSecrets,
+			why: secretsWhy + "; reading tells whether a secret is this function's own, and CreateSecret with tags " +
+				"needs TagResource on a secret that has no tag yet",
+		},
+		{
+			sid: "ChangeOwnDataApiSecrets",
 			actions: []string{
-				"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret",
-				"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-				"secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret",
-				"secretsmanager:TagResource", "secretsmanager:UntagResource",
+				"secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue",
+				"secretsmanager:RestoreSecret", "secretsmanager:UntagResource",
 				"secretsmanager:UpdateSecret",
 			},
-			resources: []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:" + NamePrefix + "*")},
-			why: "secret names are generated per resource, and Secrets Manager appends a random suffix to every secret ARN; " +
-				"the wildcard stays within the name prefix " + NamePrefix + " that every secret of this function has",
+			resources: ownSecrets,
+			conditions: map[string]map[string]any{
+				"Null": {"secretsmanager:ResourceTag/" + StackIDTag: "false"},
+			},
+			why: secretsWhy + "; the secretsmanager:ResourceTag condition limits changes, deletion and restore to secrets tagged " + StackIDTag,
 		},
 		{
 			sid:       "GenerateSecretPasswords",

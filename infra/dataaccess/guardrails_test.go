@@ -127,3 +127,36 @@ func TestGuardrailsInIAM(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretChangesOnlyOnOwnSecrets reads from the template that the
+// secret function creates only secrets tagged with the stack ID and
+// changes, deletes or restores only secrets that carry it, so that a
+// hand-made secret under the name prefix stays out of reach.
+func TestSecretChangesOnlyOnOwnSecrets(t *testing.T) {
+	f := getFixture(t)
+	changes := map[string]bool{
+		"secretsmanager:DeleteSecret": true, "secretsmanager:PutSecretValue": true,
+		"secretsmanager:RestoreSecret": true, "secretsmanager:UntagResource": true,
+		"secretsmanager:UpdateSecret": true,
+	}
+	seen := map[string]bool{}
+	for _, s := range roleStatements(f.templates[f.constructs])[FunctionSecret] {
+		for _, a := range s.Actions {
+			switch {
+			case changes[a]:
+				seen[a] = true
+				if s.Condition["Null"]["secretsmanager:ResourceTag/"+StackIDTag] != "false" {
+					t.Errorf("%s: %s is not limited to secrets tagged %s: %v", s.Sid, a, StackIDTag, s.Condition)
+				}
+			case a == "secretsmanager:CreateSecret":
+				seen[a] = true
+				if s.Condition["Null"]["aws:RequestTag/"+StackIDTag] != "false" {
+					t.Errorf("%s: CreateSecret does not require the tag %s: %v", s.Sid, StackIDTag, s.Condition)
+				}
+			}
+		}
+	}
+	if len(seen) != len(changes)+1 {
+		t.Errorf("found %d of the %d secret-changing actions: %v", len(seen), len(changes)+1, seen)
+	}
+}
