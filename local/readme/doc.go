@@ -1,6 +1,7 @@
-// Package readme keeps the examples of the repository's README.md honest.
+// Package readme keeps the examples of the repository's README.md and of the
+// guides under docs/ honest.
 //
-// Its test reads every fenced yaml block of README.md that declares one of
+// Its test reads every fenced yaml block of those files that declares one of
 // the four custom resource types, resolves CloudFormation's intrinsic
 // functions to placeholders, and gives each resource's properties to the
 // handler that would receive them: the secret and endpoint parsers, and the

@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -34,13 +36,14 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/world"
 )
 
-// The custom resource types whose examples the README must keep valid.
+// The custom resource types whose examples the README and the guides under
+// docs/ must keep valid.
 const (
 	secretType      = "Custom::RedshiftDataApiSecret"
 	accessType      = access.AccessType
 	crossAcctType   = "Custom::RedshiftDataApiCrossAccountRole"
 	endpointType    = "Custom::RedshiftDataApiEndpoint"
-	readmePath      = "../../README.md"
+	repoRoot        = "../.."
 	stackID         = "arn:aws:cloudformation:us-east-1:111111111111:stack/readme/4a2b6c8e-1111-2222-3333-444455556666"
 	secretArnPrefix = "arn:aws:secretsmanager:us-east-1:111111111111:secret:redshift-data-api/"
 )
@@ -54,6 +57,15 @@ var serviceTokenExports = map[string]string{
 	accessType:    "RedshiftDataApiProvider-AccessServiceToken",
 	crossAcctType: "RedshiftDataApiProvider-AccessServiceToken",
 	endpointType:  "RedshiftDataApiProvider-EndpointServiceToken",
+}
+
+// guides are the reference guide of each type, which must show an example
+// of it.
+var guides = map[string]string{
+	secretType:    "docs/resources/secret.md",
+	accessType:    "docs/resources/access.md",
+	crossAcctType: "docs/resources/crossaccountrole.md",
+	endpointType:  "docs/resources/endpoint.md",
 }
 
 // resource is one custom resource of a README example, its properties
@@ -70,14 +82,16 @@ type getAtt struct {
 	Resource, Attribute string
 }
 
-// template is one yaml block of the README.
+// template is one yaml block of a Markdown file.
 type template struct {
-	Line      int // of the opening fence in README.md
+	File      string // relative to the repository's root
+	Line      int    // of the opening fence in File
 	Resources map[string]resource
 	GetAtts   []getAtt
 }
 
-// TestREADMEExamples gives every README example's properties to the handler
+// TestREADMEExamples gives the properties of every example in README.md and
+// the guides under docs/ to the handler
 // of its type: the property parsers of the secret and endpoint resources,
 // which need no AWS, and Create of the access resources against the local
 // emulator, with the principals and workgroups the example names created
@@ -98,6 +112,7 @@ func TestREADMEExamples(t *testing.T) {
 		endpointType: dataKeys(t, createEndpoint(ctx, t, srv, w)),
 	}
 	seen := map[string]int{}
+	seenIn := map[string]map[string]int{} // file -> type -> examples
 	for _, tpl := range templates {
 		for _, id := range slices.Sorted(maps.Keys(tpl.Resources)) {
 			r := tpl.Resources[id]
@@ -105,13 +120,17 @@ func TestREADMEExamples(t *testing.T) {
 				continue
 			}
 			seen[r.Type]++
-			t.Run(fmt.Sprintf("line %d %s", tpl.Line, id), func(t *testing.T) {
+			if seenIn[tpl.File] == nil {
+				seenIn[tpl.File] = map[string]int{}
+			}
+			seenIn[tpl.File][r.Type]++
+			t.Run(fmt.Sprintf("%s line %d %s", tpl.File, tpl.Line, id), func(t *testing.T) {
 				if r.ImportedToken != "" && r.ImportedToken != serviceTokenExports[r.Type] {
-					t.Errorf("README.md line %d: %s imports its ServiceToken from %q; the provider stack exports %q", tpl.Line, id, r.ImportedToken, serviceTokenExports[r.Type])
+					t.Errorf("%s line %d: %s imports its ServiceToken from %q; the provider stack exports %q", tpl.File, tpl.Line, id, r.ImportedToken, serviceTokenExports[r.Type])
 				}
 				result, err := validate(ctx, t, srv, id, r)
 				if err != nil {
-					t.Fatalf("README.md line %d: %s (%s) would be rejected: %v", tpl.Line, id, r.Type, err)
+					t.Fatalf("%s line %d: %s (%s) would be rejected: %v", tpl.File, tpl.Line, id, r.Type, err)
 				}
 				if result != nil {
 					if attributes[r.Type] == nil {
@@ -124,7 +143,10 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	for _, typ := range customTypes {
 		if seen[typ] == 0 {
-			t.Errorf("README.md has no yaml example of %s; the extraction may be broken", typ)
+			t.Errorf("README.md and docs/ have no yaml example of %s; the extraction may be broken", typ)
+		}
+		if guide := guides[typ]; seenIn[guide][typ] == 0 {
+			t.Errorf("%s, the guide of %s, has no yaml example of it", guide, typ)
 		}
 	}
 
@@ -135,8 +157,8 @@ func TestREADMEExamples(t *testing.T) {
 				continue // not a custom resource, or its Create failed above
 			}
 			if !attributes[r.Type][g.Attribute] {
-				t.Errorf("README.md line %d: !GetAtt %s.%s: %s returns no attribute %q; it returns %v",
-					tpl.Line, g.Resource, g.Attribute, r.Type, g.Attribute, slices.Sorted(maps.Keys(attributes[r.Type])))
+				t.Errorf("%s line %d: !GetAtt %s.%s: %s returns no attribute %q; it returns %v",
+					tpl.File, tpl.Line, g.Resource, g.Attribute, r.Type, g.Attribute, slices.Sorted(maps.Keys(attributes[r.Type])))
 			}
 		}
 	}
@@ -300,21 +322,41 @@ func dataKeys(t *testing.T, r customresource.Result) map[string]bool {
 	return out
 }
 
-// readTemplates parses every yaml block of README.md.
+// markdownFiles are the files whose yaml blocks readTemplates reads:
+// README.md and every guide under docs/.
+func markdownFiles(t *testing.T) []string {
+	t.Helper()
+	files := []string{"README.md"}
+	err := fs.WalkDir(os.DirFS(repoRoot), "docs", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("listing docs/: %v", err)
+	}
+	return files
+}
+
+// readTemplates parses every yaml block of README.md and of the guides
+// under docs/.
 func readTemplates(t *testing.T) []template {
 	t.Helper()
-	text, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatalf("reading README.md: %v", err)
-	}
 	var out []template
-	for _, b := range yamlBlocks(text) {
-		tpl, err := parseTemplate(b.body)
+	for _, file := range markdownFiles(t) {
+		text, err := os.ReadFile(filepath.Join(repoRoot, file))
 		if err != nil {
-			t.Fatalf("README.md line %d: %v", b.line, err)
+			t.Fatalf("reading %s: %v", file, err)
 		}
-		tpl.Line = b.line
-		out = append(out, tpl)
+		for _, b := range yamlBlocks(text) {
+			tpl, err := parseTemplate(b.body)
+			if err != nil {
+				t.Fatalf("%s line %d: %v", file, b.line, err)
+			}
+			tpl.File, tpl.Line = file, b.line
+			out = append(out, tpl)
+		}
 	}
 	return out
 }
