@@ -84,8 +84,11 @@ type getAtt struct {
 
 // template is one yaml block of a Markdown file.
 type template struct {
-	File      string // relative to the repository's root
-	Line      int    // of the opening fence in File
+	File string // relative to the repository's root
+	Line int    // of the opening fence in File
+	// Example is a whole template of examples/, which must deploy as it
+	// stands: its ServiceTokens import the provider stack's exports.
+	Example   bool
 	Resources map[string]resource
 	GetAtts   []getAtt
 }
@@ -125,6 +128,9 @@ func TestREADMEExamples(t *testing.T) {
 			}
 			seenIn[tpl.File][r.Type]++
 			t.Run(fmt.Sprintf("%s line %d %s", tpl.File, tpl.Line, id), func(t *testing.T) {
+				if tpl.Example && r.ImportedToken == "" {
+					t.Errorf("%s: %s's ServiceToken imports no export; an example imports %q", tpl.File, id, serviceTokenExports[r.Type])
+				}
 				if r.ImportedToken != "" && r.ImportedToken != serviceTokenExports[r.Type] {
 					t.Errorf("%s line %d: %s imports its ServiceToken from %q; the provider stack exports %q", tpl.File, tpl.Line, id, r.ImportedToken, serviceTokenExports[r.Type])
 				}
@@ -139,6 +145,11 @@ func TestREADMEExamples(t *testing.T) {
 					maps.Copy(attributes[r.Type], dataKeys(t, *result))
 				}
 			})
+		}
+	}
+	for _, tpl := range templates {
+		if tpl.Example && len(seenIn[tpl.File]) == 0 {
+			t.Errorf("%s declares no custom resource of %v", tpl.File, customTypes)
 		}
 	}
 	for _, typ := range customTypes {
@@ -340,10 +351,10 @@ func markdownFiles(t *testing.T) []string {
 }
 
 // readTemplates parses every yaml block of README.md and of the guides
-// under docs/.
+// under docs/, and every template of examples/.
 func readTemplates(t *testing.T) []template {
 	t.Helper()
-	var out []template
+	out := readExamples(t)
 	for _, file := range markdownFiles(t) {
 		text, err := os.ReadFile(filepath.Join(repoRoot, file))
 		if err != nil {
@@ -357,6 +368,30 @@ func readTemplates(t *testing.T) []template {
 			tpl.File, tpl.Line = file, b.line
 			out = append(out, tpl)
 		}
+	}
+	return out
+}
+
+// readExamples parses every template of examples/, each a whole file.
+func readExamples(t *testing.T) []template {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("examples/ holds no template (%v)", err)
+	}
+	var out []template
+	for _, path := range files {
+		file, _ := filepath.Rel(repoRoot, path)
+		body, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("reading %s: %v", file, err)
+		}
+		tpl, err := parseTemplate(body)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		tpl.File, tpl.Line, tpl.Example = filepath.ToSlash(file), 1, true
+		out = append(out, tpl)
 	}
 	return out
 }
@@ -402,6 +437,7 @@ func parseTemplate(body []byte) (template, error) {
 	if r := lookup(root, "Resources"); r != nil {
 		resources = r
 	}
+	defaults := parameterDefaults(root)
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		id, node := resources.Content[i].Value, resources.Content[i+1]
 		typ := lookup(node, "Type")
@@ -414,13 +450,11 @@ func parseTemplate(body []byte) (template, error) {
 				key, value := p.Content[j].Value, p.Content[j+1]
 				switch key {
 				case "ServiceToken":
-					if value.Tag == "!ImportValue" {
-						r.ImportedToken = value.Value
-					}
+					r.ImportedToken = importedExport(value, defaults)
 				case "ServiceTimeout":
 					// CloudFormation's, left out by the runtime.
 				default:
-					r.Properties[key] = resolve(value, key)
+					r.Properties[key] = resolve(value, key, defaults)
 				}
 			}
 		}
@@ -428,6 +462,49 @@ func parseTemplate(body []byte) (template, error) {
 	}
 	tpl.GetAtts = getAtts(root)
 	return tpl, nil
+}
+
+// parameterDefaults maps each parameter of a template to its Default.
+func parameterDefaults(root *yaml.Node) map[string]string {
+	out := map[string]string{}
+	params := lookup(root, "Parameters")
+	if params == nil {
+		return out
+	}
+	for i := 0; i+1 < len(params.Content); i += 2 {
+		if d := lookup(params.Content[i+1], "Default"); d != nil && d.Kind == yaml.ScalarNode {
+			out[params.Content[i].Value] = d.Value
+		}
+	}
+	return out
+}
+
+var subReference = regexp.MustCompile(`\$\{([A-Za-z0-9:]+)\}`)
+
+// importedExport is the export name a ServiceToken imports: the argument of
+// !ImportValue or Fn::ImportValue, where a !Sub argument has its parameters
+// replaced by their defaults. It is "" when the token imports nothing.
+func importedExport(n *yaml.Node, defaults map[string]string) string {
+	arg := n
+	switch {
+	case n.Tag == "!ImportValue":
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::ImportValue":
+		arg = n.Content[1]
+	default:
+		return ""
+	}
+	if arg.Kind != yaml.ScalarNode {
+		return ""
+	}
+	if arg.Tag != "!Sub" {
+		return arg.Value
+	}
+	return subReference.ReplaceAllStringFunc(arg.Value, func(ref string) string {
+		if d, ok := defaults[ref[2:len(ref)-1]]; ok {
+			return d
+		}
+		return ref
+	})
 }
 
 func lookup(m *yaml.Node, key string) *yaml.Node {
@@ -443,11 +520,17 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 }
 
 // resolve turns n into what CloudFormation sends a custom resource:
-// scalars as strings, lists and objects as they are, and each intrinsic
-// function as a placeholder that fits property prop.
-func resolve(n *yaml.Node, prop string) any {
+// scalars as strings, lists and objects as they are, a Ref to a parameter
+// with a Default as that default, and every other intrinsic function as a
+// placeholder that fits property prop.
+func resolve(n *yaml.Node, prop string, defaults map[string]string) any {
 	if n.Kind == yaml.AliasNode {
-		return resolve(n.Alias, prop)
+		return resolve(n.Alias, prop, defaults)
+	}
+	if n.Tag == "!Ref" && n.Kind == yaml.ScalarNode {
+		if d, ok := defaults[n.Value]; ok {
+			return d
+		}
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		return placeholder(prop, intrinsicArgument(n))
@@ -456,16 +539,21 @@ func resolve(n *yaml.Node, prop string) any {
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			out[i] = resolve(c, prop)
+			out[i] = resolve(c, prop, defaults)
 		}
 		return out
 	case yaml.MappingNode:
+		if len(n.Content) == 2 && n.Content[0].Value == "Ref" {
+			if d, ok := defaults[n.Content[1].Value]; ok {
+				return d
+			}
+		}
 		if len(n.Content) == 2 && (n.Content[0].Value == "Ref" || strings.HasPrefix(n.Content[0].Value, "Fn::")) {
 			return placeholder(prop, intrinsicArgument(n.Content[1]))
 		}
 		out := map[string]any{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			out[n.Content[i].Value] = resolve(n.Content[i+1], prop)
+			out[n.Content[i].Value] = resolve(n.Content[i+1], prop, defaults)
 		}
 		return out
 	}
@@ -566,6 +654,16 @@ func TestParseTemplate(t *testing.T) {
 			want: template{
 				Resources: map[string]resource{"A": {Type: accessType, Properties: map[string]any{"Roles": []any{"R"}, "SecretArns": []any{placeholder("SecretArns", "S")}}}},
 				GetAtts:   []getAtt{{"S", "Arn"}, {"A", "PolicyArn"}},
+			},
+		},
+		"import of a Sub over a parameter default": {
+			yaml: "Parameters:\n  P: {Type: String, Default: Prov}\nResources:\n  E:\n    Type: Custom::RedshiftDataApiEndpoint\n    Properties:\n      ServiceToken:\n        Fn::ImportValue: !Sub '${P}-EndpointServiceToken'\n      SubnetIds: !Ref S\n      VpcId: {Ref: P}\n",
+			want: template{
+				Resources: map[string]resource{"E": {
+					Type:          endpointType,
+					Properties:    map[string]any{"SubnetIds": placeholder("SubnetIds", "S"), "VpcId": "Prov"},
+					ImportedToken: "Prov-EndpointServiceToken",
+				}},
 			},
 		},
 		"no resources": {
