@@ -683,3 +683,40 @@ func TestParseTemplate(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMETemplatesAreExamples checks that every whole template the
+// README shows (a yaml block with AWSTemplateFormatVersion) is, byte for
+// byte, a file of examples/: those are the templates cfn-lint checks and
+// TestREADMEExamples runs as whole files, so the README cannot show a
+// fragment as a template or drift from the file it names.
+func TestREADMETemplatesAreExamples(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := map[string]string{} // content -> file
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		examples[string(b)] = filepath.Base(f)
+	}
+	text, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := 0
+	for _, b := range yamlBlocks(text) {
+		if !bytes.HasPrefix(b.body, []byte("AWSTemplateFormatVersion:")) {
+			continue
+		}
+		shown++
+		if _, ok := examples[string(b.body)]; !ok {
+			t.Errorf("README.md line %d: this template is not a copy of any file of examples/; copy the file it stands for", b.line)
+		}
+	}
+	if shown < len(customTypes) {
+		t.Errorf("README.md shows %d whole templates; it must show one per resource type (%d)", shown, len(customTypes))
+	}
+}
