@@ -395,8 +395,8 @@ func TestWeakenedPolicyThroughTheEmulator(t *testing.T) {
 		mutate func(st map[string]any)
 		call   string
 	}{
-		"tag condition removed": {"SecretsManagerPermissions", func(st map[string]any) { delete(st, "Condition") }, "GetSecretValue, untagged"},
-		"cluster widened to *":  {"DataAPIPermissions", func(st map[string]any) { st["Resource"] = "*" }, "ExecuteStatement, another cluster, tagged secret"},
+		"tag condition removed":       {"SecretsManagerPermissions", func(st map[string]any) { delete(st, "Condition") }, "GetSecretValue, untagged"},
+		"cluster widened to *":        {"DataAPIPermissions", func(st map[string]any) { st["Resource"] = "*" }, "ExecuteStatement, another cluster, tagged secret"},
 		"database users widened to *": {"GetCredentialsForAPIUser", func(st map[string]any) { st["Resource"] = "*" }, "GetClusterCredentials, another user"},
 	}
 	byName := map[string]apiCall{}
