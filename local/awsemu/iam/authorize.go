@@ -47,15 +47,6 @@ func Authorize(c *protocol.Call, action, resource string, context map[string][]s
 	return nil
 }
 
-// OrganizationOf returns the organization ID that SetOrganization gave
-// account, "" when it is in none.
-func OrganizationOf(e *protocol.Env, account string) string {
-	s := stateOf(e)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.orgs[account]
-}
-
 // SetOrganization puts account in the emulated organization orgID (for
 // example o-a1b2c3d4e5), so that its principals' requests carry
 // aws:PrincipalOrgID; "" takes it out again.
