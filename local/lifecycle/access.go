@@ -43,35 +43,42 @@ func IsAccessDenied(err error) bool {
 // a nil error when the Data API denied the call, and an error for
 // anything else, such as a statement that failed to log in.
 func SelectOne(ctx context.Context, data *redshiftdata.Client, in redshiftdata.ExecuteStatementInput) (bool, error) {
-	in.Sql = aws.String("SELECT 1")
-	out, err := data.ExecuteStatement(ctx, &in)
+	err := RunSelectOne(ctx, data, in)
 	if IsAccessDenied(err) {
 		return false, nil
 	}
+	return err == nil, err
+}
+
+// RunSelectOne is SelectOne that returns the Data API's denial as the
+// error it is (IsAccessDenied reports it), for a caller that shows it.
+func RunSelectOne(ctx context.Context, data *redshiftdata.Client, in redshiftdata.ExecuteStatementInput) error {
+	in.Sql = aws.String("SELECT 1")
+	out, err := data.ExecuteStatement(ctx, &in)
 	if err != nil {
-		return false, err
+		return err
 	}
 	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
 		d, err := data.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: out.Id})
 		if err != nil {
-			return false, fmt.Errorf("describing statement %s: %w", aws.ToString(out.Id), err)
+			return fmt.Errorf("describing statement %s: %w", aws.ToString(out.Id), err)
 		}
 		switch d.Status {
 		case types.StatusStringFinished:
 			res, err := data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: out.Id})
 			if err != nil {
-				return false, fmt.Errorf("reading the result of %s: %w", aws.ToString(out.Id), err)
+				return fmt.Errorf("reading the result of %s: %w", aws.ToString(out.Id), err)
 			}
 			if len(res.Records) != 1 {
-				return false, fmt.Errorf("SELECT 1 returned %d rows", len(res.Records))
+				return fmt.Errorf("SELECT 1 returned %d rows", len(res.Records))
 			}
-			return true, nil
+			return nil
 		case types.StatusStringFailed, types.StatusStringAborted:
-			return false, fmt.Errorf("SELECT 1 as %s ended %s: %s", aws.ToString(d.DbUser), d.Status, aws.ToString(d.Error))
+			return fmt.Errorf("SELECT 1 as %s ended %s: %s", aws.ToString(d.DbUser), d.Status, aws.ToString(d.Error))
 		}
 		select {
 		case <-ctx.Done():
-			return false, ctx.Err()
+			return ctx.Err()
 		case <-time.After(wait):
 		}
 	}
