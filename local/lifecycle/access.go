@@ -58,27 +58,38 @@ func RunSelectOne(ctx context.Context, data *redshiftdata.Client, in redshiftdat
 	if err != nil {
 		return err
 	}
+	d, err := WaitForStatement(ctx, data, aws.ToString(out.Id))
+	if err != nil {
+		return err
+	}
+	if d.Status != types.StatusStringFinished {
+		return fmt.Errorf("SELECT 1 as %s ended %s: %s", aws.ToString(d.DbUser), d.Status, aws.ToString(d.Error))
+	}
+	res, err := data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: out.Id})
+	if err != nil {
+		return fmt.Errorf("reading the result of %s: %w", aws.ToString(out.Id), err)
+	}
+	if len(res.Records) != 1 {
+		return fmt.Errorf("SELECT 1 returned %d rows", len(res.Records))
+	}
+	return nil
+}
+
+// WaitForStatement polls the Data API statement id until it has
+// finished, failed or been aborted, and returns its last description.
+func WaitForStatement(ctx context.Context, data *redshiftdata.Client, id string) (*redshiftdata.DescribeStatementOutput, error) {
 	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
-		d, err := data.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: out.Id})
+		d, err := data.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: aws.String(id)})
 		if err != nil {
-			return fmt.Errorf("describing statement %s: %w", aws.ToString(out.Id), err)
+			return nil, fmt.Errorf("describing statement %s: %w", id, err)
 		}
 		switch d.Status {
-		case types.StatusStringFinished:
-			res, err := data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: out.Id})
-			if err != nil {
-				return fmt.Errorf("reading the result of %s: %w", aws.ToString(out.Id), err)
-			}
-			if len(res.Records) != 1 {
-				return fmt.Errorf("SELECT 1 returned %d rows", len(res.Records))
-			}
-			return nil
-		case types.StatusStringFailed, types.StatusStringAborted:
-			return fmt.Errorf("SELECT 1 as %s ended %s: %s", aws.ToString(d.DbUser), d.Status, aws.ToString(d.Error))
+		case types.StatusStringFinished, types.StatusStringFailed, types.StatusStringAborted:
+			return d, nil
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(wait):
 		}
 	}

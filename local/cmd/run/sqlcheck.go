@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
@@ -74,14 +73,8 @@ func (c *sqlCheck) run(ctx context.Context, phase string, p principal, calls []s
 		if err == nil {
 			err = lifecycle.RunSelectOne(ctx, redshiftdata.NewFromConfig(cfg), call.in)
 		}
-		got := describeOutcome(err)
-		want := "allowed"
-		if !call.allowed {
-			want = "AccessDenied"
-		}
-		rep.printf("  %s: %s\n", call.what, got)
-		if !strings.HasPrefix(got, want) {
-			failures = append(failures, fmt.Sprintf("%s %s: %s, want %s", phase, call.what, got, want))
+		if f := c.show(phase, call.what, err, call.allowed); f != "" {
+			failures = append(failures, f)
 		}
 	}
 	return c.finish(failures)
@@ -125,17 +118,26 @@ func (c *sqlCheck) ownerOnly(ctx context.Context, p principal, in redshiftdata.E
 		allowed bool
 	}{{sqlSession, owner, true}, {otherSQLSession, other, false}} {
 		_, err := redshiftdata.NewFromConfig(s.cfg).DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: out.Id})
-		got := describeOutcome(err)
-		want := "allowed"
-		if !s.allowed {
-			want = "AccessDenied"
-		}
-		rep.printf("  DescribeStatement as session %s: %s\n", s.session, got)
-		if !strings.HasPrefix(got, want) {
-			failures = append(failures, fmt.Sprintf("DescribeStatement as %s: %s, want %s", s.session, got, want))
+		if f := c.show("under StatementOwnerOnly", "DescribeStatement as session "+s.session, err, s.allowed); f != "" {
+			failures = append(failures, f)
 		}
 	}
 	return c.finish(failures)
+}
+
+// show prints what's outcome, err, and returns a failure naming phase
+// when it is not the expected one ("" otherwise).
+func (c *sqlCheck) show(phase, what string, err error, allowed bool) string {
+	got := describeOutcome(err)
+	want := "allowed"
+	if !allowed {
+		want = "AccessDenied"
+	}
+	c.r.rep.printf("  %s: %s\n", what, got)
+	if !strings.HasPrefix(got, want) {
+		return fmt.Sprintf("%s, %s: %s, want %s", phase, what, got, want)
+	}
+	return ""
 }
 
 func (c *sqlCheck) finish(failures []string) error {
@@ -277,23 +279,14 @@ func runSQL(ctx context.Context, data *redshiftdata.Client, target redshiftdata.
 	if err != nil {
 		return fmt.Errorf("running SQL as the administrator: %w", err)
 	}
-	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
-		d, err := data.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: out.Id})
-		if err != nil {
-			return fmt.Errorf("describing statement %s: %w", aws.ToString(out.Id), err)
-		}
-		switch d.Status {
-		case rdtypes.StatusStringFinished:
-			return nil
-		case rdtypes.StatusStringFailed, rdtypes.StatusStringAborted:
-			return fmt.Errorf("SQL as the administrator ended %s: %s", d.Status, aws.ToString(d.Error))
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
+	d, err := lifecycle.WaitForStatement(ctx, data, aws.ToString(out.Id))
+	if err != nil {
+		return err
 	}
+	if d.Status != rdtypes.StatusStringFinished {
+		return fmt.Errorf("SQL as the administrator ended %s: %s", d.Status, aws.ToString(d.Error))
+	}
+	return nil
 }
 
 // roleArn is the ARN of role name of account A.
