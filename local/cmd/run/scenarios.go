@@ -109,8 +109,9 @@ func scopedGrant(ctx context.Context, r *runner) error {
 	if err != nil {
 		return err
 	}
-	sql := newSQLCheck(r, "SQL as the Scoped grant's role")
+	sql := newSQLCheck(r, "SQL as the Scoped grant's role and user")
 	analyst := principal{chain: []string{r.roleArn(prerequisites.AnalystRole)}}
+	analystUser := principal{user: prerequisites.AnalystUser}
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: inPlace,
@@ -124,10 +125,17 @@ func scopedGrant(ctx context.Context, r *runner) error {
 			}); err != nil {
 				return err
 			}
-			return sql.ownerOnly(ctx, analyst, workgroupTarget())
+			if err := sql.ownerOnly(ctx, analyst, workgroupTarget()); err != nil {
+				return err
+			}
+			// The grant's user logs in as IAM:analyst.
+			return sql.run(ctx, "after the Create", analystUser, []sqlCall{workgroupAsIAM(true), clusterAsIAM(false)})
 		},
 		afterDelete: func(ctx context.Context) error {
-			return sql.run(ctx, "after the Delete", analyst, []sqlCall{workgroupAsIAM(false)})
+			if err := sql.run(ctx, "after the Delete", analyst, []sqlCall{workgroupAsIAM(false)}); err != nil {
+				return err
+			}
+			return sql.run(ctx, "after the Delete", analystUser, []sqlCall{workgroupAsIAM(false)})
 		},
 	})
 }

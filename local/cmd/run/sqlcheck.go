@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	rdtypes "github.com/aws/aws-sdk-go-v2/service/redshiftdata/types"
@@ -35,9 +37,18 @@ func newSQLCheck(r *runner, name string) *sqlCheck {
 
 // principal is who runs the statements: a session of the last role of
 // chain, each role assumed from a session of the one before, the first
-// from account A's administrator.
+// from account A's administrator; or, with user, account A's IAM user of
+// that name with an access key of its own.
 type principal struct {
 	chain []string
+	user  string
+}
+
+func (p principal) String() string {
+	if p.user != "" {
+		return "IAM user " + p.user
+	}
+	return "a session of " + strings.Join(p.chain, " then ")
 }
 
 // sqlCall is one SELECT 1 and whether the grant allows it.
@@ -51,6 +62,15 @@ type sqlCall struct {
 // the sts:AssumeRole that failed.
 func (c *sqlCheck) session(ctx context.Context, p principal, name string) (aws.Config, error) {
 	cfg := c.r.srv.Config(awsemu.AccountA)
+	if p.user != "" {
+		key, err := iam.NewFromConfig(cfg).CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(p.user)})
+		if err != nil {
+			return aws.Config{}, fmt.Errorf("creating an access key of %s: %w", p.user, err)
+		}
+		k := key.AccessKey
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(k.AccessKeyId), aws.ToString(k.SecretAccessKey), "")
+		return cfg, nil
+	}
 	for _, roleArn := range p.chain {
 		next, err := lifecycle.AssumeRole(ctx, cfg, roleArn, name)
 		if err != nil {
@@ -65,7 +85,7 @@ func (c *sqlCheck) session(ctx context.Context, p principal, name string) (aws.C
 // fails the row where the outcome is not the expected one.
 func (c *sqlCheck) run(ctx context.Context, phase string, p principal, calls []sqlCall) error {
 	rep := c.r.rep
-	rep.step(c.row, "SELECT 1 through the Data API "+phase+", as a session of "+strings.Join(p.chain, " then "))
+	rep.step(c.row, "SELECT 1 through the Data API "+phase+", as "+p.String())
 	cfg, sessionErr := c.session(ctx, p, sqlSession)
 	var failures []string
 	for _, call := range calls {
