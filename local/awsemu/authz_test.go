@@ -24,12 +24,12 @@ import (
 // through the emulator in local/iampolicy/emulator_test.go.
 
 type authzFixture struct {
-	t   *testing.T
+	t   testing.TB
 	srv *Server
 	iam *iam.Client
 }
 
-func newAuthzFixture(t *testing.T) *authzFixture {
+func newAuthzFixture(t testing.TB) *authzFixture {
 	t.Helper()
 	srv := Start(WithStatementDelay(0))
 	t.Cleanup(srv.Close)
@@ -285,5 +285,63 @@ func TestAuthorizationPrincipalOrgID(t *testing.T) {
 	f.srv.SetOrganization(AccountA, "o-example111")
 	if got := assume(); got != "" {
 		t.Errorf("in the organization: code %q, want success", got)
+	}
+}
+
+// Each Data API operation is its own action: a policy that allows
+// ExecuteStatement does not allow BatchExecuteStatement, and
+// ListStatements needs its own grant.
+func TestAuthorizationDataAPIActions(t *testing.T) {
+	f := newAuthzFixture(t)
+	ctx := context.Background()
+	granted := redshiftdata.NewFromConfig(f.role("reader", ownerOnly, "s1")[0])
+	executeOnly := redshiftdata.NewFromConfig(f.role("executor", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"redshift-data:ExecuteStatement","Resource":"*"},
+		{"Effect":"Allow","Action":"redshift:GetClusterCredentialsWithIAM","Resource":"*"}]}`, "s1")[0])
+	batch := func(c *redshiftdata.Client) error {
+		_, err := c.BatchExecuteStatement(ctx, &redshiftdata.BatchExecuteStatementInput{ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), Sqls: []string{"SELECT 1"}})
+		return err
+	}
+	list := func(c *redshiftdata.Client) error {
+		_, err := c.ListStatements(ctx, &redshiftdata.ListStatementsInput{})
+		return err
+	}
+	execute := func(c *redshiftdata.Client) error {
+		_, err := c.ExecuteStatement(ctx, &redshiftdata.ExecuteStatementInput{ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), Sql: aws.String("SELECT 1")})
+		return err
+	}
+	tests := map[string]struct {
+		err  error
+		want string
+	}{
+		"ExecuteStatement, allowed":           {execute(executeOnly), ""},
+		"BatchExecuteStatement, not granted":  {batch(executeOnly), "AccessDeniedException"},
+		"ListStatements, not granted":         {list(executeOnly), "AccessDeniedException"},
+		"ListStatements of one's own":         {list(granted), ""},
+		"BatchExecuteStatement, not in grant": {batch(granted), "AccessDeniedException"},
+	}
+	for name, tc := range tests {
+		if code, _ := codeAndStatus(tc.err); code != tc.want {
+			t.Errorf("%s: code %q, want %q (%v)", name, code, tc.want, tc.err)
+		}
+	}
+}
+
+// BenchmarkAuthorizedGetSecretValue measures GetSecretValue as a role
+// session, whose policies the emulator collects and evaluates on every
+// call, against the same call as the account's root, which it does not.
+func BenchmarkAuthorizedGetSecretValue(b *testing.B) {
+	f := newAuthzFixture(b)
+	session := f.role("reader", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}}`, "s1")[0]
+	arn := f.secret("db")
+	for name, cfg := range map[string]aws.Config{"role session": session, "root": f.srv.Config(AccountA)} {
+		sm := secretsmanager.NewFromConfig(cfg)
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := sm.GetSecretValue(context.Background(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
