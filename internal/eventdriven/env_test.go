@@ -195,6 +195,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith serves extra resource types beside the secret.
+func newEnvWith(t *testing.T, extra map[string]customresource.Resource) *env {
+	t.Helper()
 	ctx := context.Background()
 	k := kumo.NewServer()
 	t.Cleanup(k.Close)
@@ -236,7 +242,9 @@ func newEnv(t *testing.T) *env {
 	e.res = &countingResource{Resource: secret.New(e.sm, ecfg.Region)}
 	ledger := eventdriven.NewLedger(faultyDynamoDB{next: dynamodb.NewFromConfig(kcfg, one), faults: e.faults}, e.table)
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
-	proc := eventdriven.NewProcessor(ledger, map[string]customresource.Resource{secret.ResourceType: e.res}, log)
+	resources := map[string]customresource.Resource{secret.ResourceType: e.res}
+	maps.Copy(resources, extra)
+	proc := eventdriven.NewProcessor(ledger, resources, log)
 	e.handler = eventdriven.NewHandler(proc, e.bus, eventdriven.Config{Sources: []string{requestSource}, Logger: log})
 	return e
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 )
 
@@ -142,5 +143,54 @@ func TestBatchOrderPerGroup(t *testing.T) {
 	}
 	if calls := e.res.takeCalls(); len(calls) != 1 || calls[0] != "Create ev-2" {
 		t.Errorf("resource calls %v, want only group-b's Create", calls)
+	}
+}
+
+// noEchoResource is a resource whose attributes are secret (NoEcho).
+type noEchoResource struct{ calls int }
+
+const noEchoType = "Custom::RedshiftDataApiTestNoEcho"
+
+func (r *noEchoResource) Create(_ context.Context, req customresource.Request) (customresource.Result, error) {
+	r.calls++
+	return customresource.Result{PhysicalResourceID: "noecho-" + req.RequestID, Data: map[string]string{"Token": "Canary-Token-789"}, NoEcho: true}, nil
+}
+
+func (r *noEchoResource) Update(_ context.Context, req customresource.Request) (customresource.Result, error) {
+	r.calls++
+	return customresource.Result{PhysicalResourceID: req.PhysicalResourceID, Data: map[string]string{"Token": "Canary-Token-789"}, NoEcho: true}, nil
+}
+
+func (r *noEchoResource) Delete(context.Context, customresource.Request) error { r.calls++; return nil }
+
+// TestNoEcho: the attributes of a NoEcho result reach neither the result
+// events nor the ledger, also when a duplicate is answered from it.
+func TestNoEcho(t *testing.T) {
+	res := &noEchoResource{}
+	e := newEnvWith(t, map[string]customresource.Resource{noEchoType: res})
+	body := func() string {
+		detail, _ := json.Marshal(eventdriven.Detail{RequestType: eventdriven.RequestApply, ResourceType: noEchoType, Key: "team-f/noecho"})
+		b, _ := json.Marshal(eventdriven.Envelope{ID: "ev-1", DetailType: eventdriven.DetailTypeRequest, Source: requestSource, Detail: detail})
+		return string(b)
+	}()
+	e.send(body, "g", "d1")
+	e.send(body, "g", "d2")
+	e.drain()
+	seen := 0
+	r := e.results(&seen)
+	if len(r) != 2 {
+		t.Fatalf("results %v, want the answer and the duplicate's", r)
+	}
+	for _, ev := range r {
+		if ev.DetailType != eventdriven.DetailTypeProvisioned || ev.Detail.PhysicalResourceID != "noecho-ev-1" || len(ev.Detail.Attributes) != 0 {
+			t.Errorf("result %s %s, want Provisioned noecho-ev-1 without attributes", ev.DetailType, ev.Raw)
+		}
+	}
+	if res.calls != 1 {
+		t.Errorf("%d resource calls, want 1: the duplicate is answered from the ledger", res.calls)
+	}
+	item, _ := json.Marshal(e.item("team-f/noecho"))
+	if strings.Contains(string(item), "Canary-Token-789") {
+		t.Errorf("the ledger holds a NoEcho attribute: %s", item)
 	}
 }
