@@ -131,6 +131,9 @@ func (p *Processor) apply(ctx context.Context, log *slog.Logger, r customresourc
 		req := request(e, customresource.ActionCreate, pend.EventID)
 		req.Properties = pend.Properties
 		out, err := call(ctx, r, req)
+		if ierr := interrupted(ctx, err); ierr != nil {
+			return Result{}, ierr
+		}
 		if err != nil {
 			// The resource undid what it made: the key stays absent.
 			log.WarnContext(ctx, "create failed", slog.String("error", err.Error()))
@@ -144,6 +147,9 @@ func (p *Processor) apply(ctx context.Context, log *slog.Logger, r customresourc
 	req := request(e, customresource.ActionUpdate, pend.EventID)
 	req.Properties, req.OldProperties = pend.Properties, e.Properties
 	out, err := call(ctx, r, req)
+	if ierr := interrupted(ctx, err); ierr != nil {
+		return Result{}, ierr
+	}
 	if err != nil {
 		return p.rollback(ctx, log, r, e, res, err)
 	}
@@ -173,7 +179,11 @@ func (p *Processor) cleanup(ctx context.Context, log *slog.Logger, r customresou
 	req := request(e, customresource.ActionDelete, pend.EventID+"/cleanup")
 	req.PhysicalResourceID, req.Properties = pend.Cleanup, pend.CleanupProperties
 	reason := ""
-	if _, err := call(ctx, r, req); err != nil {
+	_, err := call(ctx, r, req)
+	if ierr := interrupted(ctx, err); ierr != nil {
+		return Result{}, ierr
+	}
+	if err != nil {
 		log.ErrorContext(ctx, "deleting the replaced resource failed", slog.String("old_physical_resource_id", pend.Cleanup), slog.String("error", err.Error()))
 		reason = fmt.Sprintf("the replaced resource %s could not be deleted; delete it by hand: %v", pend.Cleanup, err)
 	}
@@ -195,6 +205,9 @@ func (p *Processor) rollback(ctx context.Context, log *slog.Logger, r customreso
 	req := request(e, customresource.ActionUpdate, e.Pending.EventID+"/rollback")
 	req.Properties, req.OldProperties = e.Properties, e.Pending.Properties
 	out, err := call(ctx, r, req)
+	if ierr := interrupted(ctx, err); ierr != nil {
+		return Result{}, ierr
+	}
 	if err != nil {
 		log.ErrorContext(ctx, "rollback update failed", slog.String("error", err.Error()))
 		return p.finish(ctx, e, res, func(e *Entry) {
@@ -223,7 +236,11 @@ func (p *Processor) delete(ctx context.Context, log *slog.Logger, r customresour
 	}
 	req := request(e, customresource.ActionDelete, e.Pending.EventID)
 	req.Properties = e.Properties
-	if _, err := call(ctx, r, req); err != nil {
+	_, err := call(ctx, r, req)
+	if ierr := interrupted(ctx, err); ierr != nil {
+		return Result{}, ierr
+	}
+	if err != nil {
 		log.WarnContext(ctx, "delete failed", slog.String("error", err.Error()))
 		return p.finish(ctx, e, res, func(e *Entry) {
 			e.Status, e.Outcome, e.Reason = e.Pending.StatusBefore, OutcomeFailed, err.Error()
@@ -233,6 +250,17 @@ func (p *Processor) delete(ctx context.Context, log *slog.Logger, r customresour
 		e.Status, e.Outcome, e.Reason = StatusAbsent, OutcomeDeleted, ""
 		e.PhysicalID, e.Properties, e.Attributes, e.NoEcho = "", nil, nil, false
 	})
+}
+
+// interrupted is the error to retry with when a resource call failed
+// because the invocation's context ended (the Lambda deadline, or the
+// runtime shutting down): that failure says nothing about the request, so
+// the claim is kept and the next delivery resumes it.
+func interrupted(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("the resource call was interrupted; the next delivery resumes it: %w", errors.Join(ctx.Err(), err))
 }
 
 // provisioned records a successful Create or Update in e.

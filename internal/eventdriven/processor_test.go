@@ -1,0 +1,139 @@
+package eventdriven_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+)
+
+const blockingType = "Custom::RedshiftDataApiTestBlocking"
+
+// blockingResource holds every call until release is closed (or the
+// call's context ends), and reports each call on entered.
+type blockingResource struct {
+	entered chan customresource.Request
+	release chan struct{}
+	mu      sync.Mutex
+	calls   int
+}
+
+func newBlocking() *blockingResource {
+	return &blockingResource{entered: make(chan customresource.Request, 8), release: make(chan struct{})}
+}
+
+func (r *blockingResource) wait(ctx context.Context, req customresource.Request) error {
+	r.mu.Lock()
+	r.calls++
+	r.mu.Unlock()
+	r.entered <- req
+	select {
+	case <-r.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *blockingResource) Create(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	if err := r.wait(ctx, req); err != nil {
+		return customresource.Result{}, err
+	}
+	return customresource.Result{PhysicalResourceID: "blocking-" + req.RequestID}, nil
+}
+
+func (r *blockingResource) Update(ctx context.Context, req customresource.Request) (customresource.Result, error) {
+	return customresource.Result{PhysicalResourceID: req.PhysicalResourceID}, r.wait(ctx, req)
+}
+
+func (r *blockingResource) Delete(ctx context.Context, req customresource.Request) error {
+	return r.wait(ctx, req)
+}
+
+func blockingMessage(id string) eventdriven.Message {
+	return eventdriven.Message{EventID: id, Detail: eventdriven.Detail{
+		RequestType: eventdriven.RequestApply, ResourceType: blockingType, Key: "team-h/blocking", Properties: map[string]any{"Request": id}}}
+}
+
+type processed struct {
+	res eventdriven.Result
+	err error
+}
+
+// TestClaim: while one delivery applies a request, another request for
+// the key is refused as busy; a second delivery of the same request
+// resumes it, and of the two only one write of the outcome wins.
+func TestClaim(t *testing.T) {
+	blk := newBlocking()
+	e := newEnvWith(t, map[string]customresource.Resource{blockingType: blk})
+	ctx := context.Background()
+	out := make(chan processed, 2)
+	process := func(m eventdriven.Message) {
+		go func() {
+			r, err := e.proc.Process(ctx, m)
+			out <- processed{r, err}
+		}()
+	}
+	process(blockingMessage("ev-a"))
+	<-blk.entered // ev-a holds the claim and is in Create.
+
+	if _, err := e.proc.Process(ctx, blockingMessage("ev-b")); !errors.Is(err, eventdriven.ErrBusy) {
+		t.Fatalf("another request during ev-a: %v, want ErrBusy", err)
+	}
+	process(blockingMessage("ev-a"))
+	if req := <-blk.entered; req.Action != customresource.ActionCreate || req.RequestID != "ev-a" {
+		t.Errorf("the redelivery called %s %s, want the same Create resumed", req.Action, req.RequestID)
+	}
+	close(blk.release)
+	a, b := <-out, <-out
+	if errors.Is(a.err, eventdriven.ErrConflict) {
+		a, b = b, a
+	}
+	if a.err != nil || a.res.Outcome != eventdriven.OutcomeProvisioned || a.res.PhysicalResourceID != "blocking-ev-a" {
+		t.Errorf("winner: %+v, %v; want Provisioned blocking-ev-a", a.res, a.err)
+	}
+	if !errors.Is(b.err, eventdriven.ErrConflict) {
+		t.Errorf("loser: %+v, %v; want ErrConflict", b.res, b.err)
+	}
+	dup, err := e.proc.Process(ctx, blockingMessage("ev-a"))
+	if err != nil || !dup.Duplicate || dup.PhysicalResourceID != "blocking-ev-a" {
+		t.Errorf("after both: %+v, %v; want a duplicate answered from the ledger", dup, err)
+	}
+	next, err := e.proc.Process(ctx, blockingMessage("ev-b"))
+	if err != nil || next.Outcome != eventdriven.OutcomeProvisioned || next.Duplicate {
+		t.Errorf("ev-b after ev-a: %+v, %v; want it applied", next, err)
+	}
+	if req := <-blk.entered; req.Action != customresource.ActionUpdate || req.OldProperties["Request"] != "ev-a" {
+		t.Errorf("ev-b called %s with old properties %v, want an Update from ev-a's", req.Action, req.OldProperties)
+	}
+}
+
+// TestInterrupted: a resource call cut short by the invocation's end is
+// not an answer: the claim stays, and the next delivery applies the
+// request.
+func TestInterrupted(t *testing.T) {
+	blk := newBlocking()
+	e := newEnvWith(t, map[string]customresource.Resource{blockingType: blk})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.proc.Process(ctx, blockingMessage("ev-a"))
+		done <- err
+	}()
+	<-blk.entered
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted Process: %v, want context.Canceled", err)
+	}
+	if len(e.bus.all()) > 0 || attrS(e.item("team-h/blocking"), "Pending") == "" {
+		t.Fatalf("the interrupted request was answered or released its claim")
+	}
+	close(blk.release)
+	res, err := e.proc.Process(context.Background(), blockingMessage("ev-a"))
+	if err != nil || res.Outcome != eventdriven.OutcomeProvisioned || res.PhysicalResourceID != "blocking-ev-a" {
+		t.Errorf("redelivery: %+v, %v; want Provisioned", res, err)
+	}
+}
