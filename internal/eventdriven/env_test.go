@@ -189,6 +189,7 @@ type env struct {
 	res      *countingResource
 	handler  *eventdriven.Handler
 	proc     *eventdriven.Processor
+	ledger   *eventdriven.Ledger
 	logs     *bytes.Buffer
 	// made are the physical IDs every result event named.
 	made map[string]bool
@@ -246,7 +247,7 @@ func newEnvWith(t *testing.T, extra map[string]customresource.Resource) *env {
 	resources := map[string]customresource.Resource{secret.ResourceType: e.res}
 	maps.Copy(resources, extra)
 	proc := eventdriven.NewProcessor(ledger, resources, log)
-	e.proc = proc
+	e.proc, e.ledger = proc, ledger
 	e.handler = eventdriven.NewHandler(proc, e.bus, eventdriven.Config{Sources: []string{requestSource}, Logger: log})
 	return e
 }

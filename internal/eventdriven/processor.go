@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
@@ -39,14 +40,29 @@ type Processor struct {
 	ledger    *Ledger
 	resources map[string]customresource.Resource
 	log       *slog.Logger
+	margin    time.Duration
+}
+
+// ProcessorOption configures a Processor.
+type ProcessorOption func(*Processor)
+
+// WithDeadlineMargin sets how long before the invocation's deadline the
+// resource's context ends (customresource.DefaultDeadlineMargin unless
+// set), leaving that time for the ledger writes that follow.
+func WithDeadlineMargin(d time.Duration) ProcessorOption {
+	return func(p *Processor) { p.margin = d }
 }
 
 // NewProcessor returns a processor for the resources by resource type.
-func NewProcessor(ledger *Ledger, resources map[string]customresource.Resource, log *slog.Logger) *Processor {
+func NewProcessor(ledger *Ledger, resources map[string]customresource.Resource, log *slog.Logger, opts ...ProcessorOption) *Processor {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Processor{ledger: ledger, resources: resources, log: log}
+	p := &Processor{ledger: ledger, resources: resources, log: log, margin: customresource.DefaultDeadlineMargin}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 // ResourceTypes returns the resource types served, sorted.
@@ -130,7 +146,7 @@ func (p *Processor) apply(ctx context.Context, log *slog.Logger, r customresourc
 	if e.PhysicalID == "" {
 		req := request(e, customresource.ActionCreate, pend.EventID)
 		req.Properties = pend.Properties
-		out, err := call(ctx, r, req)
+		out, err := p.call(ctx, r, req)
 		if ierr := interrupted(ctx, err); ierr != nil {
 			return Result{}, ierr
 		}
@@ -146,7 +162,7 @@ func (p *Processor) apply(ctx context.Context, log *slog.Logger, r customresourc
 	}
 	req := request(e, customresource.ActionUpdate, pend.EventID)
 	req.Properties, req.OldProperties = pend.Properties, e.Properties
-	out, err := call(ctx, r, req)
+	out, err := p.call(ctx, r, req)
 	if ierr := interrupted(ctx, err); ierr != nil {
 		return Result{}, ierr
 	}
@@ -179,7 +195,7 @@ func (p *Processor) cleanup(ctx context.Context, log *slog.Logger, r customresou
 	req := request(e, customresource.ActionDelete, pend.EventID+"/cleanup")
 	req.PhysicalResourceID, req.Properties = pend.Cleanup, pend.CleanupProperties
 	reason := ""
-	_, err := call(ctx, r, req)
+	_, err := p.call(ctx, r, req)
 	if ierr := interrupted(ctx, err); ierr != nil {
 		return Result{}, ierr
 	}
@@ -204,7 +220,7 @@ func (p *Processor) rollback(ctx context.Context, log *slog.Logger, r customreso
 	}
 	req := request(e, customresource.ActionUpdate, e.Pending.EventID+"/rollback")
 	req.Properties, req.OldProperties = e.Properties, e.Pending.Properties
-	out, err := call(ctx, r, req)
+	out, err := p.call(ctx, r, req)
 	if ierr := interrupted(ctx, err); ierr != nil {
 		return Result{}, ierr
 	}
@@ -236,7 +252,7 @@ func (p *Processor) delete(ctx context.Context, log *slog.Logger, r customresour
 	}
 	req := request(e, customresource.ActionDelete, e.Pending.EventID)
 	req.Properties = e.Properties
-	_, err := call(ctx, r, req)
+	_, err := p.call(ctx, r, req)
 	if ierr := interrupted(ctx, err); ierr != nil {
 		return Result{}, ierr
 	}
@@ -257,7 +273,7 @@ func (p *Processor) delete(ctx context.Context, log *slog.Logger, r customresour
 // runtime shutting down): that failure says nothing about the request, so
 // the claim is kept and the next delivery resumes it.
 func interrupted(ctx context.Context, err error) error {
-	if err == nil || ctx.Err() == nil {
+	if err == nil || (ctx.Err() == nil && !errors.Is(err, errMargin)) {
 		return nil
 	}
 	return fmt.Errorf("the resource call was interrupted; the next delivery resumes it: %w", errors.Join(ctx.Err(), err))
@@ -327,12 +343,28 @@ func failed(res Result, err error) Result {
 	return res
 }
 
+// errMargin marks a resource call that the deadline margin cut short.
+var errMargin = errors.New("the resource call reached the deadline margin")
+
 // errPanicked is the error of a resource that panicked.
 var errPanicked = errors.New("internal error: the resource panicked; see the function's log")
 
-// call dispatches req to its method; a panic becomes an error, so that a
+// call dispatches req to its method, with a context that ends the
+// deadline margin before ctx; a panic becomes an error, so that a
 // bad request cannot crash the function over and over.
-func call(ctx context.Context, r customresource.Resource, req customresource.Request) (out customresource.Result, err error) {
+func (p *Processor) call(ctx context.Context, r customresource.Resource, req customresource.Request) (out customresource.Result, err error) {
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-p.margin))
+		defer cancel()
+		defer func() {
+			// Cut short by the margin: not an answer, like an invocation
+			// that ended.
+			if err != nil && ctx.Err() != nil {
+				err = fmt.Errorf("%w: %w", errMargin, err)
+			}
+		}()
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = customresource.Result{}, fmt.Errorf("%w (%T)", errPanicked, v)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
@@ -134,6 +135,32 @@ func TestInterrupted(t *testing.T) {
 	close(blk.release)
 	res, err := e.proc.Process(context.Background(), blockingMessage("ev-a"))
 	if err != nil || res.Outcome != eventdriven.OutcomeProvisioned || res.PhysicalResourceID != "blocking-ev-a" {
+		t.Errorf("redelivery: %+v, %v; want Provisioned", res, err)
+	}
+}
+
+// TestDeadlineMargin: a resource call that reaches the deadline margin
+// is not an answer either, and the ledger, written in the time the margin
+// leaves, keeps the claim for the next delivery.
+func TestDeadlineMargin(t *testing.T) {
+	blk := newBlocking()
+	e := newEnvWith(t, nil)
+	// A margin longer than the invocation: the resource's context has
+	// ended before it is called, while the ledger's has not.
+	proc := eventdriven.NewProcessor(e.ledger, map[string]customresource.Resource{blockingType: blk}, nil, eventdriven.WithDeadlineMargin(time.Hour))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	_, err := proc.Process(ctx, blockingMessage("ev-a"))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Process at the margin: %v, want the deadline error to retry with", err)
+	}
+	item := e.item("team-h/blocking")
+	if attrS(item, "Pending") == "" || attrS(item, "Outcome") != "" {
+		t.Fatalf("ledger after the margin: Pending %q, Outcome %q; want the claim kept and no outcome", attrS(item, "Pending"), attrS(item, "Outcome"))
+	}
+	close(blk.release)
+	res, err := proc.Process(context.Background(), blockingMessage("ev-a"))
+	if err != nil || res.Outcome != eventdriven.OutcomeProvisioned {
 		t.Errorf("redelivery: %+v, %v; want Provisioned", res, err)
 	}
 }
