@@ -95,6 +95,11 @@ func runLifecycle(t *testing.T, e *env) {
 			if last.Attributes["Arn"] != last.PhysicalResourceID || last.Attributes["TagKey"] == "" {
 				t.Errorf("%s: result attributes %v, want the secret's Arn and TagKey", s.name, last.Attributes)
 			}
+			// A generated name derives from the key as a stack's from its
+			// stack and logical ID, under the synthetic stack part.
+			if wantName := "redshift-data-api/" + eventdriven.StackIDPrefix + "/team-a-analyst-secret-"; s.props["Name"] == nil && !strings.HasPrefix(last.Attributes["Name"], wantName) {
+				t.Errorf("%s: generated name %q, want it to start with %q", s.name, last.Attributes["Name"], wantName)
+			}
 		}
 		if s.detailType == eventdriven.DetailTypeFailed && !strings.Contains(last.Reason, "rolled back") {
 			t.Errorf("%s: reason %q, want it to say the update was rolled back", s.name, last.Reason)
