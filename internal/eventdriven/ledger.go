@@ -82,6 +82,8 @@ type Pending struct {
 	CleanupProperties map[string]any `json:"cleanupProperties,omitempty"`
 	// StatusBefore is the item's status when the key was claimed.
 	StatusBefore Status `json:"statusBefore,omitempty"`
+	// ClaimedAt is when the key was claimed, in Unix seconds.
+	ClaimedAt int64 `json:"claimedAt,omitempty"`
 }
 
 // Entry is one ledger item: what CloudFormation remembers of a resource in

@@ -41,6 +41,24 @@ type Processor struct {
 	resources map[string]customresource.Resource
 	log       *slog.Logger
 	margin    time.Duration
+	lease     time.Duration
+	now       func() time.Time
+}
+
+// DefaultClaimLease is how long a claim blocks the other requests of its
+// key. It is well over Lambda's longest invocation, so only a claim whose
+// delivery was abandoned (the function died, and SQS moved the request to
+// its dead-letter queue) ever outlives it.
+const DefaultClaimLease = time.Hour
+
+// WithClaimLease sets the claim lease (DefaultClaimLease unless set).
+func WithClaimLease(d time.Duration) ProcessorOption {
+	return func(p *Processor) { p.lease = d }
+}
+
+// WithClock sets the clock that claims are timed with.
+func WithClock(now func() time.Time) ProcessorOption {
+	return func(p *Processor) { p.now = now }
 }
 
 // ProcessorOption configures a Processor.
@@ -58,7 +76,8 @@ func NewProcessor(ledger *Ledger, resources map[string]customresource.Resource, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &Processor{ledger: ledger, resources: resources, log: log, margin: customresource.DefaultDeadlineMargin}
+	p := &Processor{ledger: ledger, resources: resources, log: log, margin: customresource.DefaultDeadlineMargin,
+		lease: DefaultClaimLease, now: time.Now}
 	for _, o := range opts {
 		o(p)
 	}
@@ -100,7 +119,11 @@ func (p *Processor) Process(ctx context.Context, msg Message) (Result, error) {
 		return duplicate(res, e), nil
 	}
 	if e != nil && e.Pending != nil && e.Pending.EventID != msg.EventID {
-		return Result{}, fmt.Errorf("key %q: request %s waits for request %s: %w", msg.Key, msg.EventID, e.Pending.EventID, ErrBusy)
+		if err := p.finishAbandoned(ctx, e); err != nil {
+			return Result{}, fmt.Errorf("key %q: request %s waits for request %s: %w", msg.Key, msg.EventID, e.Pending.EventID, err)
+		}
+		// The key is free again: apply this request to what it left.
+		return p.Process(ctx, msg)
 	}
 	if e != nil && e.PhysicalID != "" && e.ResourceType != msg.ResourceType {
 		return failed(res, fmt.Errorf("key %q holds a %s; a key's resource type cannot change: delete the key first", msg.Key, e.ResourceType)), nil
@@ -117,17 +140,47 @@ func (p *Processor) Process(ctx context.Context, msg Message) (Result, error) {
 		// Claim the key: a delivery that dies from here on is resumed by
 		// the next delivery of this event, and any other is refused.
 		e.Pending = &Pending{EventID: msg.EventID, RequestType: msg.RequestType, ResourceType: msg.ResourceType,
-			Properties: msg.Properties, StatusBefore: e.Status}
+			Properties: msg.Properties, StatusBefore: e.Status, ClaimedAt: p.now().Unix()}
 		e.Status = StatusInProgress
 		if err := p.ledger.Put(ctx, e); err != nil {
 			return Result{}, err
 		}
 	}
-	log := p.log.With(slog.String("key", msg.Key), slog.String("event_id", msg.EventID), slog.String("resource_type", msg.ResourceType))
+	return p.resume(ctx, resource, e, res)
+}
+
+// resume carries out the request e is claimed for.
+func (p *Processor) resume(ctx context.Context, resource customresource.Resource, e *Entry, res Result) (Result, error) {
+	log := p.log.With(slog.String("key", e.Key), slog.String("event_id", e.Pending.EventID), slog.String("resource_type", e.Pending.ResourceType))
 	if e.Pending.RequestType == RequestDelete {
 		return p.delete(ctx, log, resource, e, res)
 	}
 	return p.apply(ctx, log, resource, e, res)
+}
+
+// finishAbandoned carries out, as its own delivery would have, the request
+// e is claimed for when its claim is older than the lease; until then it
+// is ErrBusy. The abandoned request's result is logged: its result event
+// was never put, and only a delivery of it would put one.
+func (p *Processor) finishAbandoned(ctx context.Context, e *Entry) error {
+	pend := e.Pending
+	claimed := time.Unix(pend.ClaimedAt, 0)
+	if p.now().Sub(claimed) < p.lease {
+		return ErrBusy
+	}
+	resource, ok := p.resources[pend.ResourceType]
+	if !ok {
+		return fmt.Errorf("the abandoned request's resource type %q is not served here: %w", pend.ResourceType, ErrBusy)
+	}
+	p.log.WarnContext(ctx, "finishing an abandoned request before the next one", slog.String("key", e.Key),
+		slog.String("abandoned_event_id", pend.EventID), slog.Time("claimed_at", claimed))
+	res, err := p.resume(ctx, resource, e, Result{EventID: pend.EventID, RequestType: pend.RequestType, Key: e.Key, ResourceType: pend.ResourceType})
+	if err != nil {
+		return err
+	}
+	p.log.InfoContext(ctx, "abandoned request finished", slog.String("key", e.Key), slog.String("abandoned_event_id", pend.EventID),
+		slog.String("outcome", string(res.Outcome)), slog.String("reason", res.Reason))
+	return nil
 }
 
 // request builds the resource request of the key's entry.

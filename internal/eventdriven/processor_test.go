@@ -3,6 +3,7 @@ package eventdriven_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,5 +163,57 @@ func TestDeadlineMargin(t *testing.T) {
 	res, err := proc.Process(context.Background(), blockingMessage("ev-a"))
 	if err != nil || res.Outcome != eventdriven.OutcomeProvisioned {
 		t.Errorf("redelivery: %+v, %v; want Provisioned", res, err)
+	}
+}
+
+// TestAbandonedClaim: a claim older than the lease (its delivery died
+// and was dead-lettered) no longer blocks the key: the next request first
+// carries out the abandoned one, then applies itself on top of it.
+func TestAbandonedClaim(t *testing.T) {
+	blk := newBlocking()
+	e := newEnvWith(t, nil)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	proc := eventdriven.NewProcessor(e.ledger, map[string]customresource.Resource{blockingType: blk}, nil,
+		eventdriven.WithClaimLease(time.Hour), eventdriven.WithClock(func() time.Time { return now }))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := proc.Process(ctx, blockingMessage("ev-a"))
+		done <- err
+	}()
+	<-blk.entered
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the interrupted request was answered")
+	}
+	close(blk.release)
+
+	now = now.Add(59 * time.Minute)
+	if _, err := proc.Process(context.Background(), blockingMessage("ev-b")); !errors.Is(err, eventdriven.ErrBusy) {
+		t.Fatalf("inside the lease: %v, want ErrBusy", err)
+	}
+	if len(blk.entered) != 0 {
+		t.Fatal("a busy request called the resource")
+	}
+	now = now.Add(2 * time.Minute)
+	res, err := proc.Process(context.Background(), blockingMessage("ev-b"))
+	if err != nil || res.Outcome != eventdriven.OutcomeProvisioned || res.PhysicalResourceID != "blocking-ev-a" {
+		t.Fatalf("after the lease: %+v, %v; want ev-b applied to ev-a's resource", res, err)
+	}
+	var got []string
+	for range 2 {
+		req := <-blk.entered
+		got = append(got, string(req.Action)+" "+req.RequestID)
+	}
+	if want := "Create ev-a,Update ev-b"; strings.Join(got, ",") != want {
+		t.Errorf("resource calls %v, want %s: the abandoned Create finished, then ev-b's Update", got, want)
+	}
+	item := e.item("team-h/blocking")
+	if attrS(item, "LastEventId") != "ev-b" || attrS(item, "Pending") != "" {
+		t.Errorf("ledger LastEventId %q, Pending %q; want ev-b and no claim", attrS(item, "LastEventId"), attrS(item, "Pending"))
+	}
+	dup, err := proc.Process(context.Background(), blockingMessage("ev-a"))
+	if err != nil || !dup.Duplicate {
+		t.Errorf("a late delivery of ev-a: %+v, %v; want a duplicate", dup, err)
 	}
 }
