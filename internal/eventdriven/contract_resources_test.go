@@ -31,8 +31,8 @@ import (
 // rollback Update the adapter sends is never failed.
 type failingResource struct {
 	customresource.Resource
-	mu       sync.Mutex
-	calls    []string
+	mu        sync.Mutex
+	calls     []string
 	failEvent string
 }
 
@@ -254,8 +254,12 @@ func resourceCases() map[string]resourceCase {
 					return err == nil, err
 				}
 			},
-			create:  func() map[string]any { return map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}} },
-			inPlace: func() map[string]any { return map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}, "Databases": []any{"dev"}} },
+			create: func() map[string]any {
+				return map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}}
+			},
+			inPlace: func() map[string]any {
+				return map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}, "Databases": []any{"dev"}}
+			},
 			replace: func() map[string]any {
 				return map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}, "Databases": []any{"dev"}, "PolicyName": "event-data-api"}
 			},
@@ -289,8 +293,10 @@ func resourceCases() map[string]resourceCase {
 					return false, nil
 				}
 			},
-			create:  func() map[string]any { return map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}} },
-			inPlace: func() map[string]any { return map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst", "loader"}} },
+			create: func() map[string]any { return map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst"}} },
+			inPlace: func() map[string]any {
+				return map[string]any{"PolicyMode": "Managed", "Roles": []any{"analyst", "loader"}}
+			},
 			// Managed to Scoped replaces the grant with a policy.
 			replace: func() map[string]any {
 				return map[string]any{"PolicyMode": "Scoped", "Roles": []any{"analyst"}, "Clusters": []any{"analytics"}}
