@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -408,6 +409,79 @@ func TestContractResourcesFaults(t *testing.T) {
 						t.Fatalf("only %d calls: the fault on call %d was never injected", e.faults.count(), n)
 					}
 				})
+			}
+		})
+	}
+}
+
+// TestConcurrentDeliveriesResources hands three deliveries of one request
+// and a second request for the same new key to concurrent invocations,
+// for each resource type: one delivery wins each claim, the others are
+// retried, and one resource exists in the end, the one the ledger names.
+func TestConcurrentDeliveriesResources(t *testing.T) {
+	for name, c := range resourceCases() {
+		t.Run(name, func(t *testing.T) {
+			r, exists := c.setup(t)
+			e := newEnvWith(t, map[string]customresource.Resource{c.resourceType: r})
+			const key = "team-d/concurrent"
+			first, second := c.create(), c.inPlace()
+			pending := []events.SQSMessage{
+				{MessageId: "m1", Body: typedRequestEvent(c.resourceType, "ev-a", eventdriven.RequestApply, key, first)},
+				{MessageId: "m2", Body: typedRequestEvent(c.resourceType, "ev-a", eventdriven.RequestApply, key, first)},
+				{MessageId: "m3", Body: typedRequestEvent(c.resourceType, "ev-a", eventdriven.RequestApply, key, first)},
+				{MessageId: "m4", Body: typedRequestEvent(c.resourceType, "ev-b", eventdriven.RequestApply, key, second)},
+			}
+			for round := 0; len(pending) > 0; round++ {
+				if round == 20 {
+					t.Fatalf("deliveries still failing after %d rounds: %v", round, pending)
+				}
+				var (
+					wg     sync.WaitGroup
+					mu     sync.Mutex
+					failed []events.SQSMessage
+				)
+				for _, m := range pending {
+					wg.Go(func() {
+						resp, err := e.handler.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{m}})
+						if err != nil {
+							t.Errorf("HandleSQS: %v", err)
+						}
+						if len(resp.BatchItemFailures) > 0 {
+							mu.Lock()
+							failed = append(failed, m)
+							mu.Unlock()
+						}
+					})
+				}
+				wg.Wait()
+				pending = failed
+			}
+			seen := 0
+			ids := map[string]bool{}
+			for _, r := range e.results(&seen) {
+				if r.DetailType != eventdriven.DetailTypeProvisioned {
+					t.Errorf("result %s %s, want Provisioned", r.DetailType, r.Raw)
+				}
+				ids[r.Detail.PhysicalResourceID] = true
+			}
+			if len(ids) != 1 {
+				t.Fatalf("results name physical IDs %v, want one", ids)
+			}
+			item := e.item(key)
+			id := attrS(item, "PhysicalResourceId")
+			if !ids[id] || attrS(item, "Status") != string(eventdriven.StatusProvisioned) || attrS(item, "Pending") != "" {
+				t.Errorf("ledger names %q with Status %q and Pending %q, want %v provisioned and unclaimed", id, attrS(item, "Status"), attrS(item, "Pending"), ids)
+			}
+			want := first
+			if attrS(item, "LastEventId") == "ev-b" {
+				want = second
+			}
+			var props map[string]any
+			if err := json.Unmarshal([]byte(attrS(item, "Properties")), &props); err != nil || !equalJSON(props, want) {
+				t.Errorf("ledger Properties %v (%v), want those of %s: %v", props, err, attrS(item, "LastEventId"), want)
+			}
+			if ok, err := exists(context.Background(), id); err != nil || !ok {
+				t.Errorf("%s exists = %v (%v), want the resource the ledger names", id, ok, err)
 			}
 		})
 	}
