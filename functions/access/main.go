@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
