@@ -20,7 +20,7 @@ CDK       := npx --no-install cdk
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help build build-host test lint run synth diff deploy bench clean tools node_modules
+.PHONY: help build build-host test lint lint-templates run synth diff deploy bench clean tools node_modules check-policies check-moto
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -44,7 +44,7 @@ tools: $(RIE) ## Build the Lambda Runtime Interface Emulator used by make run.
 $(RIE): local/lambdarie/build.go
 	GOBIN=$(abspath $(dir $@)) CGO_ENABLED=0 $(GO) install $(RIE_PKG)@$(RIE_VERSION)
 
-test: ## Run every test: unit, emulator integration, contract suites, CDK assertions.
+test: node_modules ## Run every test: unit, emulator integration, contract suites, CDK assertions.
 	$(GO) test -count=1 -timeout 30m ./...
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod's tool directive).
@@ -52,6 +52,17 @@ lint: ## gofmt, go vet and staticcheck (pinned in go.mod's tool directive).
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+
+CFN_LINT ?= cfn-lint
+
+lint-templates: ## cfn-lint over examples/*.yaml (errors and warnings fail) and cdk.out/*.template.json when synthesized (errors fail).
+	@if ! command -v $(CFN_LINT) >/dev/null 2>&1; then \
+	  echo "lint-templates: $(CFN_LINT) not found. It is a Python package: pip install 'cfn-lint==1.51.0' (or pipx install 'cfn-lint==1.51.0'), or set CFN_LINT=/path/to/cfn-lint" >&2; exit 1; fi
+	$(CFN_LINT) --non-zero-exit-code warning examples/*.yaml
+	@if compgen -G 'cdk.out/*.template.json' >/dev/null; then \
+	  echo "$(CFN_LINT) --non-zero-exit-code error cdk.out/*.template.json"; \
+	  $(CFN_LINT) --non-zero-exit-code error cdk.out/*.template.json; \
+	else echo "lint-templates: no cdk.out/*.template.json (run make synth first to lint the CDK templates too)"; fi
 
 run: build-host tools ## The main job: drive every resource through a CloudFormation lifecycle on the embedded local AWS.
 	$(GO) run ./local/cmd/run -functions $(BUILD)/host -rie $(RIE)
@@ -62,6 +73,13 @@ node_modules: package-lock.json
 
 synth: build node_modules ## Synthesize the CDK app (provider and example stacks) into cdk.out, with the built Lambda assets.
 	$(CDK) synth --quiet -c example=true
+
+check-policies: node_modules ## Check every policy (golden, generated, emulator's, and cdk.out's after make synth) against the IAM reference data.
+	IAMREF_REQUIRE_SYNTH=true $(GO) test -count=1 ./local/iamref/
+
+check-moto: ## Run the contract suites against moto (python3 -m pip install 'moto[server]==5.2.1').
+	$(GO) test -count=1 ./local/moto/
+	$(GO) test -count=1 -run 'Moto$$' ./internal/...
 
 diff: build node_modules ## Compare the CDK app with what is deployed (needs AWS credentials).
 	$(CDK) diff

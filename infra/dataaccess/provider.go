@@ -65,6 +65,9 @@ type ProviderProps struct {
 	// may use them only through Secrets Manager. Default: none; secrets use
 	// the AWS managed key aws/secretsmanager.
 	SecretKmsKeyArns *[]*string
+	// Guardrails bound what stack authors may ask the functions for.
+	// Default: the safe bounds of GuardrailProps' zero value.
+	Guardrails GuardrailProps
 }
 
 // Provider is the set of Lambda functions that serve this project's custom
@@ -110,6 +113,7 @@ func NewProvider(scope constructs.Construct, id string, props *ProviderProps) *P
 	for _, spec := range functionSpecs() {
 		p.functions[spec.function] = p.newFunction(spec, assetDir, props)
 	}
+	p.addGuardrailEnvironment(props.Guardrails)
 	providersMu.Lock()
 	providers[p.Construct] = p
 	providersMu.Unlock()

@@ -32,6 +32,16 @@ type Contract struct {
 	// Check, if set, makes resource-specific assertions on every response;
 	// phase names the step, e.g. "create" or "rollback".
 	Check func(t *testing.T, phase string, resp cfn.Response)
+	// Skip maps the names of scenarios (the subtest names, e.g.
+	// "duplicate create") to why they cannot run here: a backend that
+	// departs from AWS where the scenario depends on it.
+	Skip map[string]string
+	// Access, if set, is asked by the contract of an access-granting
+	// resource whether the principal that the resource with physicalID
+	// grants can use what it grants, for example run SELECT 1 through the
+	// Data API (see SelectOne): after a Create it must, after the Delete
+	// it must not. It reports a denial as false with a nil error.
+	Access func(ctx context.Context, physicalID string) (bool, error)
 }
 
 // RunContract runs, each as a subtest, the request sequences CloudFormation
@@ -42,11 +52,13 @@ type Contract struct {
 // resource failed, delete, delete twice, duplicate delivery of a
 // Delete, the delete of a failed Create's marker and of physical IDs the
 // function never issued, and a Create whose
-// response PUT fails twice with 503 before S3 takes it. Every response
-// is checked against CloudFormation's rules before c.Check sees it.
+// response PUT fails twice with 503 before S3 takes it; and, with
+// c.Access, that the grant gives access from its Create (and across an
+// update in place) until its Delete. Every response is checked against
+// CloudFormation's rules before c.Check sees it.
 func RunContract(t *testing.T, c Contract) {
 	t.Helper()
-	for _, tc := range []struct {
+	scenarios := []struct {
 		name string
 		run  func(t *testing.T, s *step)
 	}{
@@ -62,8 +74,25 @@ func RunContract(t *testing.T, c Contract) {
 		{"delete of a failed create", contractFailedCreate},
 		{"delete of a foreign physical ID", contractDeleteForeign},
 		{"create answered through a failing ResponseURL", contractFlakyResponseURL},
-	} {
+		{"access from create until delete", contractAccess},
+	}
+	known := map[string]bool{}
+	for _, tc := range scenarios {
+		known[tc.name] = true
+	}
+	for name := range c.Skip {
+		if !known[name] {
+			t.Errorf("Skip names %q, which is no scenario of the contract", name)
+		}
+	}
+	for _, tc := range scenarios {
 		t.Run(tc.name, func(t *testing.T) {
+			if why, ok := c.Skip[tc.name]; ok {
+				t.Skip(why)
+			}
+			if tc.name == "access from create until delete" && c.Access == nil {
+				t.Skip("the resource grants no access (Contract.Access is unset)")
+			}
 			d, err := NewDriver(c.ResourceType, c.Invoke)
 			if err != nil {
 				t.Fatalf("starting the driver: %v", err)
@@ -211,4 +240,15 @@ func contractFlakyResponseURL(t *testing.T, s *step) {
 	id := s.create("create", s.c.Create)
 	s.wantExists(id, true)
 	s.delete("cleanup", id, s.c.Create)
+}
+
+// contractAccess checks that the principal of the grant has access after
+// the Create and after an update in place, and loses it with the Delete.
+func contractAccess(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	s.wantAccess("after create", id, true)
+	s.expect("update in place", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.Create, s.c.UpdateInPlace)))
+	s.wantAccess("after update in place", id, true)
+	s.delete("delete", id, s.c.UpdateInPlace)
+	s.wantAccess("after delete", id, false)
 }
