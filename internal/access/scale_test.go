@@ -22,8 +22,8 @@ func clusterNames(n int) []any {
 }
 
 // A Scoped grant of 100 clusters times 5 databases, with secrets by tag,
-// needs a dbname resource per pair: about 31,000 characters even in the
-// tight layout, five times IAM's managed policy quota. Create refuses it
+// needs a dbname resource per pair: 57,696 characters even in the tight
+// layout, more than nine times IAM's managed policy quota. Create refuses it
 // before changing anything, naming the quota.
 func TestScopedGrantOverThePolicyQuotaFailsBeforeAnyChange(t *testing.T) {
 	e := newEnv(t, awsemu.AccountA)
