@@ -9,7 +9,7 @@
 // back, although the account's rate would have served the call a few
 // seconds later. So the functions retry throttling (and the SDK's other
 // retryable errors) until the context ends: the customresource runtime
-// cancels it its deadline margin (customresource.DefaultDeadlineMargin)
+// cancels it a deadline margin (customresource.DefaultDeadlineMargin)
 // before the Lambda deadline, in time to answer FAILED.
 package awsconfig
 
