@@ -9,18 +9,18 @@ import (
 	"context"
 	"log"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 )
 
 func main() {
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := awsconfig.Load(context.Background(), awsconfig.Access)
 	if err != nil {
 		log.Fatalf("loading AWS configuration: %v", err)
 	}

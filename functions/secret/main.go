@@ -8,16 +8,16 @@ import (
 	"context"
 	"log"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 )
 
 func main() {
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := awsconfig.Load(context.Background(), awsconfig.Secret)
 	if err != nil {
 		log.Fatalf("loading AWS configuration: %v", err)
 	}

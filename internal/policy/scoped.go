@@ -96,8 +96,20 @@ func DefaultAuthMethods(hasClusters, hasWorkgroups bool) []AuthMethod {
 
 // Scoped returns the scoped policy: the statements of
 // AmazonRedshiftDataFullAccess, each narrowed to the targets of s, plus
-// sts:AssumeRole on s.AssumeRoleArns.
+// sts:AssumeRole on s.AssumeRoleArns. A policy over IAM's managed policy
+// quota is laid out tighter (see fit in layout.go), with the same
+// resources for every action.
 func Scoped(s Scope) (Document, error) {
+	d, err := scopedStatements(s)
+	if err != nil {
+		return Document{}, err
+	}
+	return fit(d, ManagedPolicySize), nil
+}
+
+// scopedStatements is Scoped in its plain layout: one statement per
+// statement of the managed policy.
+func scopedStatements(s Scope) (Document, error) {
 	if err := s.check(); err != nil {
 		return Document{}, err
 	}

@@ -87,10 +87,24 @@ func Validate(d Document, sizeLimit int) error {
 	if err != nil {
 		errs = append(errs, err)
 	} else if n := Size(text); n > sizeLimit {
-		fail("%d characters without white space, more than IAM's limit of %d", n, sizeLimit)
+		errs = append(errs, &SizeError{Size: n, Limit: sizeLimit})
 	}
 	return errors.Join(errs...)
 }
+
+// SizeError is Validate's error for a document over its size limit: it
+// names the limit and how far over it the document is. It is an
+// ErrInvalidDocument.
+type SizeError struct {
+	Size, Limit int
+}
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("%v: %d characters without white space, %d over IAM's quota of %d", ErrInvalidDocument, e.Size, e.Size-e.Limit, e.Limit)
+}
+
+// Is makes a SizeError an ErrInvalidDocument.
+func (e *SizeError) Is(target error) bool { return target == ErrInvalidDocument }
 
 // Size is the length of a policy document as IAM counts it against its
 // quotas: every character but white space outside strings. Compact JSON

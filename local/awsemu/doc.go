@@ -17,7 +17,9 @@
 //
 // Tests inject faults per service and operation (InjectFault, Throttle,
 // ServerError, added latency), delay the visibility of new IAM principals
-// (SetIAMPropagationDelay) and control time (WithClock). The command
+// (SetIAMPropagationDelay), rate limit an account's calls to a service with
+// a token bucket (WithRateLimit, SetRateLimit; off by default) and control
+// time (WithClock). The command
 // local/cmd/awsemu serves an emulator on loopback; docs/emulator.md shows
 // the AWS CLI against it.
 //
@@ -31,6 +33,7 @@
 //   - emulator.go: the server core: New, options, routing a request to
 //     its service and operation, authentication by access key.
 //   - faults.go: injected faults and the /_emulator/ control API.
+//   - ratelimit.go: per-account token-bucket rate limits per service.
 //   - control.go: the controls and read-backs that tests use beyond the
 //     AWS APIs (IAM propagation delay, VPC endpoint behaviour, Data API
 //     statement delay), each forwarding to its service's package.

@@ -53,6 +53,13 @@ type Emulator struct {
 
 	mu     sync.Mutex
 	faults []*faultEntry
+	// Rate limits (ratelimit.go): the limit of each service, the
+	// token bucket of each account and service, and counts of calls and
+	// throttled calls per service.
+	limits    map[string]RateLimit
+	buckets   map[bucketKey]*bucket
+	calls     map[string]int
+	throttled map[string]int
 }
 
 // Option configures an Emulator.
@@ -62,6 +69,7 @@ type options struct {
 	region         string
 	now            func() time.Time
 	statementDelay *time.Duration
+	rateLimits     []RateLimit
 }
 
 // WithRegion sets the region the emulator reports in ARNs and DNS names.
@@ -105,6 +113,9 @@ func New(opts ...Option) *Emulator {
 			e.versions[svc.Version] = svc.Name
 		}
 	}
+	for _, l := range o.rateLimits {
+		e.SetRateLimit(l)
+	}
 	if o.statementDelay != nil {
 		redshiftdata.SetStatementDelay(e.Env, *o.statementDelay)
 	}
@@ -113,8 +124,8 @@ func New(opts ...Option) *Emulator {
 
 var credentialScope = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
-// ServeHTTP decodes the request, applies injected faults and dispatches to
-// the service's handler. A signed request names its service in the
+// ServeHTTP decodes the request, applies rate limits and injected faults
+// and dispatches to the service's handler. A signed request names its service in the
 // credential scope of its Authorization header; an unsigned one is routed
 // by its X-Amz-Target prefix (JSON protocols) or its Version parameter
 // (query protocols).
@@ -164,6 +175,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	proto = svc.Protocol
+	if err := e.applyRateLimit(c); err != nil {
+		protocol.WriteError(w, proto, svc.Namespace, c, err)
+		return
+	}
 	if err := e.applyFaults(r.Context(), c); err != nil {
 		protocol.WriteError(w, proto, svc.Namespace, c, err)
 		return

@@ -168,6 +168,8 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		default:
 			http.Error(w, "use POST or DELETE", http.StatusMethodNotAllowed)
 		}
+	case adminPrefix + "ratelimits":
+		e.serveRateLimits(w, r)
 	case adminPrefix + "health":
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
