@@ -16,6 +16,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 )
 
 func main() {
@@ -29,7 +30,7 @@ func main() {
 		Serverless: redshiftserverless.NewFromConfig(cfg),
 		Region:     cfg.Region,
 	}
-	customresource.Start(map[string]customresource.Resource{
+	eventdriven.Start(cfg, map[string]customresource.Resource{
 		access.AccessType:           access.NewAccess(clients),
 		access.CrossAccountRoleType: access.NewCrossAccountRole(clients),
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 )
 
 func main() {
@@ -20,7 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("loading AWS configuration: %v", err)
 	}
-	customresource.Start(map[string]customresource.Resource{
+	eventdriven.Start(cfg, map[string]customresource.Resource{
 		endpoint.ResourceType: endpoint.New(ec2.NewFromConfig(cfg), cfg.Region),
 	})
 }

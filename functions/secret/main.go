@@ -12,6 +12,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 )
 
@@ -20,7 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("loading AWS configuration: %v", err)
 	}
-	customresource.Start(map[string]customresource.Resource{
+	eventdriven.Start(cfg, map[string]customresource.Resource{
 		secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg), cfg.Region),
 	})
 }

@@ -17,6 +17,14 @@
 // (sqlcheck.go), with the emulator authorizing every call by the
 // principal's IAM policies.
 //
+// The last scenario (events.go) plays a key's life by EventBridge events
+// through the built secret function with its event path on, DynamoDB, SQS
+// and EventBridge coming from kumo's in-process server: Apply (create), the
+// same event delivered again, Apply in place, Apply needing replacement, an
+// Apply failing half-way and its rollback, Delete, Delete again, and two
+// keys at once; after each it shows the result events and the ledger item
+// read back from kumo (docs/eventdriven.md).
+//
 // The emulator is the standalone server that the functions reach: a real
 // HTTP server on 127.0.0.1 serving awsemu.New, the handler that
 // local/cmd/awsemu serves; the functions, separate processes under the

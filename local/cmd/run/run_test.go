@@ -134,6 +134,8 @@ func TestRun(t *testing.T) {
 		"cross-account sts:AssumeRole",
 		"SQL across accounts, as account B's role",
 		"endpoint",
+		"event-driven secret (key team-a/analyst-secret)",
+		"event-driven secrets (two keys in parallel)",
 	}
 	tests := map[string]struct {
 		failing    string
@@ -159,13 +161,16 @@ func TestRun(t *testing.T) {
 				"DescribeStatement as session make-run-sql-other: AccessDenied",
 				"SELECT 1 through the Data API after the Create, as IAM user analyst",
 				"--- SQL across accounts, as account B's role, step 2: SELECT 1 through the Data API after the caller grant's Delete",
-				"PASS: 11 resources and checks",
+				"PASS: 13 resources and checks",
+				"--- event-driven secret (key team-a/analyst-secret), step 5: Apply failing half-way (TagResource fails) and its rollback",
+				"rolled back to the last applied properties",
+				"Status: ABSENT",
 			},
 		},
 		"a function that fails every request": {
 			failing:    secretFunction,
-			wantFailed: []string{"secret (cluster)", "secret (workgroup)"},
-			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 2 of 11"},
+			wantFailed: []string{"secret (cluster)", "secret (workgroup)", "event-driven secret (key team-a/analyst-secret)", "event-driven secrets (two keys in parallel)"},
+			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 4 of 13"},
 		},
 	}
 	for name, tc := range tests {

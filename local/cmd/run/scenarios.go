@@ -31,6 +31,7 @@ func scenarios() []scenario {
 		{"scoped grant for a workgroup", scopedGrant},
 		{"cross-account access: a role in account B, the caller grant in account A", crossAccount},
 		{"interface VPC endpoint for the Data API", vpcEndpoint},
+		{"event-driven provisioning: a key's life by EventBridge events", eventLifecycle},
 	}
 }
 
