@@ -55,13 +55,19 @@ lint: ## gofmt, go vet and staticcheck (pinned in go.mod's tool directive).
 
 CFN_LINT ?= cfn-lint
 
-lint-templates: ## cfn-lint over examples/*.yaml (errors and warnings fail) and cdk.out/*.template.json when synthesized (errors fail).
+# W3005 (a DependsOn already implied by a GetAtt) is CDK's own doing: every
+# Lambda function depends on its role explicitly, so that the role's policy
+# exists before the function is created, and also reads the role's ARN. The
+# redundant DependsOn changes nothing at deploy; every other warning fails.
+CDK_LINT_IGNORED := W3005
+
+lint-templates: ## cfn-lint over examples/*.yaml and cdk.out/*.template.json when synthesized (errors and warnings fail; see CDK_LINT_IGNORED).
 	@if ! command -v $(CFN_LINT) >/dev/null 2>&1; then \
 	  echo "lint-templates: $(CFN_LINT) not found. It is a Python package: pip install 'cfn-lint==1.51.0' (or pipx install 'cfn-lint==1.51.0'), or set CFN_LINT=/path/to/cfn-lint" >&2; exit 1; fi
 	$(CFN_LINT) --non-zero-exit-code warning examples/*.yaml
 	@if compgen -G 'cdk.out/*.template.json' >/dev/null; then \
-	  echo "$(CFN_LINT) --non-zero-exit-code error cdk.out/*.template.json"; \
-	  $(CFN_LINT) --non-zero-exit-code error cdk.out/*.template.json; \
+	  echo "$(CFN_LINT) --non-zero-exit-code warning --ignore-checks $(CDK_LINT_IGNORED) -- cdk.out/*.template.json"; \
+	  $(CFN_LINT) --non-zero-exit-code warning --ignore-checks $(CDK_LINT_IGNORED) -- cdk.out/*.template.json; \
 	else echo "lint-templates: no cdk.out/*.template.json (run make synth first to lint the CDK templates too)"; fi
 
 run: build-host tools ## The main job: drive every resource through a CloudFormation lifecycle on the embedded local AWS.
