@@ -344,6 +344,7 @@ func (s *rsdStatement) run() {
 		return
 	}
 	tx := s.db.clone()
+	tx.objectsOf().database, tx.objectsOf().sessionUser = s.database, s.loginUser
 	for i, sql := range s.sqls {
 		res, err := tx.exec(sql, params)
 		if err != nil {
@@ -352,7 +353,7 @@ func (s *rsdStatement) run() {
 		}
 		s.subs[i] = rsdSub{status: rsdFinished, result: res}
 	}
-	s.db.users = tx.users
+	s.db.users, s.db.objects = tx.users, tx.objects
 	s.status = rsdFinished
 }
 

@@ -13,6 +13,7 @@ import (
 type rsDatabase struct {
 	databases map[string]bool
 	users     map[string]*rsDBUser
+	objects   *rsObjects // see redshiftsql_objects.go
 }
 
 // rsDBUser is a database user. A user created with PASSWORD DISABLE, or
@@ -43,7 +44,7 @@ func (db *rsDatabase) clone() *rsDatabase {
 		cp := *u
 		users[name] = &cp
 	}
-	return &rsDatabase{databases: db.databases, users: users}
+	return &rsDatabase{databases: db.databases, users: users, objects: db.objects.clone()}
 }
 
 // ensureUser creates name, without a password, unless it exists.
@@ -77,7 +78,7 @@ func (db *rsDatabase) connect(database, user, password string, withPassword bool
 		}
 		return &rsLoginError{fmt.Sprintf("FATAL: user %q does not exist", user)}
 	}
-	if withPassword && !u.unknown && (u.disabled || u.password != password) {
+	if withPassword && !u.unknown && (u.disabled || !rsPasswordMatches(u.password, user, password)) {
 		return &rsLoginError{fmt.Sprintf("FATAL: password authentication failed for user %q", user)}
 	}
 	return nil

@@ -30,6 +30,9 @@ func (db *rsDatabase) exec(sql string, params map[string]string) (*rsResult, err
 		return nil, err
 	}
 	p := &rsParser{toks: toks}
+	if handled, err := db.execObjects(p); handled {
+		return nil, err
+	}
 	switch {
 	case p.keyword("create"):
 		return nil, db.createUser(p)
@@ -104,7 +107,15 @@ func (db *rsDatabase) dropUser(p *rsParser) error {
 		}
 	}
 	for _, n := range names {
+		if _, ok := db.users[n]; ok {
+			if err := db.objects.dropBlocked(n); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range names {
 		delete(db.users, n)
+		db.objects.forgetUser(n)
 	}
 	return nil
 }
