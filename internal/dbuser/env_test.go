@@ -62,6 +62,13 @@ func newEnv(t *testing.T, opts ...awsemu.Option) *env {
 	e.clusterAdmin = e.secret(t, "cluster-admin", `{"username":"admin","password":"Admin-Passw0rd","engine":"redshift","dbClusterIdentifier":"analytics"}`)
 	e.workgroupAdmin = e.secret(t, "workgroup-admin", `{"username":"admin","password":"Admin-Passw0rd"}`)
 	e.passwordSecret = e.secret(t, "app-password", `{"username":"app_user","password":"`+canaryPassword+`"}`)
+	for _, admin := range []session{e.admin(Target{ClusterIdentifier: "analytics"}), e.admin(Target{WorkgroupName: "analytics-wg"})} {
+		for _, sql := range []string{`CREATE GROUP readers`, `CREATE GROUP writers`, `CREATE ROLE analyst`, `CREATE SCHEMA sales`, `CREATE TABLE sales.orders (id int)`} {
+			if err := e.res.runBatch(ctx, admin, "", []string{sql}); err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+		}
+	}
 	return e
 }
 
@@ -100,11 +107,20 @@ func (e *env) exists(ctx context.Context, id string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	admin := e.clusterAdmin
-	if u.target.WorkgroupName != "" {
-		admin = e.workgroupAdmin
+	return e.res.userExists(ctx, e.admin(u.target), u.user)
+}
+
+// admin is a session on database dev of target as its admin.
+func (e *env) admin(target Target) session {
+	if target.WorkgroupName != "" {
+		return session{target: target, database: "dev", secretArn: e.workgroupAdmin}
 	}
-	return e.res.userExists(ctx, session{target: u.target, database: u.database, secretArn: admin}, u.user)
+	return session{target: target, database: "dev", secretArn: e.clusterAdmin}
+}
+
+// privileges returns what user holds on target, as the emulator keeps it.
+func (e *env) privileges(target Target, user string) []string {
+	return e.srv.Privileges(awsemu.AccountA, target.ClusterIdentifier, target.WorkgroupName, user)
 }
 
 func request(action customresource.Action, requestID, physicalID string, old, props map[string]any) customresource.Request {

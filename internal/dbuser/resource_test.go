@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
@@ -194,4 +195,135 @@ func mustParse(t *testing.T, props map[string]any) Properties {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestUpdateByDifference(t *testing.T) {
+	e := newEnv(t)
+	wire := &recordingClient{}
+	cfg := e.srv.Config(awsemu.AccountA)
+	cfg.HTTPClient = wire
+	e.res = New(redshiftdata.NewFromConfig(cfg), e.sm)
+	cluster := Target{ClusterIdentifier: "analytics"}
+	v1 := with(e.clusterProps(), map[string]any{"Groups": []any{"readers"}, "Roles": []any{"analyst"}, "Grants": []any{
+		map[string]any{"Privileges": []any{"USAGE"}, "On": "SCHEMA sales"},
+		map[string]any{"Privileges": []any{"SELECT", "INSERT"}, "On": "TABLE sales.orders"},
+	}})
+	v2 := with(e.clusterProps(), map[string]any{"Groups": []any{"writers"}, "Grants": []any{
+		map[string]any{"Privileges": []any{"SELECT"}, "On": "TABLE sales.orders"},
+		map[string]any{"Privileges": []any{"TEMP"}, "On": "DATABASE dev"},
+	}})
+	ctx := context.Background()
+	res, err := e.res.Create(ctx, request(customresource.ActionCreate, "create-1", "", nil, v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"dev|insert ON table sales.orders", "dev|select ON table sales.orders", "dev|usage ON schema sales", "granted role analyst", "member of group readers"}
+	if diff := cmp.Diff(want, e.privileges(cluster, DefaultUserName)); diff != "" {
+		t.Errorf("after Create -want +got:\n%s", diff)
+	}
+	up, err := e.res.Update(ctx, request(customresource.ActionUpdate, "update-1", res.PhysicalResourceID, v1, v2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.PhysicalResourceID != res.PhysicalResourceID {
+		t.Errorf("in-place update changed the physical ID to %q", up.PhysicalResourceID)
+	}
+	want = []string{"dev|select ON table sales.orders", "dev|temp ON database dev", "member of group writers"}
+	if diff := cmp.Diff(want, e.privileges(cluster, DefaultUserName)); diff != "" {
+		t.Errorf("after Update -want +got:\n%s", diff)
+	}
+	// An update that changes nothing runs no statement.
+	before := len(wire.bodies)
+	if _, err := e.res.Update(ctx, request(customresource.ActionUpdate, "update-2", res.PhysicalResourceID, v2, v2)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(wire.bodies) - before; n != 0 {
+		t.Errorf("a no-op update made %d Data API calls", n)
+	}
+}
+
+func TestReplacementKeepsTheOldUser(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	v1 := with(e.clusterProps(), map[string]any{"UserName": "app_v1"})
+	res, err := e.res.Create(ctx, request(customresource.ActionCreate, "create-1", "", nil, v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v2 := range map[string]map[string]any{
+		"user name": with(v1, map[string]any{"UserName": "app_v2"}),
+		"target":    with(e.workgroupProps(), map[string]any{"UserName": "app_v1"}),
+	} {
+		up, err := e.res.Update(ctx, request(customresource.ActionUpdate, "update-"+name, res.PhysicalResourceID, v1, v2))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if up.PhysicalResourceID == res.PhysicalResourceID {
+			t.Errorf("%s: a change of %s kept the physical ID", name, name)
+		}
+		for _, id := range []string{res.PhysicalResourceID, up.PhysicalResourceID} {
+			if ok, err := e.exists(ctx, id); err != nil || !ok {
+				t.Errorf("%s: user of %s exists %v, %v; want both users", name, id, ok, err)
+			}
+		}
+	}
+}
+
+func TestDeleteOfAnOwnerSaysWhatToDo(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	res, err := e.res.Create(ctx, request(customresource.ActionCreate, "create-1", "", nil, e.clusterProps()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t, `CREATE SCHEMA owned AUTHORIZATION "redshift_data_api_user"`)
+	err = e.res.Delete(ctx, request(customresource.ActionDelete, "delete-1", res.PhysicalResourceID, nil, e.clusterProps()))
+	var owns *OwnsObjectsError
+	if !errors.As(err, &owns) {
+		t.Fatalf("Delete: %v, want an *OwnsObjectsError", err)
+	}
+	if ok, _ := e.exists(ctx, res.PhysicalResourceID); !ok {
+		t.Error("the user is gone after a failed Delete")
+	}
+	// RetainOnDelete leaves it.
+	if err := e.res.Delete(ctx, request(customresource.ActionDelete, "delete-2", res.PhysicalResourceID, nil, with(e.clusterProps(), map[string]any{"RetainOnDelete": true}))); err != nil {
+		t.Errorf("Delete with RetainOnDelete: %v", err)
+	}
+}
+
+func TestUserLogsInWithThePassword(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	props := with(e.clusterProps(), map[string]any{"UserName": "app_user", "PasswordSecretArn": e.passwordSecret})
+	if _, err := e.res.Create(ctx, request(customresource.ActionCreate, "create-1", "", nil, props)); err != nil {
+		t.Fatal(err)
+	}
+	s := session{target: Target{ClusterIdentifier: "analytics"}, database: "dev", secretArn: e.passwordSecret}
+	if err := e.res.runBatch(ctx, s, "", []string{"SELECT 1"}); err != nil {
+		t.Errorf("the user cannot log in with the secret's password: %v", err)
+	}
+}
+
+func TestInvalidInputCallsNothing(t *testing.T) {
+	e := newEnv(t)
+	wire := &recordingClient{}
+	cfg := e.srv.Config(awsemu.AccountA)
+	cfg.HTTPClient = wire
+	e.res = New(redshiftdata.NewFromConfig(cfg), e.sm)
+	for name, props := range map[string]map[string]any{
+		"both targets":          with(e.clusterProps(), map[string]any{"WorkgroupName": "analytics-wg"}),
+		"neither target":        with(e.clusterProps(), map[string]any{"ClusterIdentifier": nil}),
+		"user and iam identity": with(e.clusterProps(), map[string]any{"UserName": "a", "IamIdentityArn": "arn:aws:iam::111111111111:role/r"}),
+		"unknown privilege":     with(e.clusterProps(), map[string]any{"Grants": []any{map[string]any{"Privileges": "EXECUTE", "On": "SCHEMA sales"}}}),
+		"unknown On":            with(e.clusterProps(), map[string]any{"Grants": []any{map[string]any{"Privileges": "SELECT", "On": "VIEW sales.v"}}}),
+		"misspelled property":   with(e.clusterProps(), map[string]any{"Group": "readers"}),
+	} {
+		_, err := e.res.Create(context.Background(), request(customresource.ActionCreate, "create-"+name, "", nil, props))
+		if !customresource.IsInvalidInput(err) {
+			t.Errorf("%s: %v, want invalid input", name, err)
+		}
+	}
+	if len(wire.bodies) != 0 {
+		t.Errorf("invalid input made %d Data API calls", len(wire.bodies))
+	}
 }
