@@ -15,7 +15,7 @@ func TestContract(t *testing.T) {
 		create, inPlace, replace map[string]any
 	}{
 		"cluster, named user with a password": {
-			create:  with(e.clusterProps(), map[string]any{"UserName": "app_user", "PasswordSecretArn": e.passwordSecret, "Grants": []any{map[string]any{"Privileges": []any{"TEMP"}, "On": "DATABASE dev"}}}),
+			create: with(e.clusterProps(), map[string]any{"UserName": "app_user", "PasswordSecretArn": e.passwordSecret, "Grants": []any{map[string]any{"Privileges": []any{"TEMP"}, "On": "DATABASE dev"}}}),
 			inPlace: with(e.clusterProps(), map[string]any{"UserName": "app_user", "Groups": []any{"readers"}, "Roles": "analyst", "Grants": []any{
 				map[string]any{"Privileges": []any{"CREATE", "TEMP"}, "On": "DATABASE dev"},
 				map[string]any{"Privileges": []any{"SELECT"}, "On": "TABLE sales.orders"},
@@ -23,7 +23,7 @@ func TestContract(t *testing.T) {
 			replace: with(e.clusterProps(), map[string]any{"UserName": "app_user_v2"}),
 		},
 		"workgroup, IAM role user": {
-			create:  with(e.workgroupProps(), map[string]any{"IamIdentityArn": "arn:aws:iam::111111111111:role/Analyst"}),
+			create: with(e.workgroupProps(), map[string]any{"IamIdentityArn": "arn:aws:iam::111111111111:role/Analyst"}),
 			inPlace: with(e.workgroupProps(), map[string]any{"IamIdentityArn": "arn:aws:iam::111111111111:role/Analyst", "Groups": "writers", "Grants": []any{
 				map[string]any{"Privileges": "USAGE", "On": "SCHEMA sales"},
 				map[string]any{"Privileges": "SELECT", "On": "ALL TABLES IN SCHEMA sales"},
