@@ -253,9 +253,17 @@ func (r *Resource) Delete(ctx context.Context, req customresource.Request) error
 	}
 	p, err := ParseProperties(req.Properties)
 	if err != nil {
-		// Without valid properties there are no credentials to run SQL
-		// with; the user stays.
-		return fmt.Errorf("deleting user %q: the properties are invalid, so there are no administrator credentials to drop it with: %w", id.user, err)
+		// Delete must not fail on properties that no longer validate:
+		// with the administrator's credentials alone, a created user is
+		// still dropped (its grants unknown, so none revoked first), and
+		// an adopted one is left as it is.
+		var ok bool
+		if p, ok = deleteFallback(req.Properties); !ok {
+			return fmt.Errorf("deleting user %q: the properties name no valid administrator credentials to drop it with: %w", id.user, err)
+		}
+		if id.ownership == adopted {
+			return nil
+		}
 	}
 	if p.RetainOnDelete {
 		return nil
@@ -295,4 +303,47 @@ func (r *Resource) Delete(ctx context.Context, req customresource.Request) error
 // user owns some object" and "... has a privilege on some object".
 func ownsObjects(msg string) bool {
 	return strings.Contains(msg, "cannot be dropped") || strings.Contains(msg, "can't be dropped")
+}
+
+// deleteFallback reads only RetainOnDelete and the administrator's
+// credentials from properties that do not validate as a whole; ok is
+// false when those are invalid too.
+func deleteFallback(props map[string]any) (p Properties, ok bool) {
+	r := customresource.NewPropertyReader(props)
+	p.RetainOnDelete = r.Bool(propRetainOnDelete, false)
+	p.AdminSecretArn, p.AdminDbUser = r.String(propAdminSecretArn), r.String(propAdminDbUser)
+	if (p.AdminSecretArn == "") == (p.AdminDbUser == "") {
+		return Properties{}, false
+	}
+	if p.AdminSecretArn != "" {
+		checkSecretArn(r, propAdminSecretArn, p.AdminSecretArn)
+	} else {
+		identProperty(r, propAdminDbUser, p.AdminDbUser, "")
+	}
+	// Only the problems of the properties read here count; Err would
+	// also report the unknown ones, which are the reason for the fallback.
+	if err := r.Err(); err != nil && hasProblemWith(err, propRetainOnDelete, propAdminSecretArn, propAdminDbUser) {
+		return Properties{}, false
+	}
+	return p, true
+}
+
+func hasProblemWith(err error, props ...string) bool {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var pe *customresource.PropertyError
+		if errors.As(e, &pe) {
+			for _, p := range props {
+				if pe.Property == p {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

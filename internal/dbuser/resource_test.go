@@ -327,3 +327,23 @@ func TestInvalidInputCallsNothing(t *testing.T) {
 		t.Errorf("invalid input made %d Data API calls", len(wire.bodies))
 	}
 }
+
+func TestDeleteWithInvalidPropertiesStillDropsACreatedUser(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	res, err := e.res.Create(ctx, request(customresource.ActionCreate, "create-1", "", nil, e.clusterProps()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	invalid := with(e.clusterProps(), map[string]any{"Grants": "not a list", "Misspelled": "x"})
+	if err := e.res.Delete(ctx, request(customresource.ActionDelete, "delete-1", res.PhysicalResourceID, nil, invalid)); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if ok, err := e.exists(ctx, res.PhysicalResourceID); err != nil || ok {
+		t.Errorf("user after Delete: exists %v, %v", ok, err)
+	}
+	noAdmin := map[string]any{"ClusterIdentifier": "analytics"}
+	if err := e.res.Delete(ctx, request(customresource.ActionDelete, "delete-2", res.PhysicalResourceID, nil, noAdmin)); err == nil {
+		t.Error("Delete without administrator credentials succeeded")
+	}
+}
