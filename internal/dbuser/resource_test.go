@@ -347,3 +347,22 @@ func TestDeleteWithInvalidPropertiesStillDropsACreatedUser(t *testing.T) {
 		t.Error("Delete without administrator credentials succeeded")
 	}
 }
+
+func TestClusterAdminWithTemporaryCredentials(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	props := map[string]any{"ClusterIdentifier": "analytics", "AdminDbUser": "admin", "Grants": []any{map[string]any{"Privileges": "USAGE", "On": "SCHEMA sales"}}}
+	res, err := e.res.Create(ctx, request(customresource.ActionCreate, "create-1", "", nil, props))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"dev|usage ON schema sales"}, e.privileges(Target{ClusterIdentifier: "analytics"}, DefaultUserName)); diff != "" {
+		t.Errorf("-want +got:\n%s", diff)
+	}
+	if err := e.res.Delete(ctx, request(customresource.ActionDelete, "delete-1", res.PhysicalResourceID, nil, props)); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := e.exists(ctx, res.PhysicalResourceID); err != nil || ok {
+		t.Errorf("user after Delete: exists %v, %v", ok, err)
+	}
+}
