@@ -76,15 +76,22 @@ func (c *recordingClient) Do(req *http.Request) (*http.Response, error) {
 	return http.DefaultClient.Do(req)
 }
 
+// record makes e's resource send its Data API requests through a
+// recordingClient, and returns it.
+func (e *env) record() *recordingClient {
+	wire := &recordingClient{}
+	cfg := e.srv.Config(awsemu.AccountA)
+	cfg.HTTPClient = wire
+	e.res = New(redshiftdata.NewFromConfig(cfg), e.sm)
+	return wire
+}
+
 // TestPasswordNeverInStatements reads back what the Data API returns of
 // every statement, and what went over the wire, since the emulator masks
 // password literals in what it returns while AWS need not.
 func TestPasswordNeverInStatements(t *testing.T) {
 	e := newEnv(t)
-	wire := &recordingClient{}
-	cfg := e.srv.Config(awsemu.AccountA)
-	cfg.HTTPClient = wire
-	e.res = New(redshiftdata.NewFromConfig(cfg), e.sm)
+	wire := e.record()
 	props := with(e.clusterProps(), map[string]any{"UserName": "app_user", "PasswordSecretArn": e.passwordSecret})
 	res, err := e.res.Create(context.Background(), request(customresource.ActionCreate, "create-1", "", nil, props))
 	if err != nil {
@@ -199,10 +206,7 @@ func mustParse(t *testing.T, props map[string]any) Properties {
 
 func TestUpdateByDifference(t *testing.T) {
 	e := newEnv(t)
-	wire := &recordingClient{}
-	cfg := e.srv.Config(awsemu.AccountA)
-	cfg.HTTPClient = wire
-	e.res = New(redshiftdata.NewFromConfig(cfg), e.sm)
+	wire := e.record()
 	cluster := Target{ClusterIdentifier: "analytics"}
 	v1 := with(e.clusterProps(), map[string]any{"Groups": []any{"readers"}, "Roles": []any{"analyst"}, "Grants": []any{
 		map[string]any{"Privileges": []any{"USAGE"}, "On": "SCHEMA sales"},
@@ -306,10 +310,7 @@ func TestUserLogsInWithThePassword(t *testing.T) {
 
 func TestInvalidInputCallsNothing(t *testing.T) {
 	e := newEnv(t)
-	wire := &recordingClient{}
-	cfg := e.srv.Config(awsemu.AccountA)
-	cfg.HTTPClient = wire
-	e.res = New(redshiftdata.NewFromConfig(cfg), e.sm)
+	wire := e.record()
 	for name, props := range map[string]map[string]any{
 		"both targets":          with(e.clusterProps(), map[string]any{"WorkgroupName": "analytics-wg"}),
 		"neither target":        with(e.clusterProps(), map[string]any{"ClusterIdentifier": nil}),
