@@ -18,4 +18,9 @@
 // same statement instead of running it twice. A user that already exists is
 // adopted: the physical ID records that, and a Delete then revokes only what
 // this resource granted and never drops the user.
+//
+// The password is set when the user is created or adopted and again when
+// PasswordSecretArn names another secret; a new value in the same secret
+// (a rotation) reaches the user only with the next change of the
+// property, since CloudFormation sends no Update for it.
 package dbuser
