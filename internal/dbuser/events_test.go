@@ -10,11 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestSampleEvents checks that every testdata/events/dbuser-*.json is a
+// TestSampleEvents checks that every events/dbuser-*.json is a
 // CloudFormation event for this resource whose properties validate and
 // whose physical ID is one this resource issues.
 func TestSampleEvents(t *testing.T) {
-	files, err := filepath.Glob("testdata/events/dbuser-*.json")
+	files, err := filepath.Glob("../../events/dbuser-*.json")
 	if err != nil {
 		t.Fatal(err)
 	}
