@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
@@ -63,6 +65,8 @@ func (p *inProcess) start(_ context.Context, name string, env map[string]string)
 		resources = map[string]customresource.Resource{access.AccessType: access.NewAccess(clients), access.CrossAccountRoleType: access.NewCrossAccountRole(clients)}
 	case endpointFunction:
 		resources = map[string]customresource.Resource{endpoint.ResourceType: endpoint.New(ec2.NewFromConfig(cfg), cfg.Region)}
+	case dbuserFunction:
+		resources = map[string]customresource.Resource{dbuser.ResourceType: dbuser.New(redshiftdata.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg))}
 	default:
 		return nil, errors.New("no function " + name)
 	}
@@ -131,6 +135,9 @@ func TestRun(t *testing.T) {
 		"caller grant (account A)",
 		"cross-account sts:AssumeRole",
 		"endpoint",
+		"database user (cluster)",
+		"Data API login as redshift_data_api_user (DbUser)",
+		"database user (workgroup)",
 	}
 	tests := map[string]struct {
 		failing    string
@@ -150,13 +157,17 @@ func TestRun(t *testing.T) {
 				`"Password":"<redacted>"`,
 				"--- caller grant (account A), step 1: create",
 				"--- cross-account sts:AssumeRole, step 3: from account A's role session into",
-				"PASS: 8 resources and checks",
+				`user "redshift_data_api_user" exists: true (created by this resource)`,
+				`user "IAMR:analyst" exists: true (created by this resource)`,
+				"dev|usage ON schema public",
+				"--- Data API login as redshift_data_api_user (DbUser), step 1: SELECT 1 on examplecluster as DbUser redshift_data_api_user\n  returned 1",
+				"PASS: 11 resources and checks",
 			},
 		},
 		"a function that fails every request": {
 			failing:    secretFunction,
 			wantFailed: []string{"secret (cluster)", "secret (workgroup)"},
-			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 2 of 8"},
+			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 2 of 11"},
 		},
 	}
 	for name, tc := range tests {

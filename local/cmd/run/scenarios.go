@@ -9,6 +9,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
@@ -31,6 +32,8 @@ func scenarios() []scenario {
 		{"scoped grant for a workgroup", scopedGrant},
 		{"cross-account access: a role in account B, the caller grant in account A", crossAccount},
 		{"interface VPC endpoint for the Data API", vpcEndpoint},
+		{"database user redshift_data_api_user on the cluster (temporary credentials)", dbuserOnCluster},
+		{"database user IAMR:<role> on a serverless workgroup", dbuserOnWorkgroup},
 	}
 }
 
@@ -198,7 +201,7 @@ func with(base, changes map[string]any) map[string]any {
 // as the resources declare them.
 func secretPropertyNames() []string {
 	var names []string
-	for _, r := range []any{secret.New(nil, ""), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, "")} {
+	for _, r := range []any{secret.New(nil, ""), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, ""), dbuser.New(nil, nil)} {
 		if s, ok := r.(customresource.SecretProperties); ok {
 			names = append(names, s.SecretProperties()...)
 		}
