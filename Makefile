@@ -20,7 +20,7 @@ CDK       := npx --no-install cdk
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help build build-host test lint run synth diff deploy bench clean tools node_modules check-policies check-moto
+.PHONY: help build build-host test lint lint-templates run synth diff deploy bench clean tools node_modules check-policies check-moto
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,17 @@ lint: ## gofmt, go vet and staticcheck (pinned in go.mod's tool directive).
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+
+CFN_LINT ?= cfn-lint
+
+lint-templates: ## cfn-lint over examples/*.yaml (errors and warnings fail) and cdk.out/*.template.json when synthesized (errors fail).
+	@if ! command -v $(CFN_LINT) >/dev/null 2>&1; then \
+	  echo "lint-templates: $(CFN_LINT) not found. It is a Python package: pip install 'cfn-lint==1.51.0' (or pipx install 'cfn-lint==1.51.0'), or set CFN_LINT=/path/to/cfn-lint" >&2; exit 1; fi
+	$(CFN_LINT) --non-zero-exit-code warning examples/*.yaml
+	@if compgen -G 'cdk.out/*.template.json' >/dev/null; then \
+	  echo "$(CFN_LINT) --non-zero-exit-code error cdk.out/*.template.json"; \
+	  $(CFN_LINT) --non-zero-exit-code error cdk.out/*.template.json; \
+	else echo "lint-templates: no cdk.out/*.template.json (run make synth first to lint the CDK templates too)"; fi
 
 run: build-host tools ## The main job: drive every resource through a CloudFormation lifecycle on the embedded local AWS.
 	$(GO) run ./local/cmd/run -functions $(BUILD)/host -rie $(RIE)

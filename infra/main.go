@@ -60,7 +60,10 @@ func addStacks(app awscdk.App) stacks {
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("Redshift Data API access kit: the custom resource functions and their exported ServiceTokens."),
 		},
-		Provider: dataaccess.ProviderProps{SecretKmsKeyArns: contextList(app, contextSecretKmsKeyArns)},
+		Provider: dataaccess.ProviderProps{
+			SecretKmsKeyArns: contextList(app, contextSecretKmsKeyArns),
+			Guardrails:       guardrailsFromContext(app),
+		},
 	})
 	if contextTrue(app, contextExample) {
 		s.example = NewExampleStack(app, exampleStackName, &ExampleStackProps{
@@ -113,4 +116,53 @@ func contextList(app awscdk.App, key string) *[]*string {
 		return nil
 	}
 	return &out
+}
+
+// Context keys of the provider's guardrails (dataaccess.GuardrailProps;
+// docs/guardrails.md says what each one guards against). Lists are JSON
+// lists in cdk.json or comma-separated from cdk -c; flags are true/false.
+const (
+	contextGuardrailAssumeRoleAccounts     = "guardrail:assumeRoleAccounts"
+	contextGuardrailTrustedAccounts        = "guardrail:trustedAccounts"
+	contextGuardrailTrustOrgID             = "guardrail:trustOrgId"
+	contextGuardrailRequireExternalID      = "guardrail:requireExternalId"
+	contextGuardrailAllowUntaggedSecrets   = "guardrail:allowUntaggedSecrets"
+	contextGuardrailDbUsers                = "guardrail:dbUsers"
+	contextGuardrailClusters               = "guardrail:clusters"
+	contextGuardrailWorkgroups             = "guardrail:workgroups"
+	contextGuardrailPrincipalPaths         = "guardrail:principalPaths"
+	contextGuardrailPrincipalTag           = "guardrail:principalTag"
+	contextGuardrailDisableManagedMode     = "guardrail:disableManagedMode"
+	contextGuardrailPermissionsBoundaryArn = "guardrail:permissionsBoundaryArn"
+)
+
+// guardrailsFromContext reads the provider's guardrails from the context.
+func guardrailsFromContext(app awscdk.App) dataaccess.GuardrailProps {
+	list := func(key string) []string {
+		var out []string
+		if l := contextList(app, key); l != nil {
+			for _, s := range *l {
+				out = append(out, *s)
+			}
+		}
+		return out
+	}
+	str := func(key string) string {
+		v, _ := app.Node().TryGetContext(jsii.String(key)).(string)
+		return strings.TrimSpace(v)
+	}
+	return dataaccess.GuardrailProps{
+		AssumeRoleAccounts:     list(contextGuardrailAssumeRoleAccounts),
+		TrustedAccounts:        list(contextGuardrailTrustedAccounts),
+		TrustOrgID:             str(contextGuardrailTrustOrgID),
+		RequireExternalID:      contextTrue(app, contextGuardrailRequireExternalID),
+		AllowUntaggedSecrets:   contextTrue(app, contextGuardrailAllowUntaggedSecrets),
+		DbUsers:                list(contextGuardrailDbUsers),
+		Clusters:               list(contextGuardrailClusters),
+		Workgroups:             list(contextGuardrailWorkgroups),
+		PrincipalPaths:         list(contextGuardrailPrincipalPaths),
+		PrincipalTag:           str(contextGuardrailPrincipalTag),
+		DisableManagedMode:     contextTrue(app, contextGuardrailDisableManagedMode),
+		PermissionsBoundaryArn: str(contextGuardrailPermissionsBoundaryArn),
+	}
 }

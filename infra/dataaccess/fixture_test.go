@@ -141,6 +141,7 @@ var loadFixture = synthOnce(func() *fixture {
 		LogRetention:     awslogs.RetentionDays_ONE_YEAR,
 		LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 		SecretKmsKeyArns: jsii.Strings(secretKeyArn),
+		Guardrails:       customGuardrails,
 	})
 	NewSecret(f.custom, "KeySecret", &SecretProps{
 		Provider: custom, ClusterIdentifier: jsii.String("examplecluster"), Username: jsii.String("awsuser"), KmsKeyId: jsii.String(secretKeyArn),

@@ -83,19 +83,39 @@ const (
 )
 
 func secretPermissions(stack awscdk.Stack, props *ProviderProps) []permission {
+	ownSecrets := []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:" + NamePrefix + "*")}
+	const secretsWhy = "secret names are generated per resource, and Secrets Manager appends a random suffix to every secret ARN; " +
+		"the wildcard stays within the name prefix " + NamePrefix + " that every secret of this function has"
 	perms := []permission{
 		{
-			sid: "ManageDataApiSecrets",
+			sid:       "CreateOnlyTaggedDataApiSecrets",
+			actions:   []string{"secretsmanager:CreateSecret"},
+			resources: ownSecrets,
+			conditions: map[string]map[string]any{
+				"Null": {"aws:RequestTag/" + StackIDTag: "false"},
+			},
+			why: secretsWhy + "; the aws:RequestTag condition requires the tag " + StackIDTag + " at creation, " +
+				"which is what lets the ChangeOwnDataApiSecrets statement change only secrets this function created",
+		},
+		{
+			sid:       "ReadAndTagDataApiSecrets",
+			actions:   []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:TagResource"},
+			resources: ownSecrets,
+			why: secretsWhy + "; reading tells whether a secret is this function's own, and CreateSecret with tags " +
+				"needs TagResource on a secret that has no tag yet",
+		},
+		{
+			sid: "ChangeOwnDataApiSecrets",
 			actions: []string{
-				"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret",
-				"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-				"secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret",
-				"secretsmanager:TagResource", "secretsmanager:UntagResource",
+				"secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue",
+				"secretsmanager:RestoreSecret", "secretsmanager:UntagResource",
 				"secretsmanager:UpdateSecret",
 			},
-			resources: []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:" + NamePrefix + "*")},
-			why: "secret names are generated per resource, and Secrets Manager appends a random suffix to every secret ARN; " +
-				"the wildcard stays within the name prefix " + NamePrefix + " that every secret of this function has",
+			resources: ownSecrets,
+			conditions: map[string]map[string]any{
+				"Null": {"secretsmanager:ResourceTag/" + StackIDTag: "false"},
+			},
+			why: secretsWhy + "; the secretsmanager:ResourceTag condition limits changes, deletion and restore to secrets tagged " + StackIDTag,
 		},
 		{
 			sid:       "GenerateSecretPasswords",
@@ -125,7 +145,7 @@ func secretPermissions(stack awscdk.Stack, props *ProviderProps) []permission {
 	return perms
 }
 
-func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
+func accessPermissions(_ awscdk.Stack, props *ProviderProps) []permission {
 	principals := []resource{
 		arnPattern("arn:<partition>:iam::<account>:role/*"),
 		arnPattern("arn:<partition>:iam::<account>:user/*"),
@@ -133,7 +153,7 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 	}
 	ownPolicies := arnPattern("arn:<partition>:iam::<account>:policy/" + NamePrefix + "*")
 	managedPolicy := arnPattern("arn:<partition>:iam::aws:policy/" + managedPolicyName)
-	return []permission{
+	perms := []permission{
 		{
 			sid: "ManageDataApiPolicies",
 			actions: []string{
@@ -181,19 +201,6 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 				"principals may be any role or user in the account, and the aws:TagKeys condition limits the function to the tag keys " + ledgerTagKeys,
 		},
 		{
-			sid: "ManageCrossAccountRoles",
-			actions: []string{
-				"iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
-				"iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy",
-				"iam:ListRolePolicies", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
-				"iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
-				"iam:UpdateRole",
-			},
-			resources: []resource{arnPattern("arn:<partition>:iam::<account>:role/" + NamePrefix + "*")},
-			why: "role names are generated per cross-account role; the wildcard stays within the path /" + NamePrefix + " of every role this function creates; " +
-				"the permissions boundary is whichever managed policy a stack names in PermissionsBoundaryArn, so no iam:PermissionsBoundary condition can list it in advance",
-		},
-		{
 			sid:       "ReadWorkgroups",
 			actions:   []string{"redshift-serverless:GetWorkgroup", "redshift-serverless:ListTagsForResource"},
 			resources: []resource{arnPattern("arn:<partition>:redshift-serverless:<region>:<account>:workgroup/*")},
@@ -211,6 +218,7 @@ func accessPermissions(awscdk.Stack, *ProviderProps) []permission {
 				"the aws:TagKeys condition allows only the tag " + dataAPITagKey + " that serverless temporary credentials need",
 		},
 	}
+	return append(perms, crossAccountRolePermissions(props.Guardrails.PermissionsBoundaryArn)...)
 }
 
 func endpointPermissions(awscdk.Stack, *ProviderProps) []permission {
@@ -275,5 +283,53 @@ func endpointPermissions(awscdk.Stack, *ProviderProps) []permission {
 			why: "the VPC, subnets and security groups of an endpoint are chosen by the stacks that use the provider; " +
 				"EC2 checks CreateVpcEndpoint and ModifyVpcEndpoint against each of them, and they are not changed",
 		},
+	}
+}
+
+// crossAccountRolePermissions lets the access function manage the roles of
+// Custom::RedshiftDataApiCrossAccountRole, only under the provider's path.
+// When the owner requires a permissions boundary, IAM itself refuses a
+// role without it: CreateRole and PutRolePermissionsBoundary carry an
+// iam:PermissionsBoundary condition, and the boundary can never be removed.
+// Service-linked roles are denied outright, whatever other statement
+// allows.
+func crossAccountRolePermissions(boundaryArn string) []permission {
+	ownRoles := []resource{arnPattern("arn:<partition>:iam::<account>:role/" + NamePrefix + "*")}
+	manage := []string{
+		"iam:DeleteRole", "iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy",
+		"iam:ListRolePolicies", "iam:PutRolePolicy",
+		"iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
+		"iam:UpdateRole",
+	}
+	why := "role names are generated per cross-account role; the wildcard stays within the path /" + NamePrefix + " of every role this function creates"
+	deny := permission{
+		sid: "NeverTouchServiceLinkedRoles",
+		actions: []string{
+			"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+			"iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
+		},
+		resources: []resource{arnPattern("arn:<partition>:iam::<account>:role/aws-service-role/*")},
+		deny:      true,
+		why:       "service-linked roles belong to AWS services; no grant may change them",
+	}
+	if boundaryArn == "" {
+		return []permission{{
+			sid:       "ManageCrossAccountRoles",
+			actions:   append(manage, "iam:CreateRole", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"),
+			resources: ownRoles,
+			why: why + "; the permissions boundary is whichever managed policy a stack names in PermissionsBoundaryArn, " +
+				"so no iam:PermissionsBoundary condition can list it in advance",
+		}, deny}
+	}
+	return []permission{
+		{sid: "ManageCrossAccountRoles", actions: manage, resources: ownRoles, why: why},
+		{
+			sid:        "CreateRolesOnlyWithBoundary",
+			actions:    []string{"iam:CreateRole", "iam:PutRolePermissionsBoundary"},
+			resources:  ownRoles,
+			conditions: map[string]map[string]any{"StringEquals": {"iam:PermissionsBoundary": boundaryArn}},
+			why:        why + "; the iam:PermissionsBoundary condition requires the provider owner's boundary",
+		},
+		deny,
 	}
 }

@@ -21,6 +21,9 @@ type permission struct {
 	resources  []resource
 	conditions map[string]map[string]any
 	why        string
+	// deny makes the statement an explicit Deny, which no other statement
+	// of the role can widen.
+	deny bool
 }
 
 // resource is one Resource element: an ARN pattern with the placeholders
@@ -69,9 +72,13 @@ func policyDocument(stack awscdk.Stack, perms []permission) awsiam.PolicyDocumen
 		for _, r := range p.resources {
 			resources = append(resources, r.render(stack))
 		}
+		effect := awsiam.Effect_ALLOW
+		if p.deny {
+			effect = awsiam.Effect_DENY
+		}
 		props := &awsiam.PolicyStatementProps{
 			Sid:       jsii.String(p.sid),
-			Effect:    awsiam.Effect_ALLOW,
+			Effect:    effect,
 			Actions:   jsii.Strings(p.actions...),
 			Resources: &resources,
 		}
@@ -120,7 +127,7 @@ func nagSuppressions(perms []permission) []*cdknag.NagPackSuppression {
 				findings = append(findings, r.nagFinding())
 			}
 		}
-		if len(findings) == 0 {
+		if len(findings) == 0 || p.deny {
 			continue
 		}
 		if p.why == "" {

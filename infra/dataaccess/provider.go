@@ -70,6 +70,9 @@ type ProviderProps struct {
 	// users the dbuser function may administer (dbuser.go). Default:
 	// none; a DatabaseUser then fails synth.
 	DatabaseUserTargets []*DatabaseUserTarget
+	// Guardrails bound what stack authors may ask the functions for.
+	// Default: the safe bounds of GuardrailProps' zero value.
+	Guardrails GuardrailProps
 }
 
 // Provider is the set of Lambda functions that serve this project's custom
@@ -120,6 +123,7 @@ func NewProvider(scope constructs.Construct, id string, props *ProviderProps) *P
 	for _, spec := range functionSpecs() {
 		p.functions[spec.function] = p.newFunction(spec, assetDir, props)
 	}
+	p.addGuardrailEnvironment(props.Guardrails)
 	providersMu.Lock()
 	providers[p.Construct] = p
 	providersMu.Unlock()

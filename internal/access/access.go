@@ -193,7 +193,7 @@ func (r *Access) replaces(req customresource.Request, next, old accessProps) (bo
 	if next.Scope.Mode == ModeManaged {
 		return !isGrantID(req.PhysicalResourceID), nil
 	}
-	if !customerPolicyArn.MatchString(req.PhysicalResourceID) {
+	if !customerPolicyArn(req.PhysicalResourceID) {
 		return true, nil
 	}
 	return renamed{
@@ -208,7 +208,7 @@ func (r *Access) replaces(req customresource.Request, next, old accessProps) (bo
 // never issued is success and touches nothing.
 func (r *Access) Delete(ctx context.Context, req customresource.Request) error {
 	switch {
-	case customerPolicyArn.MatchString(req.PhysicalResourceID):
+	case customerPolicyArn(req.PhysicalResourceID):
 		return r.deletePolicy(ctx, req, req.PhysicalResourceID)
 	case isGrantID(req.PhysicalResourceID):
 		// The principals come from the properties the grant was last

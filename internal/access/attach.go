@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 )
 
 // attach attaches a managed policy; attaching one that is attached
@@ -38,7 +40,7 @@ func detach(ctx context.Context, c IAMAPI, p principal, policyArn string) error 
 	case kindGroup:
 		_, err = c.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: &p.Name, PolicyArn: &policyArn})
 	}
-	if err != nil && !isNoSuchEntity(err) {
+	if err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("detaching policy %s from %s: %w", policyArn, p, err)
 	}
 	return nil
@@ -47,37 +49,42 @@ func detach(ctx context.Context, c IAMAPI, p principal, policyArn string) error 
 // attached lists the managed policies attached to a principal.
 func attached(ctx context.Context, c IAMAPI, p principal) ([]string, error) {
 	var arns []string
-	var marker *string
-	for {
-		var list []iamtypes.AttachedPolicy
-		var next *string
-		var truncated bool
-		switch p.Kind {
-		case kindRole:
-			out, err := c.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
-			}
-			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
-		case kindUser:
-			out, err := c.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
-			}
-			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
-		case kindGroup:
-			out, err := c.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
-			}
-			list, next, truncated = out.AttachedPolicies, out.Marker, out.IsTruncated
-		}
+	collect := func(list []iamtypes.AttachedPolicy) {
 		for _, a := range list {
-			arns = append(arns, deref(a.PolicyArn))
+			arns = append(arns, aws.ToString(a.PolicyArn))
 		}
-		if !truncated || next == nil {
-			return arns, nil
-		}
-		marker = next
 	}
+	fail := func(err error) ([]string, error) {
+		return nil, fmt.Errorf("listing the policies attached to %s: %w", p, err)
+	}
+	switch p.Kind {
+	case kindRole:
+		pages := iam.NewListAttachedRolePoliciesPaginator(c, &iam.ListAttachedRolePoliciesInput{RoleName: &p.Name})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				return fail(err)
+			}
+			collect(out.AttachedPolicies)
+		}
+	case kindUser:
+		pages := iam.NewListAttachedUserPoliciesPaginator(c, &iam.ListAttachedUserPoliciesInput{UserName: &p.Name})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				return fail(err)
+			}
+			collect(out.AttachedPolicies)
+		}
+	case kindGroup:
+		pages := iam.NewListAttachedGroupPoliciesPaginator(c, &iam.ListAttachedGroupPoliciesInput{GroupName: &p.Name})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				return fail(err)
+			}
+			collect(out.AttachedPolicies)
+		}
+	}
+	return arns, nil
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
 // IAMAPI is the part of the IAM client these resources use.
@@ -105,21 +106,16 @@ func (c Clients) locate(ctx context.Context) (location, error) {
 	if err != nil {
 		return location{}, fmt.Errorf("getting the caller identity: %w", err)
 	}
-	a, err := policy.ParseARN(deref(out.Arn))
+	a, err := awsarn.Parse(aws.ToString(out.Arn))
 	if err != nil {
 		return location{}, fmt.Errorf("reading the caller identity: %w", err)
 	}
-	return location{Partition: a.Partition, Region: c.Region, Account: deref(out.Account)}, nil
+	return location{Partition: a.Partition, Region: c.Region, Account: aws.ToString(out.Account)}, nil
 }
 
 // managedPolicyArn is the ARN of AmazonRedshiftDataFullAccess.
 func (l location) managedPolicyArn() string {
-	return "arn:" + l.Partition + ":iam::aws:policy/AmazonRedshiftDataFullAccess"
-}
-
-func isNoSuchEntity(err error) bool {
-	var e *iamtypes.NoSuchEntityException
-	return errors.As(err, &e)
+	return awsarn.IAMARN(l.Partition, "aws", awsarn.KindPolicy, "/", "AmazonRedshiftDataFullAccess")
 }
 
 func isDeleteConflict(err error) bool {
@@ -138,11 +134,4 @@ func isEntityAlreadyExists(err error) bool {
 func isInvalidPrincipal(err error) bool {
 	var e *iamtypes.MalformedPolicyDocumentException
 	return errors.As(err, &e) && strings.Contains(e.ErrorMessage(), "Invalid principal in policy")
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -2,11 +2,10 @@ package access
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // roleProps are the validated properties of a CrossAccountRole.
@@ -21,8 +20,6 @@ type roleProps struct {
 	Tags               map[string]string
 	Scope              scopeProps
 }
-
-var roleArnRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/`)
 
 // readRole parses and validates the properties; every problem is a
 // PropertyError that names the property.
@@ -45,10 +42,10 @@ func readRole(props map[string]any) (roleProps, error) {
 		p.Fail("TrustedPrincipalArns", "is required", "role, user or account-root ARNs, or 12-digit account IDs")
 	}
 	for _, t := range r.Trusted {
-		if policy.IsAccountID(t) {
+		if awsarn.IsAccountID(t) {
 			continue
 		}
-		if a, err := policy.ParseARN(t); err != nil || a.Service != "iam" || !(a.Resource == "root" || strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "user/")) {
+		if !awsarn.IsTrustablePrincipal(t) {
 			p.Fail("TrustedPrincipalArns", fmt.Sprintf("%q is not a principal IAM can trust", t), "role, user or account-root ARNs, or 12-digit account IDs")
 		}
 	}
@@ -59,7 +56,7 @@ func readRole(props map[string]any) (roleProps, error) {
 		p.Fail("Description", fmt.Sprintf("has %d characters", len(r.Description)), "at most 1000 characters")
 	}
 	if r.BoundaryArn != "" {
-		if a, err := policy.ParseARN(r.BoundaryArn); err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
+		if _, err := awsarn.ParsePolicy(r.BoundaryArn); err != nil {
 			p.Fail("PermissionsBoundaryArn", fmt.Sprintf("%q is not a managed policy ARN", r.BoundaryArn), "arn:<partition>:iam::<account or aws>:policy/<path><name>")
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -51,7 +53,7 @@ var grantIDPattern = regexp.MustCompile(`^` + grantTagPrefix + `[0-9a-f]{16}$`)
 // same for a redelivered Create, and never confusable with an ARN. It is
 // also the key of the grant's tag on each principal.
 func grantID(req customresource.Request) string {
-	return grantTagPrefix + customresource.ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, 16)
+	return grantTagPrefix + customresource.RequestHash(req, 16)
 }
 
 func isGrantID(id string) bool { return grantIDPattern.MatchString(id) }
@@ -59,7 +61,7 @@ func isGrantID(id string) bool { return grantIDPattern.MatchString(id) }
 // grantLabel is the value of a grant's tag: where the grant comes from,
 // for a person reading the principal's tags.
 func grantLabel(req customresource.Request) string {
-	label := customresource.StackName(req.StackID) + "/" + req.LogicalResourceID
+	label := awsarn.StackName(req.StackID) + "/" + req.LogicalResourceID
 	if len(label) > 256 {
 		label = label[:256]
 	}
@@ -160,7 +162,7 @@ func (r *Access) holdOnce(ctx context.Context, loc location, p principal, id, la
 // tags with it: that is success. (The managed policy always exists and a
 // missing ledger reads as empty, so NoSuchEntity can only mean that.)
 func (r *Access) release(ctx context.Context, loc location, p principal, id string) error {
-	if err := r.releaseExisting(ctx, loc, p, id); err != nil && !isNoSuchEntity(err) {
+	if err := r.releaseExisting(ctx, loc, p, id); err != nil && !awserr.IsNotFound(err) {
 		return err
 	}
 	return nil

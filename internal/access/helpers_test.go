@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
@@ -173,7 +174,7 @@ func (e *env) attachedTo(t *testing.T, k kind, name string) []string {
 // policyExists reports whether a customer managed policy exists.
 func (e *env) policyExists(ctx context.Context, arn string) (bool, error) {
 	_, err := e.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return false, nil
 	}
 	return err == nil, err
@@ -186,7 +187,7 @@ func (e *env) roleExists(ctx context.Context, arn string) (bool, error) {
 		return false, nil
 	}
 	_, err := e.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return false, nil
 	}
 	return err == nil, err

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
@@ -74,7 +75,7 @@ func TestCachedIdentityIsSafeForConcurrentUse(t *testing.T) {
 				t.Errorf("GetCallerIdentity: %v", err)
 				return
 			}
-			accounts[i] = deref(out.Account)
+			accounts[i] = aws.ToString(out.Account)
 		})
 	}
 	wg.Wait()

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -44,7 +46,7 @@ func ledgerName(group string) string {
 }
 
 func ledgerArn(loc location, group string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", loc.Partition, loc.Account, ledgerPath, ledgerName(group))
+	return awsarn.IAMARN(loc.Partition, loc.Account, awsarn.KindPolicy, ledgerPath, ledgerName(group))
 }
 
 // ledgerDocument denies everything on the ledger itself: a policy needs a
@@ -59,23 +61,20 @@ func ledgerDocument(arn string) string {
 func ledgerTags(ctx context.Context, c IAMAPI, loc location, group string) (map[string]string, error) {
 	arn := ledgerArn(loc, group)
 	out := map[string]string{}
-	var marker *string
-	for {
-		res, err := c.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: aws.String(arn), Marker: marker})
-		if isNoSuchEntity(err) {
+	pages := iam.NewListPolicyTagsPaginator(c, &iam.ListPolicyTagsInput{PolicyArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
+		if awserr.IsNotFound(err) {
 			return map[string]string{}, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("listing the grants on ledger %s of group %s: %w", arn, group, err)
 		}
 		for _, t := range res.Tags {
-			out[deref(t.Key)] = deref(t.Value)
+			out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		if !res.IsTruncated || res.Marker == nil {
-			return out, nil
-		}
-		marker = res.Marker
 	}
+	return out, nil
 }
 
 // addLedgerTags records add on group's ledger, creating the ledger when it
@@ -88,7 +87,7 @@ func addLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, ad
 	if err == nil {
 		return nil
 	}
-	if !isNoSuchEntity(err) {
+	if !awserr.IsNotFound(err) {
 		return fmt.Errorf("recording a grant on ledger %s of group %s: %w", arn, group, err)
 	}
 	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{
@@ -115,7 +114,7 @@ func addLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, ad
 // gone has none to remove.
 func removeLedgerTags(ctx context.Context, c IAMAPI, loc location, group string, keys ...string) error {
 	arn := ledgerArn(loc, group)
-	if _, err := c.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: aws.String(arn), TagKeys: keys}); err != nil && !isNoSuchEntity(err) {
+	if _, err := c.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: aws.String(arn), TagKeys: keys}); err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("removing grant records from ledger %s of group %s: %w", arn, group, err)
 	}
 	return nil
@@ -133,7 +132,7 @@ func (r *Access) deleteLedger(ctx context.Context, loc location, group string) e
 	if isDeleteConflict(err) {
 		err = r.removePolicy(ctx, arn)
 	}
-	if err != nil && !isNoSuchEntity(err) {
+	if err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("deleting ledger %s of group %s: %w", arn, group, err)
 	}
 	return nil

@@ -10,8 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // kind is the kind of IAM identity a policy is attached to.
@@ -75,15 +76,14 @@ func readPrincipals(p *customresource.PropertyReader) []principal {
 }
 
 func parsePrincipal(k kind, ref string) (principal, bool) {
-	if !strings.HasPrefix(ref, "arn:") {
+	if !awsarn.IsARN(ref) {
 		return principal{Kind: k, Name: ref}, len(ref) <= 128 && iamNameRE.MatchString(ref)
 	}
-	a, err := policy.ParseARN(ref)
-	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, string(k)+"/") {
+	a, err := awsarn.ParseIAM(ref, awsarn.IAMKind(k))
+	if err != nil {
 		return principal{}, false
 	}
-	name := a.Resource[strings.LastIndex(a.Resource, "/")+1:]
-	return principal{Kind: k, Name: name, Arn: ref}, iamNameRE.MatchString(name)
+	return principal{Kind: k, Name: a.Name, Arn: ref}, iamNameRE.MatchString(a.Name)
 }
 
 // resolve checks, before anything is changed, that every principal exists
@@ -93,14 +93,14 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 	var errs []error
 	for _, p := range ps {
 		if p.Arn != "" {
-			if a, _ := policy.ParseARN(p.Arn); a.Account != loc.Account {
+			if a, _ := awsarn.Parse(p.Arn); a.Account != loc.Account {
 				errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s is in account %s, not in this account %s", p.Arn, a.Account, loc.Account), Allowed: "principals of this account; for another account's roles use AssumeRoleArns"})
 				continue
 			}
 		}
 		arn, err := principalArn(ctx, c, p)
 		switch {
-		case isNoSuchEntity(err):
+		case awserr.IsNotFound(err):
 			errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s does not exist in account %s", p, loc.Account), Allowed: fmt.Sprintf("names or ARNs of existing %ss", p.Kind)})
 		case err != nil:
 			return fmt.Errorf("looking up %s: %w", p, err)
@@ -114,57 +114,56 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
 	switch p.Kind {
 	case kindRole:
-		out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &p.Name})
+		out, err := findRole(ctx, c, p.Name)
 		if err != nil {
 			return "", err
 		}
-		return deref(out.Role.Arn), nil
+		return aws.ToString(out.Role.Arn), nil
 	case kindUser:
-		out, err := c.GetUser(ctx, &iam.GetUserInput{UserName: &p.Name})
+		out, err := findUser(ctx, c, p.Name)
 		if err != nil {
 			return "", err
 		}
-		return deref(out.User.Arn), nil
+		return aws.ToString(out.User.Arn), nil
 	}
-	out, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: &p.Name, MaxItems: aws.Int32(1)})
+	out, err := findGroup(ctx, c, p.Name)
 	if err != nil {
 		return "", err
 	}
-	return deref(out.Group.Arn), nil
+	return aws.ToString(out.Group.Arn), nil
 }
 
 // tags returns the tags of a role or user.
 func tags(ctx context.Context, c IAMAPI, p principal) (map[string]string, error) {
 	out := map[string]string{}
-	var marker *string
-	for {
-		var list []iamtypes.Tag
-		var next *string
-		var truncated bool
-		switch p.Kind {
-		case kindRole:
-			res, err := c.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
-			}
-			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
-		case kindUser:
-			res, err := c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: &p.Name, Marker: marker})
-			if err != nil {
-				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
-			}
-			list, next, truncated = res.Tags, res.Marker, res.IsTruncated
-		default:
-			return nil, fmt.Errorf("listing the tags of %s: %w", p, errGroupTags)
-		}
+	collect := func(list []iamtypes.Tag) {
 		for _, t := range list {
-			out[deref(t.Key)] = deref(t.Value)
+			out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		if !truncated || next == nil {
-			return out, nil
-		}
-		marker = next
 	}
+	switch p.Kind {
+	case kindRole:
+		pages := iam.NewListRoleTagsPaginator(c, &iam.ListRoleTagsInput{RoleName: &p.Name})
+		for pages.HasMorePages() {
+			res, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
+			}
+			collect(res.Tags)
+		}
+	case kindUser:
+		pages := iam.NewListUserTagsPaginator(c, &iam.ListUserTagsInput{UserName: &p.Name})
+		for pages.HasMorePages() {
+			res, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("listing the tags of %s: %w", p, err)
+			}
+			collect(res.Tags)
+		}
+	default:
+		return nil, fmt.Errorf("listing the tags of %s: %w", p, errGroupTags)
+	}
+	return out, nil
 }
 
 func tagPrincipal(ctx context.Context, c IAMAPI, p principal, add map[string]string) error {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -32,8 +33,9 @@ var (
 	allowedInName = regexp.MustCompile(`[\w+=,.@-]`)
 )
 
-// scopeProps are the Data API permission properties both resources share
-// (DESIGN 3.2, "Scoped" properties, and PolicyMode).
+// scopeProps are the Data API permission properties both resources share:
+// PolicyMode and the properties of a Scoped policy (the README's
+// Custom::RedshiftDataApiAccess section lists them).
 type scopeProps struct {
 	Mode               string
 	Clusters           []string // identifiers or cluster ARNs
@@ -81,8 +83,8 @@ func readScope(p *customresource.PropertyReader, workgroupsInManaged bool) scope
 		}
 	}
 	for _, c := range s.Clusters {
-		if a, err := policy.ParseARN(c); err == nil {
-			if a.Service != "redshift" || !strings.HasPrefix(a.Resource, "cluster:") {
+		if awsarn.IsARN(c) {
+			if _, err := awsarn.ParseCluster(c); err != nil {
 				p.Fail("Clusters", fmt.Sprintf("%q is not a cluster ARN", c), "cluster identifiers or arn:<partition>:redshift:<region>:<account>:cluster:<id>")
 			}
 		} else if len(c) > 63 || !clusterIDRE.MatchString(c) {
@@ -90,8 +92,8 @@ func readScope(p *customresource.PropertyReader, workgroupsInManaged bool) scope
 		}
 	}
 	for _, w := range s.Workgroups {
-		if a, err := policy.ParseARN(w); err == nil {
-			if a.Service != "redshift-serverless" || !strings.HasPrefix(a.Resource, "workgroup/") {
+		if awsarn.IsARN(w) {
+			if _, err := awsarn.ParseWorkgroup(w); err != nil {
 				p.Fail("Workgroups", fmt.Sprintf("%q is not a workgroup ARN", w), "workgroup names or arn:<partition>:redshift-serverless:<region>:<account>:workgroup/<id>")
 			}
 		} else if !workgroupRE.MatchString(w) {
@@ -107,12 +109,12 @@ func readScope(p *customresource.PropertyReader, workgroupsInManaged bool) scope
 		p.Fail("DbUser", fmt.Sprintf("%q is not a database user name GetClusterCredentials accepts", s.DbUser), "1 to 64 letters, digits and _+.@-, starting with a letter, not PUBLIC")
 	}
 	for _, a := range s.SecretArns {
-		if parsed, err := policy.ParseARN(a); err != nil || parsed.Service != "secretsmanager" || !strings.HasPrefix(parsed.Resource, "secret:") {
+		if _, err := awsarn.ParseSecret(a); err != nil {
 			p.Fail("SecretArns", fmt.Sprintf("%q is not a secret ARN", a), "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>")
 		}
 	}
 	for _, a := range s.AssumeRoleArns {
-		if parsed, err := policy.ParseARN(a); err != nil || parsed.Service != "iam" || !strings.HasPrefix(parsed.Resource, "role/") {
+		if _, err := awsarn.ParseRole(a); err != nil {
 			p.Fail("AssumeRoleArns", fmt.Sprintf("%q is not a role ARN", a), "arn:<partition>:iam::<account>:role/<path><name>")
 		}
 	}
@@ -157,11 +159,11 @@ func joinMethods(ms []policy.AuthMethod) string {
 func (s scopeProps) policyScope(loc location, workgroupArns []string) policy.Scope {
 	clusters := make([]string, len(s.Clusters))
 	for i, c := range s.Clusters {
-		if strings.HasPrefix(c, "arn:") {
+		if awsarn.IsARN(c) {
 			clusters[i] = c
 			continue
 		}
-		clusters[i] = fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", loc.Partition, loc.Region, loc.Account, c)
+		clusters[i] = awsarn.ClusterARN(loc.Partition, loc.Region, loc.Account, "cluster", c)
 	}
 	return policy.Scope{
 		Partition: loc.Partition, Region: loc.Region, Account: loc.Account,

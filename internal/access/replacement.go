@@ -4,21 +4,20 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // iamPathName splits the path and the name out of the ARN of an IAM role or
 // customer managed policy: arn:aws:iam::111111111111:role/a/b/name gives
 // "/a/b/" and "name".
 func iamPathName(arn string) (path, name string) {
-	a, err := policy.ParseARN(arn)
-	if err != nil {
-		return "", ""
+	for _, kind := range []awsarn.IAMKind{awsarn.KindRole, awsarn.KindPolicy} {
+		if a, err := awsarn.ParseIAM(arn, kind); err == nil {
+			return a.Path, a.Name
+		}
 	}
-	_, rest, _ := strings.Cut(a.Resource, "/")
-	cut := strings.LastIndex(rest, "/") + 1
-	return "/" + rest[:cut], rest[cut:]
+	return "", ""
 }
 
 // renamed is a role or policy's path and name before and after an update:

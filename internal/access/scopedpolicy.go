@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -30,9 +31,9 @@ const (
 // resource did not create.
 var ErrNotOwned = errors.New("exists and was not created by this resource")
 
-// customerPolicyArn matches the ARN of a customer managed policy, the only
-// shape of Scoped physical ID this resource issues.
-var customerPolicyArn = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:policy/`)
+// customerPolicyArn reports whether id is the ARN of a customer managed
+// policy, the only shape of Scoped physical ID this resource issues.
+func customerPolicyArn(id string) bool { return awsarn.IsCustomerPolicy(id) }
 
 func ownerTags(req customresource.Request) []iamtypes.Tag {
 	return []iamtypes.Tag{
@@ -45,11 +46,11 @@ func ownerTags(req customresource.Request) []iamtypes.Tag {
 func ownedBy(list []iamtypes.Tag, req customresource.Request) bool {
 	var stack, logical string
 	for _, t := range list {
-		switch deref(t.Key) {
+		switch aws.ToString(t.Key) {
 		case tagStackID:
-			stack = deref(t.Value)
+			stack = aws.ToString(t.Value)
 		case tagLogicalID:
-			logical = deref(t.Value)
+			logical = aws.ToString(t.Value)
 		}
 	}
 	return stack == req.StackID && logical == req.LogicalResourceID
@@ -62,23 +63,23 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 	if err != nil {
 		return "", false, err
 	}
-	arn = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", loc.Partition, loc.Account, path, name)
+	arn = awsarn.IAMARN(loc.Partition, loc.Account, awsarn.KindPolicy, path, name)
 	out, err := r.c.IAM.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(name),
 		Path:           aws.String(path),
 		PolicyDocument: aws.String(text),
-		Description:    aws.String(fmt.Sprintf("Redshift Data API access granted by %s in stack %s", req.LogicalResourceID, customresource.StackName(req.StackID))),
+		Description:    aws.String(fmt.Sprintf("Redshift Data API access granted by %s in stack %s", req.LogicalResourceID, awsarn.StackName(req.StackID))),
 		Tags:           ownerTags(req),
 	})
 	if err == nil {
-		return deref(out.Policy.Arn), true, nil
+		return aws.ToString(out.Policy.Arn), true, nil
 	}
 	if !isEntityAlreadyExists(err) {
 		return "", false, fmt.Errorf("creating policy %s: %w", arn, err)
 	}
-	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	got, err := findPolicy(ctx, r.c.IAM, arn)
 	switch {
-	case isNoSuchEntity(err) || (err == nil && !ownedBy(got.Policy.Tags, req)):
+	case awserr.IsNotFound(err) || (err == nil && !ownedBy(got.Policy.Tags, req)):
 		// Not found means the name is taken at another path: IAM policy
 		// names are unique in an account whatever the path.
 		return "", false, fmt.Errorf("creating policy %s: a policy named %s %w; choose another PolicyName", arn, name, ErrNotOwned)
@@ -95,17 +96,17 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 // default version already means the same. At IAM's limit of five versions
 // the oldest non-default version is deleted first.
 func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Document) (bool, error) {
-	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	got, err := findPolicy(ctx, r.c.IAM, arn)
 	if err != nil {
 		return false, fmt.Errorf("getting policy %s: %w", arn, err)
 	}
 	def, err := r.c.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: got.Policy.DefaultVersionId})
 	if err != nil {
-		return false, fmt.Errorf("getting version %s of policy %s: %w", deref(got.Policy.DefaultVersionId), arn, err)
+		return false, fmt.Errorf("getting version %s of policy %s: %w", aws.ToString(got.Policy.DefaultVersionId), arn, err)
 	}
-	current, err := policy.Parse(deref(def.PolicyVersion.Document))
+	current, err := policy.Parse(aws.ToString(def.PolicyVersion.Document))
 	if err != nil {
-		return false, fmt.Errorf("reading version %s of policy %s: %w", deref(got.Policy.DefaultVersionId), arn, err)
+		return false, fmt.Errorf("reading version %s of policy %s: %w", aws.ToString(got.Policy.DefaultVersionId), arn, err)
 	}
 	if policy.Equivalent(current, doc) {
 		return false, nil
@@ -116,8 +117,8 @@ func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Docu
 	}
 	if total >= maxPolicyVersions && len(old) > 0 {
 		oldest := old[0]
-		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: oldest.VersionId}); err != nil && !isNoSuchEntity(err) {
-			return false, fmt.Errorf("deleting version %s of policy %s: %w", deref(oldest.VersionId), arn, err)
+		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: oldest.VersionId}); err != nil && !awserr.IsNotFound(err) {
+			return false, fmt.Errorf("deleting version %s of policy %s: %w", aws.ToString(oldest.VersionId), arn, err)
 		}
 	}
 	text, err := doc.JSON()
@@ -135,9 +136,9 @@ func (r *Access) ensureDocument(ctx context.Context, arn string, doc policy.Docu
 func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes.PolicyVersion, int, error) {
 	var nonDefault []iamtypes.PolicyVersion
 	total := 0
-	var marker *string
-	for {
-		out, err := r.c.IAM.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn), Marker: marker})
+	pages := iam.NewListPolicyVersionsPaginator(r.c.IAM, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, 0, fmt.Errorf("listing the versions of policy %s: %w", arn, err)
 		}
@@ -147,10 +148,6 @@ func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes
 				nonDefault = append(nonDefault, v)
 			}
 		}
-		if !out.IsTruncated || out.Marker == nil {
-			break
-		}
-		marker = out.Marker
 	}
 	// IAM numbers versions v1, v2, ... in creation order; CreateDate has
 	// only second resolution, so the number decides ties.
@@ -169,8 +166,8 @@ func (r *Access) nonDefaultVersions(ctx context.Context, arn string) ([]iamtypes
 // is success; one that does not carry req's owner tags was not created by
 // this resource and is left alone.
 func (r *Access) deletePolicy(ctx context.Context, req customresource.Request, arn string) error {
-	got, err := r.c.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
-	if isNoSuchEntity(err) {
+	got, err := findPolicy(ctx, r.c.IAM, arn)
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
@@ -186,48 +183,44 @@ func (r *Access) deletePolicy(ctx context.Context, req customresource.Request, a
 // deletes its non-default versions and then the policy: what IAM requires
 // before DeletePolicy succeeds. A policy that is gone already is success.
 func (r *Access) removePolicy(ctx context.Context, arn string) error {
-	var marker *string
-	for {
-		out, err := r.c.IAM.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn), Marker: marker})
-		if isNoSuchEntity(err) {
+	pages := iam.NewListEntitiesForPolicyPaginator(r.c.IAM, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if awserr.IsNotFound(err) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("listing the principals of policy %s: %w", arn, err)
 		}
 		for _, g := range out.PolicyGroups {
-			if err := detach(ctx, r.c.IAM, principal{Kind: kindGroup, Name: deref(g.GroupName)}, arn); err != nil {
+			if err := detach(ctx, r.c.IAM, principal{Kind: kindGroup, Name: aws.ToString(g.GroupName)}, arn); err != nil {
 				return err
 			}
 		}
 		for _, u := range out.PolicyUsers {
-			if err := detach(ctx, r.c.IAM, principal{Kind: kindUser, Name: deref(u.UserName)}, arn); err != nil {
+			if err := detach(ctx, r.c.IAM, principal{Kind: kindUser, Name: aws.ToString(u.UserName)}, arn); err != nil {
 				return err
 			}
 		}
 		for _, ro := range out.PolicyRoles {
-			if err := detach(ctx, r.c.IAM, principal{Kind: kindRole, Name: deref(ro.RoleName)}, arn); err != nil {
+			if err := detach(ctx, r.c.IAM, principal{Kind: kindRole, Name: aws.ToString(ro.RoleName)}, arn); err != nil {
 				return err
 			}
 		}
-		if !out.IsTruncated || out.Marker == nil {
-			break
-		}
-		marker = out.Marker
 	}
 	old, _, err := r.nonDefaultVersions(ctx, arn)
-	if isNoSuchEntity(err) {
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	for _, v := range old {
-		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: v.VersionId}); err != nil && !isNoSuchEntity(err) {
-			return fmt.Errorf("deleting version %s of policy %s: %w", deref(v.VersionId), arn, err)
+		if _, err := r.c.IAM.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: v.VersionId}); err != nil && !awserr.IsNotFound(err) {
+			return fmt.Errorf("deleting version %s of policy %s: %w", aws.ToString(v.VersionId), arn, err)
 		}
 	}
-	if _, err := r.c.IAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil && !isNoSuchEntity(err) {
+	if _, err := r.c.IAM.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil && !awserr.IsNotFound(err) {
 		return fmt.Errorf("deleting policy %s: %w", arn, err)
 	}
 	return nil
@@ -235,6 +228,6 @@ func (r *Access) removePolicy(ctx context.Context, arn string) error {
 
 // versionNumber is N of a version ID vN, or 0.
 func versionNumber(id *string) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(deref(id), "v"))
+	n, _ := strconv.Atoi(strings.TrimPrefix(aws.ToString(id), "v"))
 	return n
 }

@@ -2,8 +2,11 @@ package access
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
 // invalidPrincipalTimeout bounds how long a trust policy that IAM rejects
@@ -21,24 +24,20 @@ const (
 // "Invalid principal in policy", for at most r.principalWait and never past
 // ctx. Any other error, and the last one at the bound, is returned.
 func (r *CrossAccountRole) retryInvalidPrincipal(ctx context.Context, f func() error) error {
-	deadline := time.Now().Add(r.principalWait)
-	delay := invalidPrincipalFirstDelay
-	for {
-		err := f()
-		if !isInvalidPrincipal(err) {
-			return err
-		}
-		wait := min(delay, time.Until(deadline))
-		if wait <= 0 {
-			return fmt.Errorf("a trusted principal stayed invalid for IAM for %s (it may not exist, or not be visible yet): %w", r.principalWait, err)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("waiting for a trusted principal to become valid: %w (last error: %w)", ctx.Err(), err)
-		case <-t.C:
-		}
-		delay = min(2*delay, invalidPrincipalMaxDelay)
+	policy := retry.Policy{
+		Backoff:   retry.Backoff{First: invalidPrincipalFirstDelay, Max: invalidPrincipalMaxDelay},
+		Budget:    r.principalWait,
+		Retryable: isInvalidPrincipal,
 	}
+	_, err := retry.Do(ctx, policy, func(context.Context) error { return f() })
+	var exhausted *retry.ExhaustedError
+	switch {
+	case errors.As(err, &exhausted) && exhausted.Deadline:
+		return fmt.Errorf("waiting for a trusted principal to become valid: %w", err)
+	case errors.As(err, &exhausted):
+		return fmt.Errorf("a trusted principal stayed invalid for IAM for %s (it may not exist, or not be visible yet): %w", r.principalWait, exhausted.Err)
+	case err != nil && ctx.Err() != nil && isInvalidPrincipal(err):
+		return fmt.Errorf("waiting for a trusted principal to become valid: %w", err)
+	}
+	return err
 }

@@ -3,20 +3,15 @@ package access
 import (
 	"context"
 	"fmt"
-	"time"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
-// cleanupTimeout bounds the undo of a half-done Create. A failed Create
-// answers CloudFormation with a marker that no Delete ever cleans up, so
-// what the failed request made must be removed by the request itself. The
-// undo runs even when the request's context has ended (it may be why the
-// Create failed), but not for longer than this.
-const cleanupTimeout = 20 * time.Second
-
 // undo runs fn to remove what a failing Create made, and returns cause,
-// with the undo's own failure added when there is one.
+// with the undo's own failure added when there is one. The undo runs in
+// customresource.CleanupContext.
 func undo(ctx context.Context, cause error, what string, fn func(context.Context) error) error {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cctx, cancel := customresource.CleanupContext(ctx)
 	defer cancel()
 	if err := fn(cctx); err != nil {
 		return fmt.Errorf("%w; undoing %s also failed: %w", cause, what, err)

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	rstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
@@ -27,7 +28,7 @@ func resolveWorkgroups(ctx context.Context, c ServerlessAPI, refs []string) ([]s
 	out := make([]string, 0, len(refs))
 	var errs []error
 	for _, ref := range refs {
-		if strings.HasPrefix(ref, "arn:") {
+		if awsarn.IsARN(ref) {
 			out = append(out, ref)
 			continue
 		}
@@ -35,14 +36,13 @@ func resolveWorkgroups(ctx context.Context, c ServerlessAPI, refs []string) ([]s
 			return nil, fmt.Errorf("looking up workgroup %s: no Redshift Serverless client", ref)
 		}
 		res, err := c.GetWorkgroup(ctx, &redshiftserverless.GetWorkgroupInput{WorkgroupName: aws.String(ref)})
-		var nf *rstypes.ResourceNotFoundException
 		switch {
-		case errors.As(err, &nf):
+		case awserr.IsNotFound(err):
 			errs = append(errs, &customresource.PropertyError{Property: "Workgroups", Problem: fmt.Sprintf("workgroup %s does not exist", ref), Allowed: "names or ARNs of existing workgroups"})
 		case err != nil:
 			return nil, fmt.Errorf("looking up workgroup %s: %w", ref, err)
 		default:
-			out = append(out, deref(res.Workgroup.WorkgroupArn))
+			out = append(out, aws.ToString(res.Workgroup.WorkgroupArn))
 		}
 	}
 	return out, errors.Join(errs...)
@@ -60,7 +60,7 @@ func tagWorkgroups(ctx context.Context, c ServerlessAPI, arns []string) error {
 		}
 		has := false
 		for _, t := range res.Tags {
-			if deref(t.Key) == policy.TagKey {
+			if aws.ToString(t.Key) == policy.TagKey {
 				has = true
 			}
 		}

@@ -1,15 +1,22 @@
 package customresource
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sort"
 	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
 // DefaultDeadlineMargin is how long before the Lambda deadline the handler
@@ -39,7 +46,7 @@ type Handler struct {
 	client     HTTPClient
 	allowLocal bool
 	margin     time.Duration
-	backoff    backoff
+	backoff    retry.Backoff
 }
 
 // Option configures a Handler.
@@ -72,7 +79,7 @@ func WithDeadlineMargin(d time.Duration) Option {
 // WithBackoff sets the delay before the first retry of the response PUT and
 // the cap of the exponential backoff.
 func WithBackoff(first, max time.Duration) Option {
-	return func(h *Handler) { h.backoff = backoff{first: first, max: max} }
+	return func(h *Handler) { h.backoff = retry.Backoff{First: first, Max: max} }
 }
 
 // NewHandler returns a handler for resources, keyed by ResourceType (for
@@ -171,4 +178,205 @@ func propertyNames(props map[string]any) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// respond runs the resource named by the event and returns the encoded
+// response. It always returns a response, whatever the resource does.
+func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event) response {
+	req := newRequest(event)
+	if req.Action == ActionDelete && IsFailedCreateMarker(req.PhysicalResourceID) {
+		log.InfoContext(ctx, "delete of a failed create's marker: nothing to delete")
+		return h.encode(event, outcome{result: Result{PhysicalResourceID: req.PhysicalResourceID}}, nil)
+	}
+	res, ok := h.resources[event.ResourceType]
+	if !ok && req.Action == ActionDelete {
+		// This function never created a resource of this type, so there is
+		// nothing to delete; FAILED would only block the stack's deletion.
+		log.WarnContext(ctx, "delete of an unsupported resource type: nothing to delete", slog.Any("supported_types", h.supportedTypes()))
+		return h.encode(event, outcome{result: Result{PhysicalResourceID: req.PhysicalResourceID}}, nil)
+	}
+	if !ok {
+		err := fmt.Errorf("unsupported resource type %q: this function serves %v", event.ResourceType, h.supportedTypes())
+		return h.encode(event, outcome{err: err}, nil)
+	}
+	var secrets []string
+	if s, ok := res.(SecretProperties); ok {
+		secrets = secretValues(event, s.SecretProperties())
+	}
+	o := h.run(ctx, log, res, req)
+	resp := h.encode(event, o, secrets)
+	// An over-long physical ID names nothing the resource could delete, so
+	// only a replacement whose attributes did not fit is undone.
+	if replacement := o.result.PhysicalResourceID; req.Action == ActionUpdate && o.err == nil && resp.Status == cfn.StatusFailed &&
+		replacement != "" && replacement != req.PhysicalResourceID && len(replacement) <= MaxPhysicalIDBytes {
+		return h.encode(event, outcome{err: h.undoReplacement(ctx, log, res, req, replacement, resp.Reason)}, secrets)
+	}
+	return resp
+}
+
+// undoReplacement deletes the replacement an Update made when its response
+// cannot say so (its attributes break CloudFormation's size limit). CloudFormation keeps the old physical ID after a FAILED Update
+// and would never send a Delete for the new one, so the runtime deletes it
+// before answering, and returns the error to answer with.
+func (h *Handler) undoReplacement(ctx context.Context, log *slog.Logger, res Resource, req Request, replacement, reason string) error {
+	del := req
+	del.Action = ActionDelete
+	del.PhysicalResourceID = replacement
+	log.WarnContext(ctx, "the update's response cannot be sent; deleting the replacement it made", slog.String("replacement_physical_resource_id", replacement))
+	if o := h.run(ctx, log, res, del); o.err != nil {
+		return fmt.Errorf("%s; deleting the replacement %s failed too, delete it by hand: %w", reason, replacement, o.err)
+	}
+	return fmt.Errorf("%s; the replacement %s was deleted again and the resource is unchanged", reason, replacement)
+}
+
+// run calls the resource in its own goroutine and waits for it, for the
+// invocation's context to end, or for the deadline margin, whichever comes
+// first. At the margin the resource's context is cancelled and run returns
+// errDeadline; a result that arrives later is dropped, so that only one
+// response is ever sent.
+func (h *Handler) run(ctx context.Context, log *slog.Logger, res Resource, req Request) outcome {
+	resCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				// The panic value may hold anything, including property
+				// values; log its type and the stack only.
+				log.Error("resource panicked", slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+				done <- outcome{err: errPanicked}
+			}
+		}()
+		done <- call(resCtx, res, req)
+	}()
+
+	var timeout <-chan time.Time
+	if deadline, ok := ctx.Deadline(); ok {
+		t := time.NewTimer(time.Until(deadline.Add(-h.margin)))
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case o := <-done:
+		return o
+	case <-timeout:
+		log.ErrorContext(ctx, "resource still running at the deadline margin; answering FAILED", slog.Duration("margin", h.margin))
+		return outcome{err: errDeadline}
+	}
+}
+
+// encode turns the outcome of a request into the response CloudFormation
+// expects: request fields echoed verbatim, a physical ID that is never empty
+// and at most 1 KB, and a body of at most MaxResponseBytes.
+func (h *Handler) encode(event cfn.Event, o outcome, secrets []string) response {
+	r := cfn.Response{
+		Status:            cfn.StatusSuccess,
+		RequestID:         event.RequestID,
+		LogicalResourceID: event.LogicalResourceID,
+		StackID:           event.StackID,
+	}
+	// On failure CloudFormation keeps the physical ID it knows; a failed
+	// Create has none, so it gets a marker the following Delete recognises.
+	failedID := event.PhysicalResourceID
+	if event.RequestType == cfn.RequestCreate || failedID == "" {
+		failedID = FailedCreateMarker(event.RequestID)
+	}
+	fail := func(err error) {
+		r.Status = cfn.StatusFailed
+		r.Reason = scrub(reason(err), secrets)
+		r.Data, r.NoEcho = nil, false
+		if r.PhysicalResourceID == "" {
+			r.PhysicalResourceID = failedID
+		}
+	}
+
+	id := o.result.PhysicalResourceID
+	if id == "" && event.RequestType != cfn.RequestCreate {
+		// Update and Delete keep the ID they were given unless the resource
+		// says otherwise.
+		id = event.PhysicalResourceID
+	}
+	switch {
+	case o.err != nil:
+		fail(o.err)
+	case id == "":
+		fail(errors.New("internal error: the handler returned no physical resource ID"))
+	case len(id) > MaxPhysicalIDBytes:
+		fail(fmt.Errorf("internal error: the physical resource ID is %d bytes; CloudFormation allows at most %d", len(id), MaxPhysicalIDBytes))
+	default:
+		r.PhysicalResourceID = id
+		r.NoEcho = o.result.NoEcho
+		if len(o.result.Data) > 0 {
+			r.Data = make(map[string]any, len(o.result.Data))
+			for k, v := range o.result.Data {
+				r.Data[k] = v
+			}
+		}
+	}
+
+	body := marshal(r)
+	if len(body) > MaxResponseBytes && r.Data != nil {
+		// Keep the resource's physical ID: the resource exists, and the
+		// Delete that CloudFormation sends after this FAILED must find it.
+		fail(fmt.Errorf("the attributes (Data) do not fit in a CloudFormation response: the body would be %d bytes, the limit is %d", len(body), MaxResponseBytes))
+		body = marshal(r)
+	}
+	for len(body) > MaxResponseBytes && r.Reason != "" {
+		r.Reason = shorten(r.Reason, len(body)-MaxResponseBytes)
+		body = marshal(r)
+	}
+	return response{Response: r, body: body}
+}
+
+// send PUTs body to responseURL, retrying network errors and 5xx with
+// jittered backoff up to maxSendAttempts, and never 4xx. The send as a
+// whole ends sendReserve (or half the margin) before ctx's deadline. It
+// returns the number of attempts made. Its errors never contain the URL.
+func (h *Handler) send(ctx context.Context, responseURL string, body []byte) (int, error) {
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-min(sendReserve, h.margin/2)))
+		defer cancel()
+	}
+	policy := retry.Policy{
+		Backoff:   h.backoff,
+		Attempts:  maxSendAttempts,
+		Retryable: func(err error) bool { return !isPermanent(err) },
+	}
+	attempts, err := retry.Do(ctx, policy, func(ctx context.Context) error { return h.put(ctx, responseURL, body) })
+	var exhausted *retry.ExhaustedError
+	switch {
+	case errors.As(err, &exhausted) && exhausted.Deadline:
+		return attempts, fmt.Errorf("sending the response: %w", err)
+	case errors.As(err, &exhausted):
+		return attempts, fmt.Errorf("sending the response: giving up after %d attempts: %w", attempts, exhausted.Err)
+	case err != nil && ctx.Err() != nil:
+		return attempts, fmt.Errorf("sending the response: %w", err)
+	}
+	return attempts, err
+}
+
+// put makes one attempt, bounded by sendAttemptTimeout whatever the
+// client. Like cfn.Response.Send it sets no Content-Type: the pre-signed
+// URL was signed without one.
+func (h *Handler) put(ctx context.Context, responseURL string, body []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, sendAttemptTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("building the response request: %w", withoutURL(err))
+	}
+	req.Header.Del("Content-Type")
+	res, err := h.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("putting the response: %w", withoutURL(err))
+	}
+	defer res.Body.Close()
+	// Drain the body so the connection can be reused by a retry.
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	if res.StatusCode != http.StatusOK {
+		return &statusError{code: res.StatusCode}
+	}
+	return nil
 }

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // Property names, as they appear in templates.
@@ -190,8 +190,8 @@ func (p *Properties) validateUser(r *customresource.PropertyReader) {
 // iamDbUser is the database user of an IAM role (IAMR:<name>) or user
 // (IAM:<name>), as the Data API and GetClusterCredentialsWithIAM name it.
 func iamDbUser(arn string) (string, string) {
-	a, err := policy.ParseARN(arn)
-	if err != nil || a.Service != "iam" || !policy.IsAccountID(a.Account) {
+	a, err := awsarn.Parse(arn)
+	if err != nil || a.Service != "iam" || !awsarn.IsAccountID(a.Account) {
 		return "", fmt.Sprintf("%q is not an IAM ARN", arn)
 	}
 	kind, rest, _ := strings.Cut(a.Resource, "/")
@@ -209,7 +209,7 @@ func iamDbUser(arn string) (string, string) {
 }
 
 func checkSecretArn(r *customresource.PropertyReader, prop, arn string) {
-	a, err := policy.ParseARN(arn)
+	a, err := awsarn.Parse(arn)
 	if err != nil || a.Service != "secretsmanager" || !strings.HasPrefix(a.Resource, "secret:") {
 		r.Fail(prop, fmt.Sprintf("%q is not a Secrets Manager secret ARN", arn), "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>")
 	}

@@ -14,9 +14,9 @@
 //
 // Update changes subnets, security groups, private DNS, the policy, the IP
 // address type (with the type of its DNS records) and tags in place; a new
-// VpcId or ServiceName creates a replacement. IpAddressType is not a
-// replacement, unlike in the design: a new endpoint for the same service
-// in the same VPC could not take the private DNS name the old one holds
-// until CloudFormation's cleanup. Delete deletes the endpoint and waits
-// until it is gone.
+// VpcId or ServiceName creates a replacement. IpAddressType changes in
+// place, not by replacement, on purpose: a new endpoint for the same
+// service in the same VPC could not take the private DNS name the old one
+// holds until CloudFormation's cleanup. Delete deletes the endpoint and
+// waits until it is gone.
 package endpoint

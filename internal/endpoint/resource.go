@@ -6,19 +6,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
-
-// cleanupTimeout bounds the best-effort delete of an endpoint that a
-// failed Create leaves behind; it runs even when the request's context has
-// ended.
-const cleanupTimeout = 10 * time.Second
 
 // Resource is the Custom::RedshiftDataApiEndpoint resource.
 type Resource struct {
@@ -89,7 +84,7 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 // abandonCreate deletes endpoint id, which Create will report as failed,
 // and explains what happened in the returned error.
 func (r *Resource) abandonCreate(ctx context.Context, id string, waitErr error) error {
-	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cleanupCtx, cancel := customresource.CleanupContext(ctx)
 	defer cancel()
 	if err := r.deleteEndpoint(cleanupCtx, id); err != nil {
 		return errors.Join(
@@ -194,7 +189,7 @@ func (e *UnsuccessfulError) Error() string {
 // exist is success.
 func (r *Resource) deleteEndpoint(ctx context.Context, id string) error {
 	out, err := r.ec2.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{id}})
-	if errorCode(err) == codeEndpointNotFound {
+	if awserr.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {

@@ -11,21 +11,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
-// Polling of an endpoint's state: exponential backoff from
+// Polling of an endpoint's state: jittered exponential backoff from
 // waitFirstInterval to waitMaxInterval. Interface endpoints usually take
 // one to three minutes to become available and about as long to delete.
 const (
 	waitFirstInterval = 2 * time.Second
 	waitMaxInterval   = 15 * time.Second
 	// waitReserve is how long before the context deadline a wait gives up.
-	// It covers the runtime's margin plus the whole cleanupTimeout and some
+	// It covers the runtime's margin plus the whole customresource.CleanupTimeout and some
 	// slack, so that deleting an endpoint Create will not wait for any more
 	// ends before the runtime answers with its generic timeout, and the
 	// resource's own reason is the one CloudFormation gets.
-	waitReserve = customresource.DefaultDeadlineMargin + cleanupTimeout + 5*time.Second
+	waitReserve = customresource.DefaultDeadlineMargin + customresource.CleanupTimeout + 5*time.Second
 	// waitLimit bounds a wait when the context has no deadline.
 	waitLimit = 10 * time.Minute
 	// notFoundGrace is how long a new endpoint may still be unknown to
@@ -57,10 +60,9 @@ const (
 
 func stateOf(ep types.VpcEndpoint) string { return strings.ToLower(string(ep.State)) }
 
-// NotFoundError is returned when a VPC endpoint does not exist.
-type NotFoundError struct{ ID string }
-
-func (e *NotFoundError) Error() string { return "VPC endpoint " + e.ID + " does not exist" }
+// NotFoundError is returned when a VPC endpoint does not exist: the
+// product's one not-found error, see awserr.
+type NotFoundError = awserr.NotFoundError
 
 // FailedError is returned when an endpoint ends in state failed, rejected
 // or expired, with EC2's LastError (or FailureReason).
@@ -93,8 +95,8 @@ func (e *TimeoutError) Error() string {
 // find returns the endpoint id, or a *NotFoundError.
 func (r *Resource) find(ctx context.Context, id string) (types.VpcEndpoint, error) {
 	out, err := r.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
-	if errorCode(err) == codeEndpointNotFound {
-		return types.VpcEndpoint{}, &NotFoundError{ID: id}
+	if awserr.IsNotFound(err) {
+		return types.VpcEndpoint{}, &NotFoundError{Kind: "VPC endpoint", ID: id, Err: err}
 	}
 	if err != nil {
 		return types.VpcEndpoint{}, fmt.Errorf("describing VPC endpoint %s: %w", id, err)
@@ -104,7 +106,7 @@ func (r *Resource) find(ctx context.Context, id string) (types.VpcEndpoint, erro
 			return ep, nil
 		}
 	}
-	return types.VpcEndpoint{}, &NotFoundError{ID: id}
+	return types.VpcEndpoint{}, &NotFoundError{Kind: "VPC endpoint", ID: id}
 }
 
 // waitAvailable polls endpoint id until it is available. It fails with a
@@ -171,30 +173,31 @@ func (r *Resource) waitGone(ctx context.Context, id string) error {
 
 var errWaitTimedOut = errors.New("wait timed out")
 
+// errNotYet is what poll's attempts fail with while check is not done.
+var errNotYet = errors.New("not yet")
+
 // poll calls check with exponential backoff until it reports done or an
 // error, or until the next attempt would end after the wait's deadline:
 // the context deadline less the reserve, or waitLimit from now.
 func (r *Resource) poll(ctx context.Context, check func() (bool, error)) error {
-	deadline := time.Now().Add(r.timing.limit)
-	if d, ok := ctx.Deadline(); ok && d.Add(-r.timing.reserve).Before(deadline) {
-		deadline = d.Add(-r.timing.reserve)
+	policy := retry.Policy{
+		Backoff:   retry.Backoff{First: r.timing.first, Max: r.timing.max},
+		Budget:    r.timing.limit,
+		Reserve:   r.timing.reserve,
+		Retryable: func(err error) bool { return errors.Is(err, errNotYet) },
 	}
-	interval := r.timing.first
-	for {
+	_, err := retry.Do(ctx, policy, func(context.Context) error {
 		done, err := check()
-		if done || err != nil {
-			return err
+		if err == nil && !done {
+			return errNotYet
 		}
-		if !time.Now().Add(interval).Before(deadline) {
-			return errWaitTimedOut
-		}
-		t := time.NewTimer(interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("waiting for the VPC endpoint: %w", ctx.Err())
-		case <-t.C:
-		}
-		interval = min(2*interval, r.timing.max)
+		return err
+	})
+	switch {
+	case retry.IsExhausted(err):
+		return errWaitTimedOut
+	case errors.Is(err, errNotYet):
+		return fmt.Errorf("waiting for the VPC endpoint: %w", ctx.Err())
 	}
+	return err
 }

@@ -288,39 +288,3 @@ func TestTrustPolicy(t *testing.T) {
 		})
 	}
 }
-
-func TestParseARN(t *testing.T) {
-	tests := map[string]struct {
-		in      string
-		want    ARN
-		wantErr bool
-	}{
-		"role with path": {in: "arn:aws:iam::111111111111:role/a/b/name", want: ARN{"aws", "iam", "", "111111111111", "role/a/b/name"}},
-		"gov cluster":    {in: "arn:aws-us-gov:redshift:us-gov-west-1:111111111111:cluster:c", want: ARN{"aws-us-gov", "redshift", "us-gov-west-1", "111111111111", "cluster:c"}},
-		"managed policy": {in: "arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess", want: ARN{"aws", "iam", "", "aws", "policy/AmazonRedshiftDataFullAccess"}},
-		"too few parts":  {in: "arn:aws:iam::111111111111", wantErr: true},
-		"bad account":    {in: "arn:aws:iam::1111:role/x", wantErr: true},
-		"not an ARN":     {in: "someRoleA", wantErr: true},
-		"empty resource": {in: "arn:aws:iam::111111111111:", wantErr: true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, err := ParseARN(tc.in)
-			if tc.wantErr {
-				if !errors.Is(err, ErrMalformedARN) {
-					t.Errorf("error = %v, want ErrMalformedARN", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-			if got.String() != tc.in {
-				t.Errorf("String() = %q, want %q", got.String(), tc.in)
-			}
-		})
-	}
-}

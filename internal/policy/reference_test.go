@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
 // TestAllowlistIsTheManagedPolicyPlusAssumeRole proves that Actions, the
@@ -96,7 +98,7 @@ func TestScopedNeverWidensTheManagedPolicy(t *testing.T) {
 // inAWSPartition rewrites an ARN to the aws partition: the managed policy
 // is written for aws, and AWS publishes the same for aws-cn and aws-us-gov.
 func inAWSPartition(s string) string {
-	if a, err := ParseARN(s); err == nil {
+	if a, err := awsarn.Parse(s); err == nil {
 		a.Partition = "aws"
 		return a.String()
 	}

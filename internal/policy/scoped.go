@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
 // AuthMethod is a way the Data API authenticates to the database, each
@@ -36,9 +38,6 @@ const DefaultDbUser = "redshift_data_api_user"
 // TagKey is the tag that AmazonRedshiftDataFullAccess requires on secrets
 // and workgroups.
 const TagKey = "RedshiftDataFullAccess"
-
-// Partitions are the ARN partitions the generator writes.
-var Partitions = []string{"aws", "aws-cn", "aws-us-gov"}
 
 // Scope is what a scoped policy grants. ARNs are resolved by the caller:
 // the generator makes no AWS call.
@@ -153,7 +152,7 @@ func Scoped(s Scope) (Document, error) {
 				sm.Resource = append(sm.Resource, secretResource(a))
 			}
 		} else {
-			sm.Resource = Value{fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:*", s.Partition, s.Region, s.Account)}
+			sm.Resource = Value{awsarn.ARN{Partition: s.Partition, Service: "secretsmanager", Region: s.Region, Account: s.Account, Resource: "secret:*"}.String()}
 			sm.Condition = Condition{"StringLike": {"secretsmanager:ResourceTag/" + TagKey: {"*"}}}
 		}
 		st = append(st, sm)
@@ -192,7 +191,7 @@ func Scoped(s Scope) (Document, error) {
 			Sid:       "ServiceLinkedRole",
 			Effect:    Allow,
 			Action:    Value{"iam:CreateServiceLinkedRole"},
-			Resource:  Value{fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/redshift-data.amazonaws.com/AWSServiceRoleForRedshift", s.Partition, s.Account)},
+			Resource:  Value{awsarn.IAMARN(s.Partition, s.Account, awsarn.KindRole, "/aws-service-role/redshift-data.amazonaws.com/", "AWSServiceRoleForRedshift")},
 			Condition: Condition{"StringLike": {"iam:AWSServiceName": {"redshift-data.amazonaws.com"}}},
 		})
 	}
@@ -205,10 +204,10 @@ func Scoped(s Scope) (Document, error) {
 // check reports scopes the generator cannot turn into a minimal policy.
 func (s Scope) check() error {
 	var errs []error
-	if !slices.Contains(Partitions, s.Partition) {
-		errs = append(errs, fmt.Errorf("%w: partition %q is not one of %s", ErrInvalidScope, s.Partition, strings.Join(Partitions, ", ")))
+	if !awsarn.Supported(s.Partition) {
+		errs = append(errs, fmt.Errorf("%w: partition %q is not one of %s", ErrInvalidScope, s.Partition, strings.Join(awsarn.Partitions(), ", ")))
 	}
-	if s.Region == "" || !accountID.MatchString(s.Account) {
+	if s.Region == "" || !awsarn.IsAccountID(s.Account) {
 		errs = append(errs, fmt.Errorf("%w: region %q and account %q are required", ErrInvalidScope, s.Region, s.Account))
 	}
 	hasClusters, hasWorkgroups := len(s.ClusterArns) > 0, len(s.WorkgroupArns) > 0
@@ -228,17 +227,17 @@ func (s Scope) check() error {
 		}
 	}
 	for _, a := range s.WorkgroupArns {
-		if p, err := ParseARN(a); err != nil || p.Service != "redshift-serverless" || !strings.HasPrefix(p.Resource, "workgroup/") {
+		if _, err := awsarn.ParseWorkgroup(a); err != nil {
 			errs = append(errs, fmt.Errorf("%w: %q is not a workgroup ARN", ErrInvalidScope, a))
 		}
 	}
 	for _, a := range s.SecretArns {
-		if p, err := ParseARN(a); err != nil || p.Service != "secretsmanager" || !strings.HasPrefix(p.Resource, "secret:") {
+		if _, err := awsarn.ParseSecret(a); err != nil {
 			errs = append(errs, fmt.Errorf("%w: %q is not a secret ARN", ErrInvalidScope, a))
 		}
 	}
 	for _, a := range s.AssumeRoleArns {
-		if p, err := ParseARN(a); err != nil || p.Service != "iam" || !strings.HasPrefix(p.Resource, "role/") {
+		if _, err := awsarn.ParseRole(a); err != nil {
 			errs = append(errs, fmt.Errorf("%w: %q is not a role ARN", ErrInvalidScope, a))
 		}
 	}
@@ -252,18 +251,17 @@ type cluster struct {
 func clusterParts(arns []string) ([]cluster, error) {
 	out := make([]cluster, 0, len(arns))
 	for _, a := range arns {
-		p, err := ParseARN(a)
-		id, ok := strings.CutPrefix(p.Resource, "cluster:")
-		if err != nil || p.Service != "redshift" || !ok || id == "" {
+		p, err := awsarn.ParseCluster(a)
+		if err != nil {
 			return nil, fmt.Errorf("%w: %q is not a cluster ARN", ErrInvalidScope, a)
 		}
-		out = append(out, cluster{p.Partition, p.Region, p.Account, id})
+		out = append(out, cluster{p.Partition, p.Region, p.Account, p.ID})
 	}
 	return out, nil
 }
 
 func (c cluster) arn(kind, rest string) string {
-	return fmt.Sprintf("arn:%s:redshift:%s:%s:%s:%s", c.partition, c.region, c.account, kind, rest)
+	return awsarn.ClusterARN(c.partition, c.region, c.account, kind, rest)
 }
 
 func (c cluster) dbNames(databases []string) []string {

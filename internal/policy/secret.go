@@ -1,13 +1,10 @@
 package policy
 
 import (
-	"regexp"
 	"strings"
-)
 
-// secretSuffix matches the end of a complete secret ARN: Secrets Manager
-// appends a hyphen and six random characters to the secret's name.
-var secretSuffix = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+)
 
 // secretResource returns the policy Resource for a secret ARN as given. A
 // policy Resource is matched against the secret's complete ARN, so an ARN
@@ -20,7 +17,7 @@ var secretSuffix = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
 // Manager reads it, which is why it advises against secret names ending so.
 // An ARN holding a wildcard is the caller's pattern and is kept as given.
 func secretResource(arn string) string {
-	if strings.ContainsAny(arn, "*?") || secretSuffix.MatchString(arn) {
+	if strings.ContainsAny(arn, "*?") || awsarn.HasSecretSuffix(arn) {
 		return arn
 	}
 	return arn + "-??????"

@@ -1,8 +1,9 @@
 package policy
 
 import (
-	"fmt"
 	"slices"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
 // TrustPolicy returns the trust policy of a cross-account role, as in the
@@ -12,8 +13,8 @@ import (
 func TrustPolicy(partition string, trusted []string, externalID string) Document {
 	principals := make(Value, 0, len(trusted))
 	for _, t := range trusted {
-		if IsAccountID(t) {
-			t = fmt.Sprintf("arn:%s:iam::%s:root", partition, t)
+		if awsarn.IsAccountID(t) {
+			t = awsarn.AccountRoot(partition, t)
 		}
 		principals = append(principals, t)
 	}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
 // ErrInvalidDocument is returned, wrapped, by Validate.
@@ -52,7 +54,7 @@ func Validate(d Document, sizeLimit int) error {
 			if r == "*" {
 				continue
 			}
-			if _, err := ParseARN(r); err != nil {
+			if _, err := awsarn.Parse(r); err != nil {
 				fail("statement %d: resource: %v", i, err)
 			}
 		}
@@ -62,8 +64,8 @@ func Validate(d Document, sizeLimit int) error {
 			}
 			for kind, ids := range pr.IDs {
 				for _, id := range ids {
-					if kind == "AWS" && id != "*" && !IsAccountID(id) {
-						if _, err := ParseARN(id); err != nil {
+					if kind == "AWS" && id != "*" && !awsarn.IsAccountID(id) {
+						if _, err := awsarn.Parse(id); err != nil {
 							fail("statement %d: principal: %v", i, err)
 						}
 					}

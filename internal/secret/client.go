@@ -2,12 +2,12 @@ package secret
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 )
 
 // Client is the part of the Secrets Manager API the resource uses.
@@ -25,10 +25,6 @@ type Client interface {
 }
 
 var _ Client = (*secretsmanager.Client)(nil)
-
-// ErrNotFound is wrapped by the errors of lookups of a secret that does not
-// exist.
-var ErrNotFound = errors.New("secret not found")
 
 // ScheduledForDeletionError is returned by Create when a secret with the
 // requested name is scheduled for deletion and the resource was not asked
@@ -54,17 +50,12 @@ func (e *NameTakenError) Error() string {
 	return fmt.Sprintf("a secret named %s already exists and was not created by this resource: choose another Name, or delete the existing secret", e.Name)
 }
 
-func isNotFound(err error) bool {
-	var nf *smtypes.ResourceNotFoundException
-	return errors.As(err, &nf)
-}
-
 // describe returns the description of the secret id (a name or an ARN),
-// or an error wrapping ErrNotFound when there is no such secret.
+// or an *awserr.NotFoundError when there is no such secret.
 func describe(ctx context.Context, sm Client, id string) (*secretsmanager.DescribeSecretOutput, error) {
 	out, err := sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(id)})
-	if isNotFound(err) {
-		return nil, fmt.Errorf("describing secret %s: %w: %w", id, ErrNotFound, err)
+	if awserr.IsNotFound(err) {
+		return nil, &awserr.NotFoundError{Kind: "secret", ID: id, Err: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("describing secret %s: %w", id, err)
@@ -73,12 +64,12 @@ func describe(ctx context.Context, sm Client, id string) (*secretsmanager.Descri
 }
 
 // currentValue returns the AWSCURRENT value of the secret id, decoded, or
-// an error wrapping ErrNotFound when the secret or its value does not
+// an *awserr.NotFoundError when the secret or its value does not
 // exist.
 func currentValue(ctx context.Context, sm Client, id string) (storedValue, error) {
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
-	if isNotFound(err) {
-		return nil, fmt.Errorf("reading the value of secret %s: %w: %w", id, ErrNotFound, err)
+	if awserr.IsNotFound(err) {
+		return nil, &awserr.NotFoundError{Kind: "value of secret", ID: id, Err: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the value of secret %s: %w", id, err)

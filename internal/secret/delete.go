@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -34,14 +35,14 @@ func (r *Resource) Delete(ctx context.Context, req customresource.Request) error
 		in.RecoveryWindowInDays = aws.Int64(int64(window))
 	}
 	_, err := r.sm.DeleteSecret(ctx, in)
-	if err == nil || isNotFound(err) {
+	if err == nil || awserr.IsNotFound(err) {
 		return nil
 	}
 	var invalid *smtypes.InvalidRequestException
 	if errors.As(err, &invalid) {
 		// Secrets Manager refuses to schedule a deletion twice.
 		d, derr := describe(ctx, r.sm, arn)
-		if errors.Is(derr, ErrNotFound) || (derr == nil && d.DeletedDate != nil) {
+		if awserr.IsNotFound(derr) || (derr == nil && d.DeletedDate != nil) {
 			return nil
 		}
 	}

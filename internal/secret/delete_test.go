@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
@@ -59,7 +60,7 @@ func (e *env) state(t *testing.T, id string) string {
 	t.Helper()
 	d, err := e.sm.DescribeSecret(context.Background(), &secretsmanager.DescribeSecretInput{SecretId: aws.String(id)})
 	switch {
-	case isNotFound(err):
+	case awserr.IsNotFound(err):
 		return "gone"
 	case err != nil:
 		t.Fatalf("DescribeSecret %s: %v", id, err)

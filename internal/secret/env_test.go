@@ -2,7 +2,6 @@ package secret
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
@@ -149,7 +149,7 @@ func (e *env) liveSecrets(t *testing.T) []string {
 // deletion.
 func exists(ctx context.Context, sm Client, id string) (bool, error) {
 	d, err := describe(ctx, sm, id)
-	if errors.Is(err, ErrNotFound) {
+	if awserr.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -133,7 +134,7 @@ func (r *Resource) previousGenerated(ctx context.Context, d *secretsmanager.Desc
 		return "", nil
 	}
 	out, err := r.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: d.ARN, VersionId: aws.String(id)})
-	if isNotFound(err) {
+	if awserr.IsNotFound(err) {
 		return "", nil
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
@@ -61,8 +62,8 @@ func (r *Resource) SecretProperties() []string { return []string{propPassword} }
 // the hash comes from the Create request: a redelivery of the request
 // gets the same name, a replacement (another request) a new one.
 func generatedName(req customresource.Request) string {
-	hash := customresource.ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, nameHashLength)
-	stack := namePart(customresource.StackName(req.StackID), maxStackPart)
+	hash := customresource.RequestHash(req, nameHashLength)
+	stack := namePart(awsarn.StackName(req.StackID), maxStackPart)
 	logical := namePart(req.LogicalResourceID, maxLogicalPart)
 	return namePrefix + stack + "/" + logical + "-" + hash
 }

@@ -22,6 +22,12 @@ import (
 // the default, turns the delay off.
 func (e *Emulator) SetIAMPropagationDelay(d time.Duration) { iam.SetPropagationDelay(e.Env, d) }
 
+// SetOrganization puts account in the emulated AWS Organizations
+// organization orgID (for example o-a1b2c3d4e5): its principals'
+// requests then carry aws:PrincipalOrgID, which trust and identity
+// policies can test. "" takes the account out again.
+func (e *Emulator) SetOrganization(account, orgID string) { iam.SetOrganization(e.Env, account, orgID) }
+
 // IAMRole is a read-only view of an emulated IAM role.
 type IAMRole = iam.Role
 

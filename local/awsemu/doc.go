@@ -51,6 +51,17 @@
 //   - internal/redshifttest: helpers that the tests of the three Redshift
 //     packages share.
 //
+// Authorization: the Data API, secretsmanager:GetSecretValue, the Redshift
+// credential operations and sts:AssumeRole are allowed only when the
+// caller's identity-based policies (and, for AssumeRole, the role's trust
+// policy) allow them, as local/iampolicy evaluates them. iam.Authorize
+// (iam/authorize.go) is the one place that collects a caller's policies
+// and builds the request; account roots are allowed everything. The
+// Data API also authorizes, as the caller, the login it makes:
+// GetSecretValue, GetClusterCredentials(WithIAM) or serverless
+// GetCredentials. SetOrganization gives an account's principals an
+// aws:PrincipalOrgID.
+//
 // Services reach each other only through small exported functions of the
 // owning package: STS asks iam.AuthorizeAssumeRole; the Data API reads
 // secrets with secretsmanager.ReadSecretString and finds databases with

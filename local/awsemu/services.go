@@ -46,6 +46,7 @@ var services = []*protocol.Service{
 			"DeleteGroup":         iam.DeleteGroup,
 			"AddUserToGroup":      iam.AddUserToGroup,
 			"RemoveUserFromGroup": iam.RemoveUserFromGroup,
+			"CreateAccessKey":     iam.CreateAccessKey,
 			// Managed policies, their versions and attachments.
 			"CreatePolicy":              iam.CreatePolicy,
 			"GetPolicy":                 iam.GetPolicy,

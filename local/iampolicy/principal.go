@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/redshift-data-access/redshift-data-access/internal/policy"
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
 type principalMatchKind int
@@ -48,12 +48,12 @@ func principalMatch(ps Principals, caller Principal) principalMatchKind {
 // account, arn:<partition>:iam::<account>:root, in the caller's
 // partition.
 func isAccountRoot(p string, caller Principal) bool {
-	root, err := policy.ParseARN(p)
-	if err != nil || root.Service != "iam" || root.Resource != "root" || root.Account != caller.Account {
+	root, err := awsarn.Parse(p)
+	if err != nil || root.Service != "iam" || root.Resource != "root" || root.AccountID != caller.Account {
 		return false
 	}
 	partition := "aws"
-	if c, err := policy.ParseARN(caller.ARN); err == nil {
+	if c, err := awsarn.Parse(caller.ARN); err == nil {
 		partition = c.Partition
 	}
 	return root.Partition == partition

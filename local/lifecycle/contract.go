@@ -36,6 +36,12 @@ type Contract struct {
 	// "duplicate create") to why they cannot run here: a backend that
 	// departs from AWS where the scenario depends on it.
 	Skip map[string]string
+	// Access, if set, is asked by the contract of an access-granting
+	// resource whether the principal that the resource with physicalID
+	// grants can use what it grants, for example run SELECT 1 through the
+	// Data API (see SelectOne): after a Create it must, after the Delete
+	// it must not. It reports a denial as false with a nil error.
+	Access func(ctx context.Context, physicalID string) (bool, error)
 }
 
 // RunContract runs, each as a subtest, the request sequences CloudFormation
@@ -46,8 +52,10 @@ type Contract struct {
 // resource failed, delete, delete twice, duplicate delivery of a
 // Delete, the delete of a failed Create's marker and of physical IDs the
 // function never issued, and a Create whose
-// response PUT fails twice with 503 before S3 takes it. Every response
-// is checked against CloudFormation's rules before c.Check sees it.
+// response PUT fails twice with 503 before S3 takes it; and, with
+// c.Access, that the grant gives access from its Create (and across an
+// update in place) until its Delete. Every response is checked against
+// CloudFormation's rules before c.Check sees it.
 func RunContract(t *testing.T, c Contract) {
 	t.Helper()
 	scenarios := []struct {
@@ -66,6 +74,7 @@ func RunContract(t *testing.T, c Contract) {
 		{"delete of a failed create", contractFailedCreate},
 		{"delete of a foreign physical ID", contractDeleteForeign},
 		{"create answered through a failing ResponseURL", contractFlakyResponseURL},
+		{"access from create until delete", contractAccess},
 	}
 	known := map[string]bool{}
 	for _, tc := range scenarios {
@@ -80,6 +89,9 @@ func RunContract(t *testing.T, c Contract) {
 		t.Run(tc.name, func(t *testing.T) {
 			if why, ok := c.Skip[tc.name]; ok {
 				t.Skip(why)
+			}
+			if tc.name == "access from create until delete" && c.Access == nil {
+				t.Skip("the resource grants no access (Contract.Access is unset)")
 			}
 			d, err := NewDriver(c.ResourceType, c.Invoke)
 			if err != nil {
@@ -228,4 +240,15 @@ func contractFlakyResponseURL(t *testing.T, s *step) {
 	id := s.create("create", s.c.Create)
 	s.wantExists(id, true)
 	s.delete("cleanup", id, s.c.Create)
+}
+
+// contractAccess checks that the principal of the grant has access after
+// the Create and after an update in place, and loses it with the Delete.
+func contractAccess(t *testing.T, s *step) {
+	id := s.create("create", s.c.Create)
+	s.wantAccess("after create", id, true)
+	s.expect("update in place", cfn.StatusSuccess, s.send(s.d.NewEvent(cfn.RequestUpdate, id, s.c.Create, s.c.UpdateInPlace)))
+	s.wantAccess("after update in place", id, true)
+	s.delete("delete", id, s.c.UpdateInPlace)
+	s.wantAccess("after delete", id, false)
 }

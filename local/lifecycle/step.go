@@ -92,3 +92,15 @@ func (s *step) wantExists(id string, want bool) {
 		s.t.Errorf("resource %s exists = %t, want %t", id, got, want)
 	}
 }
+
+// wantAccess checks c.Access for id.
+func (s *step) wantAccess(phase, id string, want bool) {
+	s.t.Helper()
+	got, err := s.c.Access(s.ctx, id)
+	if err != nil {
+		s.t.Fatalf("%s: using the grant of %s: %v", phase, id, err)
+	}
+	if got != want {
+		s.t.Errorf("%s: the principal of %s has access = %t, want %t", phase, id, got, want)
+	}
+}

@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -34,13 +36,14 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
 
-// The custom resource types whose examples the README must keep valid.
+// The custom resource types whose examples the README and the guides under
+// docs/ must keep valid.
 const (
 	secretType      = "Custom::RedshiftDataApiSecret"
 	accessType      = access.AccessType
 	crossAcctType   = "Custom::RedshiftDataApiCrossAccountRole"
 	endpointType    = "Custom::RedshiftDataApiEndpoint"
-	readmePath      = "../../README.md"
+	repoRoot        = "../.."
 	stackID         = "arn:aws:cloudformation:us-east-1:111111111111:stack/readme/4a2b6c8e-1111-2222-3333-444455556666"
 	secretArnPrefix = "arn:aws:secretsmanager:us-east-1:111111111111:secret:redshift-data-api/"
 )
@@ -54,6 +57,15 @@ var serviceTokenExports = map[string]string{
 	accessType:    "RedshiftDataApiProvider-AccessServiceToken",
 	crossAcctType: "RedshiftDataApiProvider-AccessServiceToken",
 	endpointType:  "RedshiftDataApiProvider-EndpointServiceToken",
+}
+
+// guides are the reference guide of each type, which must show an example
+// of it.
+var guides = map[string]string{
+	secretType:    "docs/resources/secret.md",
+	accessType:    "docs/resources/access.md",
+	crossAcctType: "docs/resources/crossaccountrole.md",
+	endpointType:  "docs/resources/endpoint.md",
 }
 
 // resource is one custom resource of a README example, its properties
@@ -70,14 +82,19 @@ type getAtt struct {
 	Resource, Attribute string
 }
 
-// template is one yaml block of the README.
+// template is one yaml block of a Markdown file.
 type template struct {
-	Line      int // of the opening fence in README.md
+	File string // relative to the repository's root
+	Line int    // of the opening fence in File
+	// Example is a whole template of examples/, which must deploy as it
+	// stands: its ServiceTokens import the provider stack's exports.
+	Example   bool
 	Resources map[string]resource
 	GetAtts   []getAtt
 }
 
-// TestREADMEExamples gives every README example's properties to the handler
+// TestREADMEExamples gives the properties of every example in README.md and
+// the guides under docs/ to the handler
 // of its type: the property parsers of the secret and endpoint resources,
 // which need no AWS, and Create of the access resources against the local
 // emulator, with the principals and workgroups the example names created
@@ -98,6 +115,7 @@ func TestREADMEExamples(t *testing.T) {
 		endpointType: dataKeys(t, createEndpoint(ctx, t, srv, w)),
 	}
 	seen := map[string]int{}
+	seenIn := map[string]map[string]int{} // file -> type -> examples
 	for _, tpl := range templates {
 		for _, id := range slices.Sorted(maps.Keys(tpl.Resources)) {
 			r := tpl.Resources[id]
@@ -105,13 +123,20 @@ func TestREADMEExamples(t *testing.T) {
 				continue
 			}
 			seen[r.Type]++
-			t.Run(fmt.Sprintf("line %d %s", tpl.Line, id), func(t *testing.T) {
+			if seenIn[tpl.File] == nil {
+				seenIn[tpl.File] = map[string]int{}
+			}
+			seenIn[tpl.File][r.Type]++
+			t.Run(fmt.Sprintf("%s line %d %s", tpl.File, tpl.Line, id), func(t *testing.T) {
+				if tpl.Example && r.ImportedToken == "" {
+					t.Errorf("%s: %s's ServiceToken imports no export; an example imports %q", tpl.File, id, serviceTokenExports[r.Type])
+				}
 				if r.ImportedToken != "" && r.ImportedToken != serviceTokenExports[r.Type] {
-					t.Errorf("README.md line %d: %s imports its ServiceToken from %q; the provider stack exports %q", tpl.Line, id, r.ImportedToken, serviceTokenExports[r.Type])
+					t.Errorf("%s line %d: %s imports its ServiceToken from %q; the provider stack exports %q", tpl.File, tpl.Line, id, r.ImportedToken, serviceTokenExports[r.Type])
 				}
 				result, err := validate(ctx, t, srv, id, r)
 				if err != nil {
-					t.Fatalf("README.md line %d: %s (%s) would be rejected: %v", tpl.Line, id, r.Type, err)
+					t.Fatalf("%s line %d: %s (%s) would be rejected: %v", tpl.File, tpl.Line, id, r.Type, err)
 				}
 				if result != nil {
 					if attributes[r.Type] == nil {
@@ -122,9 +147,17 @@ func TestREADMEExamples(t *testing.T) {
 			})
 		}
 	}
+	for _, tpl := range templates {
+		if tpl.Example && len(seenIn[tpl.File]) == 0 {
+			t.Errorf("%s declares no custom resource of %v", tpl.File, customTypes)
+		}
+	}
 	for _, typ := range customTypes {
 		if seen[typ] == 0 {
-			t.Errorf("README.md has no yaml example of %s; the extraction may be broken", typ)
+			t.Errorf("README.md and docs/ have no yaml example of %s; the extraction may be broken", typ)
+		}
+		if guide := guides[typ]; seenIn[guide][typ] == 0 {
+			t.Errorf("%s, the guide of %s, has no yaml example of it", guide, typ)
 		}
 	}
 
@@ -135,8 +168,8 @@ func TestREADMEExamples(t *testing.T) {
 				continue // not a custom resource, or its Create failed above
 			}
 			if !attributes[r.Type][g.Attribute] {
-				t.Errorf("README.md line %d: !GetAtt %s.%s: %s returns no attribute %q; it returns %v",
-					tpl.Line, g.Resource, g.Attribute, r.Type, g.Attribute, slices.Sorted(maps.Keys(attributes[r.Type])))
+				t.Errorf("%s line %d: !GetAtt %s.%s: %s returns no attribute %q; it returns %v",
+					tpl.File, tpl.Line, g.Resource, g.Attribute, r.Type, g.Attribute, slices.Sorted(maps.Keys(attributes[r.Type])))
 			}
 		}
 	}
@@ -300,20 +333,64 @@ func dataKeys(t *testing.T, r customresource.Result) map[string]bool {
 	return out
 }
 
-// readTemplates parses every yaml block of README.md.
+// markdownFiles are the files whose yaml blocks readTemplates reads:
+// README.md and every guide under docs/.
+func markdownFiles(t *testing.T) []string {
+	t.Helper()
+	files := []string{"README.md"}
+	err := fs.WalkDir(os.DirFS(repoRoot), "docs", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("listing docs/: %v", err)
+	}
+	return files
+}
+
+// readTemplates parses every yaml block of README.md and of the guides
+// under docs/, and every template of examples/.
 func readTemplates(t *testing.T) []template {
 	t.Helper()
-	text, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatalf("reading README.md: %v", err)
+	out := readExamples(t)
+	for _, file := range markdownFiles(t) {
+		text, err := os.ReadFile(filepath.Join(repoRoot, file))
+		if err != nil {
+			t.Fatalf("reading %s: %v", file, err)
+		}
+		for _, b := range yamlBlocks(text) {
+			tpl, err := parseTemplate(b.body)
+			if err != nil {
+				t.Fatalf("%s line %d: %v", file, b.line, err)
+			}
+			tpl.File, tpl.Line = file, b.line
+			out = append(out, tpl)
+		}
+	}
+	return out
+}
+
+// readExamples parses every template of examples/, each a whole file.
+func readExamples(t *testing.T) []template {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("examples/ holds no template (%v)", err)
 	}
 	var out []template
-	for _, b := range yamlBlocks(text) {
-		tpl, err := parseTemplate(b.body)
+	for _, path := range files {
+		file, _ := filepath.Rel(repoRoot, path)
+		body, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("README.md line %d: %v", b.line, err)
+			t.Fatalf("reading %s: %v", file, err)
 		}
-		tpl.Line = b.line
+		tpl, err := parseTemplate(body)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		tpl.File, tpl.Line, tpl.Example = filepath.ToSlash(file), 1, true
 		out = append(out, tpl)
 	}
 	return out
@@ -360,6 +437,7 @@ func parseTemplate(body []byte) (template, error) {
 	if r := lookup(root, "Resources"); r != nil {
 		resources = r
 	}
+	defaults := parameterDefaults(root)
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		id, node := resources.Content[i].Value, resources.Content[i+1]
 		typ := lookup(node, "Type")
@@ -372,13 +450,11 @@ func parseTemplate(body []byte) (template, error) {
 				key, value := p.Content[j].Value, p.Content[j+1]
 				switch key {
 				case "ServiceToken":
-					if value.Tag == "!ImportValue" {
-						r.ImportedToken = value.Value
-					}
+					r.ImportedToken = importedExport(value, defaults)
 				case "ServiceTimeout":
 					// CloudFormation's, left out by the runtime.
 				default:
-					r.Properties[key] = resolve(value, key)
+					r.Properties[key] = resolve(value, key, defaults)
 				}
 			}
 		}
@@ -386,6 +462,49 @@ func parseTemplate(body []byte) (template, error) {
 	}
 	tpl.GetAtts = getAtts(root)
 	return tpl, nil
+}
+
+// parameterDefaults maps each parameter of a template to its Default.
+func parameterDefaults(root *yaml.Node) map[string]string {
+	out := map[string]string{}
+	params := lookup(root, "Parameters")
+	if params == nil {
+		return out
+	}
+	for i := 0; i+1 < len(params.Content); i += 2 {
+		if d := lookup(params.Content[i+1], "Default"); d != nil && d.Kind == yaml.ScalarNode {
+			out[params.Content[i].Value] = d.Value
+		}
+	}
+	return out
+}
+
+var subReference = regexp.MustCompile(`\$\{([A-Za-z0-9:]+)\}`)
+
+// importedExport is the export name a ServiceToken imports: the argument of
+// !ImportValue or Fn::ImportValue, where a !Sub argument has its parameters
+// replaced by their defaults. It is "" when the token imports nothing.
+func importedExport(n *yaml.Node, defaults map[string]string) string {
+	arg := n
+	switch {
+	case n.Tag == "!ImportValue":
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::ImportValue":
+		arg = n.Content[1]
+	default:
+		return ""
+	}
+	if arg.Kind != yaml.ScalarNode {
+		return ""
+	}
+	if arg.Tag != "!Sub" {
+		return arg.Value
+	}
+	return subReference.ReplaceAllStringFunc(arg.Value, func(ref string) string {
+		if d, ok := defaults[ref[2:len(ref)-1]]; ok {
+			return d
+		}
+		return ref
+	})
 }
 
 func lookup(m *yaml.Node, key string) *yaml.Node {
@@ -401,11 +520,17 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 }
 
 // resolve turns n into what CloudFormation sends a custom resource:
-// scalars as strings, lists and objects as they are, and each intrinsic
-// function as a placeholder that fits property prop.
-func resolve(n *yaml.Node, prop string) any {
+// scalars as strings, lists and objects as they are, a Ref to a parameter
+// with a Default as that default, and every other intrinsic function as a
+// placeholder that fits property prop.
+func resolve(n *yaml.Node, prop string, defaults map[string]string) any {
 	if n.Kind == yaml.AliasNode {
-		return resolve(n.Alias, prop)
+		return resolve(n.Alias, prop, defaults)
+	}
+	if n.Tag == "!Ref" && n.Kind == yaml.ScalarNode {
+		if d, ok := defaults[n.Value]; ok {
+			return d
+		}
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		return placeholder(prop, intrinsicArgument(n))
@@ -414,16 +539,21 @@ func resolve(n *yaml.Node, prop string) any {
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			out[i] = resolve(c, prop)
+			out[i] = resolve(c, prop, defaults)
 		}
 		return out
 	case yaml.MappingNode:
+		if len(n.Content) == 2 && n.Content[0].Value == "Ref" {
+			if d, ok := defaults[n.Content[1].Value]; ok {
+				return d
+			}
+		}
 		if len(n.Content) == 2 && (n.Content[0].Value == "Ref" || strings.HasPrefix(n.Content[0].Value, "Fn::")) {
 			return placeholder(prop, intrinsicArgument(n.Content[1]))
 		}
 		out := map[string]any{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			out[n.Content[i].Value] = resolve(n.Content[i+1], prop)
+			out[n.Content[i].Value] = resolve(n.Content[i+1], prop, defaults)
 		}
 		return out
 	}
@@ -526,6 +656,16 @@ func TestParseTemplate(t *testing.T) {
 				GetAtts:   []getAtt{{"S", "Arn"}, {"A", "PolicyArn"}},
 			},
 		},
+		"import of a Sub over a parameter default": {
+			yaml: "Parameters:\n  P: {Type: String, Default: Prov}\nResources:\n  E:\n    Type: Custom::RedshiftDataApiEndpoint\n    Properties:\n      ServiceToken:\n        Fn::ImportValue: !Sub '${P}-EndpointServiceToken'\n      SubnetIds: !Ref S\n      VpcId: {Ref: P}\n",
+			want: template{
+				Resources: map[string]resource{"E": {
+					Type:          endpointType,
+					Properties:    map[string]any{"SubnetIds": placeholder("SubnetIds", "S"), "VpcId": "Prov"},
+					ImportedToken: "Prov-EndpointServiceToken",
+				}},
+			},
+		},
 		"no resources": {
 			yaml: "Parameters:\n  P: {Type: String}\n",
 			want: template{Resources: map[string]resource{}},
@@ -541,5 +681,42 @@ func TestParseTemplate(t *testing.T) {
 				t.Errorf("parseTemplate (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestREADMETemplatesAreExamples checks that every whole template the
+// README shows (a yaml block with AWSTemplateFormatVersion) is, byte for
+// byte, a file of examples/: those are the templates cfn-lint checks and
+// TestREADMEExamples runs as whole files, so the README cannot show a
+// fragment as a template or drift from the file it names.
+func TestREADMETemplatesAreExamples(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := map[string]string{} // content -> file
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		examples[string(b)] = filepath.Base(f)
+	}
+	text, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := 0
+	for _, b := range yamlBlocks(text) {
+		if !bytes.HasPrefix(b.body, []byte("AWSTemplateFormatVersion:")) {
+			continue
+		}
+		shown++
+		if _, ok := examples[string(b.body)]; !ok {
+			t.Errorf("README.md line %d: this template is not a copy of any file of examples/; copy the file it stands for", b.line)
+		}
+	}
+	if shown < len(customTypes) {
+		t.Errorf("README.md shows %d whole templates; it must show one per resource type (%d)", shown, len(customTypes))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/iampolicy"
 )
 
 // AssumedRole is what sts:AssumeRole needs of the role it assumes.
@@ -20,11 +21,12 @@ type AssumedRole struct {
 
 // AuthorizeAssumeRole decides, as IAM does for sts:AssumeRole at time
 // now, whether c's caller may assume the role roleArn, passing externalID:
-// the role must exist and have propagated, its trust policy must admit
-// the caller and, for a role session that the trust admits only through
-// its account or that assumes a role in another account, the caller's own
-// policies must allow sts:AssumeRole on the role. It returns the role, or
-// the AccessDenied or ValidationError that STS returns.
+// the role must exist and have propagated, and local/iampolicy's
+// AssumeRole must allow it with the role's trust policy and the caller's
+// identity-based policies (those Authorize collects), the request
+// carrying sts:ExternalId and the caller's aws:userid, aws:username and
+// aws:PrincipalOrgID. It returns the role, or the AccessDenied or
+// ValidationError that STS returns.
 func AuthorizeAssumeRole(c *protocol.Call, roleArn, externalID string, now time.Time) (AssumedRole, error) {
 	s := stateOf(c.Env)
 	s.mu.Lock()
@@ -38,45 +40,26 @@ func AuthorizeAssumeRole(c *protocol.Call, roleArn, externalID string, now time.
 	if role == nil || role.arn != roleArn || !s.propagated(role.created, now) {
 		return AssumedRole{}, denied
 	}
-	match := trustAllows(role.trust, c.Caller, externalID)
-	if match == trustDenied {
+	trust, err := iampolicy.Parse(role.trust)
+	if err != nil {
 		return AssumedRole{}, denied
 	}
-	if c.Caller.RoleArn != "" && (match == trustByAccount || target.account != c.Caller.Account) {
-		if !s.callerRoleAllows(c.Caller, "sts:AssumeRole", roleArn) {
-			return AssumedRole{}, denied
-		}
+	docs, boundary, principal, _ := s.callerPolicies(c.Caller)
+	req := iampolicy.Request{Action: "sts:AssumeRole", Resource: roleArn, Principal: principal}
+	if externalID != "" {
+		req.Context = map[string][]string{"sts:ExternalId": {externalID}}
+	}
+	d := iampolicy.AssumeRole(trust, target.account, docs, req)
+	if !d.Allowed() {
+		return AssumedRole{}, denied
+	}
+	// An allow that needed the caller's own policies is limited by its
+	// permissions boundary too.
+	if d.Source == iampolicy.Identity && boundary != nil && !iampolicy.Evaluate([]iampolicy.Document{*boundary}, req).Allowed() {
+		return AssumedRole{}, denied
 	}
 	return AssumedRole{
 		Account: target.account, Partition: target.partition, Name: role.name, ID: role.id, Arn: role.arn,
 		MaxSessionSeconds: role.maxSession,
 	}, nil
-}
-
-// callerRoleAllows evaluates the identity-based policies of the role
-// behind a session. The caller holds s.mu.
-func (s *state) callerRoleAllows(caller protocol.Identity, action, resource string) bool {
-	p, ok := parseIAMArn(caller.RoleArn)
-	if !ok {
-		return false
-	}
-	a := s.account(p.account)
-	r := a.roles[strings.ToLower(p.name)]
-	if r == nil {
-		return false
-	}
-	var docs []string
-	for _, doc := range r.inline {
-		docs = append(docs, doc)
-	}
-	for _, arn := range r.attached {
-		pol, err := a.policy(arn)
-		if err != nil {
-			continue
-		}
-		if v, err := pol.version(pol.defaultVersion); err == nil {
-			docs = append(docs, v.document)
-		}
-	}
-	return identityAllows(docs, action, resource)
 }

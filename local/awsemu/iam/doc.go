@@ -1,8 +1,11 @@
 // Package iam emulates AWS Identity and Access Management (awsQuery):
 // roles and their inline policies, users, groups, customer and AWS managed
 // policies with their versions and attachments, permissions boundaries and
-// tags, with IAM's validation, limits and error codes. It also decides
-// sts:AssumeRole for package sts (AuthorizeAssumeRole).
+// tags, access keys of users, with IAM's validation, limits and error
+// codes. It also authorizes requests for the other services: Authorize
+// decides an action on a resource by the caller's identity-based
+// policies, and AuthorizeAssumeRole decides sts:AssumeRole for package
+// sts (authorize.go, assume_role.go, with local/iampolicy).
 //
 // It keeps the data of each AWS account (type account), keyed by the
 // caller's account, so that AccountA and AccountB have separate roles,

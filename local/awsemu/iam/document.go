@@ -3,7 +3,6 @@ package iam
 import (
 	"bytes"
 	"encoding/json"
-	"path"
 	"strings"
 	"unicode"
 
@@ -237,70 +236,3 @@ const (
 	roleInlinePolicySizeLimit = 10240
 	trustPolicySizeLimit      = 2048
 )
-
-// matchGlob reports whether value matches an IAM pattern with * and ?
-// wildcards. Actions compare case-insensitively, resources exactly.
-func matchGlob(pattern, value string, foldCase bool) bool {
-	if foldCase {
-		pattern, value = strings.ToLower(pattern), strings.ToLower(value)
-	}
-	// path.Match treats "/" specially and knows [ and \; IAM does not, so
-	// escape them and replace "/" by a byte that cannot occur in ARNs.
-	r := strings.NewReplacer(`\`, `\\`, "[", `\[`, "/", "\x00")
-	ok, err := path.Match(r.Replace(pattern), strings.ReplaceAll(value, "/", "\x00"))
-	return err == nil && ok
-}
-
-func matchAny(patterns []string, value string, foldCase bool) bool {
-	for _, p := range patterns {
-		if matchGlob(p, value, foldCase) {
-			return true
-		}
-	}
-	return false
-}
-
-// matches reports whether an identity-policy statement covers
-// action on resource. A statement with a Condition never matches: the
-// emulator has no request context to evaluate it against, and treating
-// it as absent is the conservative choice for an Allow.
-func (st statement) matches(action, resource string) bool {
-	if len(st.Condition) > 0 {
-		return false
-	}
-	if st.Action != nil && !matchAny(st.Action, action, true) {
-		return false
-	}
-	if st.NotAction != nil && matchAny(st.NotAction, action, true) {
-		return false
-	}
-	if st.Resource != nil && !matchAny(st.Resource, resource, false) {
-		return false
-	}
-	if st.NotResource != nil && matchAny(st.NotResource, resource, false) {
-		return false
-	}
-	return true
-}
-
-// identityAllows evaluates identity-based policy documents: an
-// explicit Deny wins, otherwise some Allow must match.
-func identityAllows(docs []string, action, resource string) bool {
-	allowed := false
-	for _, doc := range docs {
-		pd, err := parsePolicy(doc, identityDocument)
-		if err != nil {
-			continue
-		}
-		for _, st := range pd.Statement {
-			if !st.matches(action, resource) {
-				continue
-			}
-			if st.Effect == "Deny" {
-				return false
-			}
-			allowed = true
-		}
-	}
-	return allowed
-}

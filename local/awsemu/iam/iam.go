@@ -22,6 +22,9 @@ type state struct {
 	managed  map[string]*policy
 	accounts map[string]*account
 	ids      map[string]bool // every unique ID issued, to keep them unique
+	// orgs is the emulated organization of each account that is in one
+	// (SetOrganization).
+	orgs map[string]string
 }
 
 type account struct {
@@ -94,6 +97,7 @@ func stateOf(e *protocol.Env) *state {
 			managed:   awsManagedPolicies(e.Partition()),
 			accounts:  map[string]*account{},
 			ids:       map[string]bool{},
+			orgs:      map[string]string{},
 		}
 		for _, p := range s.managed {
 			s.ids[p.id] = true

@@ -43,6 +43,23 @@ func ClusterDB(e *protocol.Env, account, id string) (*sqldb.DB, bool) {
 	return cl.db, true
 }
 
+// ClusterTags returns the tags of cluster id of account, which the Data
+// API puts in its requests' context as aws:ResourceTag/<key>.
+func ClusterTags(e *protocol.Env, account, id string) map[string]string {
+	st := store(e)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cl, ok := st.clusters[clusterKey(account, id)]
+	if !ok {
+		return nil
+	}
+	tags := make(map[string]string, len(cl.tags))
+	for _, t := range cl.tags {
+		tags[t.Key] = t.Value
+	}
+	return tags
+}
+
 // cluster is a provisioned cluster with its database users.
 type cluster struct {
 	id           string

@@ -201,8 +201,8 @@ func TestRedshiftGetClusterCredentialsWithIAM(t *testing.T) {
 		wantUser string
 		wantCode string
 	}{
-		"IAM user":        {cfg: redshifttest.ConfigAs(srv, "AKIARSUSERALICE00001", redshifttest.UserIdentity), cluster: "analytics", wantUser: "IAM:alice"},
-		"assumed role":    {cfg: redshifttest.ConfigAs(srv, "ASIARSROLEAPP0000001", redshifttest.RoleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
+		"IAM user":        {cfg: redshifttest.ConfigAs(t, srv, "AKIARSUSERALICE00001", redshifttest.UserIdentity), cluster: "analytics", wantUser: "IAM:alice"},
+		"assumed role":    {cfg: redshifttest.ConfigAs(t, srv, "ASIARSROLEAPP0000001", redshifttest.RoleIdentity), cluster: "analytics", wantUser: "IAMR:app-role"},
 		"account root":    {cfg: srv.Config(awsemu.AccountA), cluster: "analytics", wantUser: "IAM:root"},
 		"unknown cluster": {cfg: srv.Config(awsemu.AccountA), cluster: "missing", wantCode: "ClusterNotFound"},
 	}

@@ -46,7 +46,7 @@ func TestRedshiftDataAuthentication(t *testing.T) {
 	wrongPassword := f.secret(t, "wrong", `{"username":"admin","password":"Wrong-Passw0rd"}`)
 	disabledUser := f.secret(t, "disabled", `{"username":"redshift_data_api_user","password":"Some-Passw0rd"}`)
 	f.run(t, `CREATE USER "redshift_data_api_user" PASSWORD DISABLE`)
-	roleData := redshiftdata.NewFromConfig(redshifttest.ConfigAs(f.srv, "ASIARSDROLEAPP000001", redshifttest.RoleIdentity))
+	roleData := redshiftdata.NewFromConfig(redshifttest.ConfigAs(t, f.srv, "ASIARSDROLEAPP000001", redshifttest.RoleIdentity))
 
 	tests := map[string]struct {
 		client     *redshiftdata.Client

@@ -141,10 +141,10 @@ func TestRedshiftDataClientToken(t *testing.T) {
 func TestRedshiftDataListStatements(t *testing.T) {
 	f := newDataFixture(t, 0)
 	ctx := context.Background()
-	roleCfg := redshifttest.ConfigAs(f.srv, "ASIARSDLISTROLE00001", redshifttest.RoleIdentity)
+	roleCfg := redshifttest.ConfigAs(t, f.srv, "ASIARSDLISTROLE00001", redshifttest.RoleIdentity)
 	otherSession := redshifttest.RoleIdentity
 	otherSession.Arn = "arn:aws:sts::111111111111:assumed-role/app-role/session-2"
-	otherCfg := redshifttest.ConfigAs(f.srv, "ASIARSDLISTROLE00002", otherSession)
+	otherCfg := redshifttest.ConfigAs(t, f.srv, "ASIARSDLISTROLE00002", otherSession)
 	role, other := redshiftdata.NewFromConfig(roleCfg), redshiftdata.NewFromConfig(otherCfg)
 	execute := func(client *redshiftdata.Client, name, sql string) {
 		t.Helper()

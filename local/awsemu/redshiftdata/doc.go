@@ -10,4 +10,15 @@
 // (redshiftserverless.WorkgroupDB), as the caller: with a secret's
 // credentials (secretsmanager.ReadSecretString), a database user, or the
 // caller's IAM identity.
+//
+// Every operation is authorized as the caller (iam.Authorize): Execute
+// and BatchExecuteStatement on the cluster's or workgroup's ARN with its
+// tags, then the login the Data API makes for the caller
+// (GetSecretValue on the secret, redshift:GetClusterCredentials on
+// dbuser:<cluster>/<user> and dbname:<cluster>/<db> for a DbUser,
+// GetClusterCredentialsWithIAM on the database without one,
+// redshift-serverless:GetCredentials on a workgroup without a secret);
+// the statement operations on "*" with
+// redshift-data:statement-owner-iam-userid, the owner's user ID. A
+// denial is AccessDeniedException.
 package redshiftdata

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 )
@@ -91,9 +92,22 @@ func (s *statement) subOutput(i int, now time.Time) subOutput {
 	return out
 }
 
+// ownerKeyName is the condition key of the IAM user ID of a statement's
+// owner, which a policy compares with ${aws:userid} to let callers see
+// only their own statements.
+const ownerKeyName = "redshift-data:statement-owner-iam-userid"
+
+// authorizeOn decides action by c's caller on a statement of owner: the Data
+// API's statement operations act on no resource ("*"), with the owner's
+// user ID in the request context.
+func authorizeOn(c *protocol.Call, action string, owner protocol.Identity) error {
+	return iam.Authorize(c, action, "*", map[string][]string{ownerKeyName: {owner.UserID}})
+}
+
 // onStatement serves an operation on the statement, or the
 // sub-statement, that the request's Id names, with the Data API state
-// locked and its statements settled at the emulator's current time.
+// locked and its statements settled at the emulator's current time,
+// once the caller is allowed redshift-data:<operation> on it.
 func onStatement(c *protocol.Call, serve func(s *statement, sub int, now time.Time) (any, error)) (any, error) {
 	var in idInput
 	if err := c.Decode(&in); err != nil {
@@ -106,6 +120,9 @@ func onStatement(c *protocol.Call, serve func(s *statement, sub int, now time.Ti
 	st.settle(now)
 	s, sub, err := st.find(c, in.Id)
 	if err != nil {
+		return nil, err
+	}
+	if err := authorizeOn(c, "redshift-data:"+c.Operation, s.owner); err != nil {
 		return nil, err
 	}
 	return serve(s, sub, now)
@@ -211,6 +228,10 @@ func ListStatements(c *protocol.Call) (any, error) {
 		return nil, err
 	}
 	roleLevel := in.RoleLevel == nil || *in.RoleLevel
+	// The caller lists statements it owns.
+	if err := authorizeOn(c, "redshift-data:ListStatements", c.Caller); err != nil {
+		return nil, err
+	}
 	st := store(c.Env)
 	st.mu.Lock()
 	defer st.mu.Unlock()

@@ -2,17 +2,20 @@ package redshiftdata
 
 import (
 	"encoding/json"
+	"errors"
 	"regexp"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftserverless"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/secretsmanager"
+	"github.com/redshift-data-access/redshift-data-access/local/iampolicy"
 )
 
 // state is the Data API state of one emulator: the statements of every
@@ -175,14 +178,15 @@ func submit(c *protocol.Call, in executeInput, batch bool) (any, error) {
 	if in.WorkgroupName != "" && in.DbUser != "" {
 		return nil, protocol.Errorf("ValidationException", "DbUser is not supported for a serverless workgroup; use SecretArn or temporary credentials from the IAM identity.")
 	}
-	// Read the secret before taking the Redshift lock: Secrets Manager has
-	// its own state and lock.
-	var secretUser, secretPassword string
-	if in.SecretArn != "" {
-		var err error
-		if secretUser, secretPassword, err = readSecret(c, in.SecretArn); err != nil {
-			return nil, err
-		}
+	// Authorize before taking the Data API lock: IAM, Secrets Manager and
+	// Redshift have their own state and locks.
+	action := "redshift-data:ExecuteStatement"
+	if batch {
+		action = "redshift-data:BatchExecuteStatement"
+	}
+	secretUser, secretPassword, err := authorize(c, action, in)
+	if err != nil {
+		return nil, err
 	}
 
 	st := store(c.Env)
@@ -256,11 +260,51 @@ func (s *statement) executeOutput() executeOutput {
 	}
 }
 
+// authorize decides a statement's submission as the Data API does, as
+// the caller: action on the cluster's or workgroup's ARN (its tags in the
+// context), then the call that logs in the session: GetSecretValue on
+// the secret (whose credentials it returns), GetClusterCredentials on the
+// database user and database for a DbUser, GetClusterCredentialsWithIAM
+// on the database for neither, and redshift-serverless:GetCredentials
+// on a workgroup without a secret.
+func authorize(c *protocol.Call, action string, in executeInput) (secretUser, secretPassword string, err error) {
+	var resource string
+	var tags map[string]string
+	if in.ClusterIdentifier != "" {
+		resource = redshift.ClusterARN(c, c.Account(), in.ClusterIdentifier)
+		tags = redshift.ClusterTags(c.Env, c.Account(), in.ClusterIdentifier)
+	} else {
+		wg, ok := redshiftserverless.LookupWorkgroup(c.Env, c.Account(), in.WorkgroupName)
+		if !ok {
+			return "", "", protocol.Errorf("ValidationException", "Redshift serverless workgroup %s doesn't exist in this region.", in.WorkgroupName)
+		}
+		resource, tags = wg.ARN, wg.Tags
+	}
+	if err := iam.Authorize(c, action, resource, iampolicy.ResourceTags("", tags)); err != nil {
+		return "", "", err
+	}
+	switch {
+	case in.SecretArn != "":
+		return readSecret(c, in.SecretArn)
+	case in.DbUser != "":
+		err = redshift.AuthorizeClusterCredentials(c, in.ClusterIdentifier, in.DbUser, in.Database, false)
+	case in.ClusterIdentifier != "":
+		err = redshift.AuthorizeClusterCredentialsWithIAM(c, in.ClusterIdentifier, in.Database)
+	default:
+		err = redshiftserverless.AuthorizeCredentials(c, in.WorkgroupName)
+	}
+	return "", "", err
+}
+
 // readSecret reads the credentials in a secret as the caller, through
 // the emulator's own Secrets Manager, so that a secret the caller cannot
 // get fails the statement as it would in AWS.
 func readSecret(c *protocol.Call, secretArn string) (user, password string, err error) {
 	secret, err := secretsmanager.ReadSecretString(c, secretArn)
+	var apiErr *protocol.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == "AccessDeniedException" {
+		return "", "", err
+	}
 	if err != nil {
 		return "", "", protocol.Errorf("ValidationException", "Cannot get the secret value of %s: %v", secretArn, err)
 	}

@@ -7,8 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
+	"github.com/redshift-data-access/redshift-data-access/local/iampolicy"
 )
 
 // state is the Redshift Serverless state of one emulator: the namespaces,
@@ -42,6 +44,55 @@ func WorkgroupDB(e *protocol.Env, account, name string) (*sqldb.DB, bool) {
 		return nil, false
 	}
 	return wg.namespace.db, true
+}
+
+// Workgroup is what the Data API needs of a workgroup.
+type Workgroup struct {
+	ARN  string // the resource of the Data API's operations on it
+	Tags map[string]string
+	DB   *sqldb.DB
+}
+
+// LookupWorkgroup returns workgroup name of account, and whether it
+// exists.
+func LookupWorkgroup(e *protocol.Env, account, name string) (Workgroup, bool) {
+	st := store(e)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, ok := st.workgroups[key(account, name)]
+	if !ok {
+		return Workgroup{}, false
+	}
+	return Workgroup{ARN: wg.arn, Tags: st.tagMap(wg.arn), DB: wg.namespace.db}, true
+}
+
+// AuthorizeCredentials decides redshift-serverless:GetCredentials by c's
+// caller on workgroup name of the caller's account, as GetCredentials
+// does; the Data API asks it for a statement on a workgroup without a
+// secret. A missing workgroup is ResourceNotFoundException.
+func AuthorizeCredentials(c *protocol.Call, name string) error {
+	st := store(c.Env)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	wg, err := st.workgroup(c, name)
+	if err != nil {
+		return err
+	}
+	return st.authorizeCredentials(c, wg)
+}
+
+// authorizeCredentials: the caller holds st.mu.
+func (st *state) authorizeCredentials(c *protocol.Call, wg *workgroup) error {
+	return iam.Authorize(c, "redshift-serverless:GetCredentials", wg.arn, iampolicy.ResourceTags("", st.tagMap(wg.arn)))
+}
+
+// tagMap is the tags of arn by key. The caller holds st.mu.
+func (st *state) tagMap(arn string) map[string]string {
+	m := map[string]string{}
+	for _, t := range st.tags[arn] {
+		m[t.Key] = t.Value
+	}
+	return m
 }
 
 // Limits of Redshift Serverless that the emulator enforces.
@@ -303,6 +354,10 @@ func DeleteWorkgroup(c *protocol.Call) (any, error) {
 	return map[string]any{"workgroup": wg.shape("DELETING")}, nil
 }
 
+// GetCredentials issues a temporary password for the database user of
+// the caller's IAM identity (IAM:<user>, IAMR:<role>) to a caller
+// allowed redshift-serverless:GetCredentials on the workgroup, the
+// workgroup's tags in the request context.
 func GetCredentials(c *protocol.Call) (any, error) {
 	var in struct {
 		WorkgroupName    string `json:"workgroupName"`
@@ -325,6 +380,9 @@ func GetCredentials(c *protocol.Call) (any, error) {
 	defer st.mu.Unlock()
 	wg, err := st.workgroup(c, in.WorkgroupName)
 	if err != nil {
+		return nil, err
+	}
+	if err := st.authorizeCredentials(c, wg); err != nil {
 		return nil, err
 	}
 	user := sqldb.IAMUser(c.Caller)

@@ -184,8 +184,8 @@ func TestRedshiftServerlessGetCredentials(t *testing.T) {
 		"missing workgroup":          {workgroup: "missing", wantCode: "ResourceNotFoundException"},
 	}
 	identities := map[string]aws.Config{
-		"IAM:alice":     redshifttest.ConfigAs(srv, "AKIARSSUSERALICE0001", redshifttest.UserIdentity),
-		"IAMR:app-role": redshifttest.ConfigAs(srv, "ASIARSSROLEAPP000001", redshifttest.RoleIdentity),
+		"IAM:alice":     redshifttest.ConfigAs(t, srv, "AKIARSSUSERALICE0001", redshifttest.UserIdentity),
+		"IAMR:app-role": redshifttest.ConfigAs(t, srv, "ASIARSSROLEAPP000001", redshifttest.RoleIdentity),
 	}
 	names := make([]string, 0, len(tests))
 	for name := range tests {

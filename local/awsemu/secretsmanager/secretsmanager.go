@@ -51,6 +51,15 @@ type secret struct {
 
 func (s *secret) scheduledForDeletion() bool { return !s.deletedDate.IsZero() }
 
+// tagMap is the secret's tags by key.
+func (s *secret) tagMap() map[string]string {
+	m := make(map[string]string, len(s.tags))
+	for _, t := range s.tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
 // versionByStage returns the version that carries stage, or nil.
 func (s *secret) versionByStage(stage string) *version {
 	for _, v := range s.versions {

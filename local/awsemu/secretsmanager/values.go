@@ -5,7 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/protocol"
+	"github.com/redshift-data-access/redshift-data-access/local/iampolicy"
 )
 
 type getSecretValueInput struct {
@@ -24,9 +26,15 @@ type getSecretValueOutput struct {
 	CreatedDate   *protocol.Epoch `json:"CreatedDate,omitempty"`
 }
 
+// GetSecretValue returns a version of a secret to a caller whose
+// identity-based policies allow secretsmanager:GetSecretValue on it, the
+// secret's tags in the request context.
 func GetSecretValue(c *protocol.Call) (any, error) {
 	var in getSecretValueInput
 	return onSecret(c, &in, (*state).findLive, func(_ *state, s *secret) (any, error) {
+		if err := iam.Authorize(c, "secretsmanager:GetSecretValue", s.arn, iampolicy.ResourceTags("secretsmanager", s.tagMap())); err != nil {
+			return nil, err
+		}
 		v, err := s.version(in.VersionId, in.VersionStage)
 		if err != nil {
 			return nil, err

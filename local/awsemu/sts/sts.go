@@ -50,17 +50,12 @@ type assumeRoleResult struct {
 // policy admits the caller, and registers them with the emulator so that
 // requests signed with them act as the assumed-role session.
 //
-// The decision follows IAM's rules in a reduced form:
-//   - the trust policy must allow sts:AssumeRole for the caller: its
-//     account ("*", the account ID or its root ARN), its role ARN, or its
-//     session ARN; an explicit Deny wins; conditions other than
-//     sts:ExternalId make a statement not apply;
-//   - when the caller is a role session and the trust admits it only
-//     through its account, or the role is in another account, the
-//     caller's own policies (inline and attached managed, default
-//     versions) must allow sts:AssumeRole on the role's ARN. Permissions
-//     boundaries, SCPs and session policies are not evaluated;
-//   - a role younger than the IAM propagation delay cannot be assumed yet.
+// The decision is iam.AuthorizeAssumeRole's: the role's trust policy
+// and, unless the trust names the caller in the role's own account, the
+// caller's identity-based policies, evaluated by local/iampolicy with
+// sts:ExternalId and the caller's global condition keys; a role younger
+// than the IAM propagation delay cannot be assumed yet. SCPs and session
+// policies are not evaluated.
 //
 // A role that does not exist is AccessDenied, as in AWS.
 func AssumeRole(c *protocol.Call) (any, error) {

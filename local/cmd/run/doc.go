@@ -12,7 +12,10 @@
 // CloudFormation-shaped events through the lifecycle driver (package
 // local/lifecycle): create, update in place, update with replacement and
 // the delete of the old physical ID, a failed update and its rollback,
-// delete.
+// delete. Each access scenario also runs SELECT 1 through the Data API as
+// the granted principal after the Create and after the Delete
+// (sqlcheck.go), with the emulator authorizing every call by the
+// principal's IAM policies.
 //
 // The emulator is the standalone server that the functions reach: a real
 // HTTP server on 127.0.0.1 serving awsemu.New, the handler that

@@ -119,7 +119,8 @@ type runner struct {
 	password string
 	invokers map[string]lifecycle.Invoke // function/account
 	drivers  []*lifecycle.Driver
-	stacks   map[string]string // account -> stack ID
+	stacks   map[string]string    // account -> stack ID
+	logins   map[string]sqlLogins // account -> the SQL checks' logins, made once
 }
 
 // run starts the emulator, sets up the prerequisites, runs every scenario

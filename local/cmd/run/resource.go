@@ -37,14 +37,23 @@ type resource struct {
 // fail validation.
 type plan struct {
 	create, inPlace, replace, invalid map[string]any
+	// afterCreate and afterDelete, if set, run after the Create and
+	// after the final Delete, to show what the resource does.
+	afterCreate, afterDelete func(ctx context.Context) error
 }
 
 // lifecycle runs the whole CloudFormation lifecycle: create, update in
 // place, update with replacement and the cleanup Delete of the old physical
-// ID, a failed update and its rollback, delete.
+// ID, a failed update and its rollback, delete; and p's checks after the
+// Create and the Delete.
 func (x *resource) lifecycle(ctx context.Context, p plan) error {
 	if err := x.create(ctx, p.create); err != nil {
 		return err
+	}
+	if p.afterCreate != nil {
+		if err := p.afterCreate(ctx); err != nil {
+			return err
+		}
 	}
 	if err := x.updateInPlace(ctx, p.inPlace); err != nil {
 		return err
@@ -59,7 +68,13 @@ func (x *resource) lifecycle(ctx context.Context, p plan) error {
 	if err := x.failAndRollback(ctx, p.invalid); err != nil {
 		return err
 	}
-	return x.delete(ctx)
+	if err := x.delete(ctx); err != nil {
+		return err
+	}
+	if p.afterDelete != nil {
+		return p.afterDelete(ctx)
+	}
+	return nil
 }
 
 // send delivers ev, writes request and response to the report and checks

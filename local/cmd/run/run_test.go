@@ -129,15 +129,18 @@ func TestRun(t *testing.T) {
 	everyRow := []string{
 		"secret (cluster)",
 		"secret (workgroup)",
-		"access (Managed)",
-		"access (Scoped, workgroup)",
-		"cross-account role (account B)",
-		"caller grant (account A)",
-		"cross-account sts:AssumeRole",
-		"endpoint",
 		"database user (cluster)",
 		"Data API login as redshift_data_api_user (DbUser)",
 		"database user (workgroup)",
+		"access (Managed)",
+		"SQL as the Managed grant's role",
+		"access (Scoped, workgroup)",
+		"SQL as the Scoped grant's role and user",
+		"cross-account role (account B)",
+		"caller grant (account A)",
+		"cross-account sts:AssumeRole",
+		"SQL across accounts, as account B's role",
+		"endpoint",
 	}
 	tests := map[string]struct {
 		failing    string
@@ -161,13 +164,19 @@ func TestRun(t *testing.T) {
 				`user "IAMR:analyst" exists: true (created by this resource)`,
 				"dev|usage ON schema public",
 				"--- Data API login as redshift_data_api_user (DbUser), step 1: SELECT 1 on examplecluster as DbUser redshift_data_api_user\n  returned 1",
-				"PASS: 11 resources and checks",
+				"cluster examplecluster, IAM identity (GetClusterCredentialsWithIAM): allowed",
+				"cluster examplecluster, secret make-run/sql-reader-untagged: AccessDenied (AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/analyst/make-run-sql is not authorized to perform: secretsmanager:GetSecretValue",
+				"workgroup default-workgroup, IAM identity (GetCredentials): AccessDenied (AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/analyst/make-run-sql is not authorized to perform: redshift-serverless:GetCredentials",
+				"DescribeStatement as session make-run-sql-other: AccessDenied",
+				"SELECT 1 through the Data API after the Create, as IAM user analyst",
+				"--- SQL across accounts, as account B's role, step 2: SELECT 1 through the Data API after the caller grant's Delete",
+				"PASS: 14 resources and checks",
 			},
 		},
 		"a function that fails every request": {
 			failing:    secretFunction,
 			wantFailed: []string{"secret (cluster)", "secret (workgroup)"},
-			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 2 of 11"},
+			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 2 of 14"},
 		},
 	}
 	for name, tc := range tests {

@@ -28,12 +28,14 @@ func scenarios() []scenario {
 	return []scenario{
 		{"secret for a provisioned cluster", secretForCluster},
 		{"secret for a serverless workgroup", secretForWorkgroup},
+		// The seed's temporary-credential paths need their database user
+		// to exist first.
+		{"database user redshift_data_api_user on the cluster (temporary credentials)", dbuserOnCluster},
+		{"database user IAMR:<role> on a serverless workgroup", dbuserOnWorkgroup},
 		{"managed grant to a role", managedGrant},
 		{"scoped grant for a workgroup", scopedGrant},
 		{"cross-account access: a role in account B, the caller grant in account A", crossAccount},
 		{"interface VPC endpoint for the Data API", vpcEndpoint},
-		{"database user redshift_data_api_user on the cluster (temporary credentials)", dbuserOnCluster},
-		{"database user IAMR:<role> on a serverless workgroup", dbuserOnWorkgroup},
 	}
 }
 
@@ -73,11 +75,28 @@ func managedGrant(ctx context.Context, r *runner) error {
 	if err != nil {
 		return err
 	}
+	logins, err := r.prepareSQL(ctx, awsemu.AccountA, true)
+	if err != nil {
+		return err
+	}
+	sql := newSQLCheck(r, "SQL as the Managed grant's role")
+	analyst := principal{chain: []string{r.roleArn(prerequisites.AnalystRole)}}
 	return x.lifecycle(ctx, plan{
 		create:  map[string]any{"PolicyMode": "Managed", "Roles": []any{prerequisites.AnalystRole}},
 		inPlace: map[string]any{"PolicyMode": "Managed", "Roles": []any{prerequisites.AnalystRole, prerequisites.LoaderRole}},
 		replace: map[string]any{"PolicyMode": "Scoped", "Roles": []any{prerequisites.AnalystRole}, "Clusters": []any{prerequisites.ClusterID}},
 		invalid: map[string]any{"PolicyMode": "Managed", "Roles": []any{prerequisites.AnalystRole}, "Clusters": []any{prerequisites.ClusterID}},
+		// The managed policy reads only secrets, and gets credentials
+		// only for workgroups, tagged RedshiftDataFullAccess.
+		afterCreate: func(ctx context.Context) error {
+			return sql.run(ctx, "after the Create", analyst, []sqlCall{
+				clusterAsIAM(true), clusterAsAPIUser(true), clusterWithSecret(taggedSecret, logins.taggedSecret, true),
+				clusterWithSecret(untaggedSecret, logins.untaggedSecret, false), workgroupAsIAM(false),
+			})
+		},
+		afterDelete: func(ctx context.Context) error {
+			return sql.run(ctx, "after the Delete", analyst, []sqlCall{clusterAsIAM(false), clusterWithSecret(taggedSecret, logins.taggedSecret, false)})
+		},
 	})
 }
 
@@ -91,11 +110,38 @@ func scopedGrant(ctx context.Context, r *runner) error {
 	// Databases would not change this policy: it narrows only the
 	// dbname resources of clusters.
 	inPlace := with(create, map[string]any{"Roles": []any{prerequisites.AnalystRole, prerequisites.LoaderRole}})
+	logins, err := r.prepareSQL(ctx, awsemu.AccountA, true)
+	if err != nil {
+		return err
+	}
+	sql := newSQLCheck(r, "SQL as the Scoped grant's role and user")
+	analyst := principal{chain: []string{r.roleArn(prerequisites.AnalystRole)}}
+	analystUser := principal{user: prerequisites.AnalystUser}
 	return x.lifecycle(ctx, plan{
 		create:  create,
 		inPlace: inPlace,
 		replace: with(inPlace, map[string]any{"PolicyName": "data-api-analyst-workgroup"}),
 		invalid: with(inPlace, map[string]any{"PolicyMode": "Sometimes"}),
+		// The policy names the workgroup only; StatementOwnerOnly is on
+		// by default.
+		afterCreate: func(ctx context.Context) error {
+			if err := sql.run(ctx, "after the Create", analyst, []sqlCall{
+				workgroupAsIAM(true), workgroupWithSecret(taggedSecret, logins.taggedSecret, true), clusterAsIAM(false),
+			}); err != nil {
+				return err
+			}
+			if err := sql.ownerOnly(ctx, analyst, workgroupTarget()); err != nil {
+				return err
+			}
+			// The grant's user logs in as IAM:analyst.
+			return sql.run(ctx, "after the Create", analystUser, []sqlCall{workgroupAsIAM(true), clusterAsIAM(false)})
+		},
+		afterDelete: func(ctx context.Context) error {
+			if err := sql.run(ctx, "after the Delete", analyst, []sqlCall{workgroupAsIAM(false)}); err != nil {
+				return err
+			}
+			return sql.run(ctx, "after the Delete", analystUser, []sqlCall{workgroupAsIAM(false)})
+		},
 	})
 }
 
@@ -116,6 +162,11 @@ func crossAccount(ctx context.Context, r *runner) error {
 		return err
 	}
 	check := newAssumeCheck(r)
+	logins, err := r.prepareSQL(ctx, awsemu.AccountB, false)
+	if err != nil {
+		return err
+	}
+	sql := newSQLCheck(r, "SQL across accounts, as account B's role")
 
 	roleProps := map[string]any{"TrustedPrincipalArns": []any{r.world.CallerRoleArn}, "RoleName": "someRoleB", "PolicyMode": "Managed"}
 	if err := role.create(ctx, roleProps); err != nil {
@@ -128,6 +179,13 @@ func crossAccount(ctx context.Context, r *runner) error {
 		return err
 	}
 	if err := check.run(ctx, role.id, true); err != nil {
+		return err
+	}
+	chain := func() principal { return principal{chain: []string{r.world.CallerRoleArn, role.id}} }
+	if err := sql.run(ctx, "after the Creates", chain(), []sqlCall{
+		clusterAsIAM(true), clusterAsAPIUser(true), clusterWithSecret(taggedSecret, logins.taggedSecret, true),
+		clusterWithSecret(untaggedSecret, logins.untaggedSecret, false),
+	}); err != nil {
 		return err
 	}
 	if err := role.updateInPlace(ctx, with(roleProps, map[string]any{"Description": "Data API access for account " + awsemu.AccountA})); err != nil {
@@ -163,6 +221,9 @@ func crossAccount(ctx context.Context, r *runner) error {
 		return err
 	}
 	if err := check.run(ctx, role.id, false); err != nil {
+		return err
+	}
+	if err := sql.run(ctx, "after the caller grant's Delete", chain(), []sqlCall{clusterAsIAM(false)}); err != nil {
 		return err
 	}
 	return role.delete(ctx)

@@ -7,12 +7,14 @@ package redshifttest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshift/types"
 	rss "github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
@@ -58,12 +60,54 @@ func ErrorCode(err error) string {
 }
 
 // ConfigAs returns a configuration that authenticates as id, registered
-// under a fresh access key.
-func ConfigAs(srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
+// under a fresh access key. The emulator authorizes the calls of role
+// sessions and IAM users with their IAM policies, so ConfigAs first
+// creates id's role or user in IAM, unless it exists, with a policy that
+// allows everything: the tests of each service see the operation's
+// semantics, and the authorization tests (local/awsemu/authz_test.go)
+// its policies.
+func ConfigAs(t *testing.T, srv *awsemu.Server, key string, id awsemu.Identity) aws.Config {
+	t.Helper()
+	admin := iam.NewFromConfig(srv.Config(id.Account))
+	ctx := context.Background()
+	const allowAll = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+	var err error
+	if id.RoleArn != "" {
+		path, name := pathAndName(id.RoleArn, ":role")
+		_, err = admin.CreateRole(ctx, &iam.CreateRoleInput{
+			RoleName: aws.String(name), Path: aws.String(path),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"` + id.Account + `"},"Action":"sts:AssumeRole"}}`),
+		})
+		if err == nil {
+			_, err = admin.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("allow-all"), PolicyDocument: aws.String(allowAll)})
+		}
+	} else {
+		path, name := pathAndName(id.Arn, ":user")
+		_, err = admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name), Path: aws.String(path)})
+		if err == nil {
+			var pol *iam.CreatePolicyOutput
+			pol, err = admin.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("allow-all-" + name), PolicyDocument: aws.String(allowAll)})
+			if err == nil {
+				_, err = admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: pol.Policy.Arn})
+			}
+		}
+	}
+	if err != nil && ErrorCode(err) != "EntityAlreadyExists" {
+		t.Fatalf("creating the IAM identity of %s: %v", id.Arn, err)
+	}
 	srv.RegisterIdentity(key, id)
 	cfg := srv.Config(id.Account)
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(key, awsemu.SecretKey, "")
 	return cfg
+}
+
+// pathAndName splits the resource of an IAM ARN such as
+// arn:aws:iam::111111111111:role/service/app-role, after kind (":role"),
+// into its path (/service/) and name (app-role).
+func pathAndName(arn, kind string) (path, name string) {
+	_, res, _ := strings.Cut(arn, kind)
+	i := strings.LastIndex(res, "/")
+	return res[:i+1], res[i+1:]
 }
 
 var (

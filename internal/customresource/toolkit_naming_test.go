@@ -7,24 +7,6 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
-func TestStackName(t *testing.T) {
-	tests := map[string]struct {
-		stackID, want string
-	}{
-		"stack ARN":      {stackID: "arn:aws:cloudformation:us-east-1:111111111111:stack/my-stack/0e6f1c10-0000-11ef-8000-0a1b2c3d4e5f", want: "my-stack"},
-		"China ARN":      {stackID: "arn:aws-cn:cloudformation:cn-north-1:111111111111:stack/cn-stack/guid", want: "cn-stack"},
-		"not an ARN":     {stackID: "local-stack", want: "local-stack"},
-		"other resource": {stackID: "arn:aws:iam::111111111111:role/r", want: "arn:aws:iam::111111111111:role/r"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			if got := customresource.StackName(tc.stackID); got != tc.want {
-				t.Errorf("StackName(%q) = %q, want %q", tc.stackID, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestGeneratedName(t *testing.T) {
 	allowed := regexp.MustCompile(`[a-zA-Z0-9+=,.@_-]`)
 	base := customresource.Request{

@@ -3,23 +3,10 @@ package customresource
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"regexp"
 	"strings"
 )
-
-// StackName returns the stack name from a CloudFormation stack ARN
-// (arn:aws:cloudformation:region:account:stack/NAME/guid), or the ID itself
-// when it is not such an ARN.
-func StackName(stackID string) string {
-	parts := strings.Split(stackID, ":")
-	if len(parts) >= 6 {
-		seg := strings.Split(parts[5], "/")
-		if len(seg) >= 2 && seg[0] == "stack" {
-			return seg[1]
-		}
-	}
-	return stackID
-}
 
 // ShortHash is the first n hex digits of the SHA-256 of s.
 func ShortHash(s string, n int) string {
@@ -31,6 +18,13 @@ func ShortHash(s string, n int) string {
 	return h[:n]
 }
 
+// RequestHash is the first n hex digits of a hash of the request's stack,
+// logical ID and request ID: the same for a duplicate delivery of one
+// request, different for another request (a replacement) or resource.
+func RequestHash(req Request, n int) string {
+	return ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, n)
+}
+
 // GeneratedName returns a deterministic name for the resource a request
 // creates: <stack>-<logical-id>-<hash>, where hash is derived from the
 // request ID, so that a duplicate delivery of the same request converges on
@@ -38,7 +32,7 @@ func ShortHash(s string, n int) string {
 // outside allowed are replaced by '-', and the stack and logical ID parts
 // are shortened so that the whole fits in maxLen.
 func GeneratedName(req Request, maxLen int, allowed *regexp.Regexp) string {
-	hash := ShortHash(req.StackID+"|"+req.LogicalResourceID+"|"+req.RequestID, 12)
+	hash := RequestHash(req, 12)
 	clean := func(s string) string {
 		var b strings.Builder
 		for _, r := range s {
@@ -50,7 +44,7 @@ func GeneratedName(req Request, maxLen int, allowed *regexp.Regexp) string {
 		}
 		return b.String()
 	}
-	stack := clean(StackName(req.StackID))
+	stack := clean(awsarn.StackName(req.StackID))
 	logical := clean(req.LogicalResourceID)
 	room := maxLen - len(hash) - 2
 	if room < 2 {
