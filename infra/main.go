@@ -63,6 +63,8 @@ func addStacks(app awscdk.App) stacks {
 		Provider: dataaccess.ProviderProps{
 			SecretKmsKeyArns: contextList(app, contextSecretKmsKeyArns),
 			Guardrails:       guardrailsFromContext(app),
+			// dbuser_context.go
+			DatabaseUserTargets: databaseUserTargetsFromContext(app),
 		},
 	})
 	if contextTrue(app, contextExample) {

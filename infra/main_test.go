@@ -133,6 +133,9 @@ func TestProviderStackExportsServiceTokens(t *testing.T) {
 		"SecretServiceToken":   {Name: defaultProviderStackName + "-SecretServiceToken", Value: `{"Fn::GetAtt":["ProviderSecretFunction4BEE846C","Arn"]}`},
 		"AccessServiceToken":   {Name: defaultProviderStackName + "-AccessServiceToken", Value: `{"Fn::GetAtt":["ProviderAccessFunction464EF2AE","Arn"]}`},
 		"EndpointServiceToken": {Name: defaultProviderStackName + "-EndpointServiceToken", Value: `{"Fn::GetAtt":["ProviderEndpointFunctionB8073F0B","Arn"]}`},
+		"DatabaseUserServiceToken": {
+			Name: defaultProviderStackName + "-DatabaseUserServiceToken", Value: `{"Fn::GetAtt":["ProviderDatabaseUserFunction6B3A18B3","Arn"]}`,
+		},
 	}
 	got := map[string]export{}
 	for id, o := range s.provider.Outputs {

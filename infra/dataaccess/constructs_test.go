@@ -165,7 +165,10 @@ func TestInvalidPropsAreSynthErrors(t *testing.T) {
 		"external ID the function refuses": {
 			path: "/Invalid/ShortExternalId", pattern: `CrossAccountRoleProps\.ExternalId:`, want: 1,
 		},
-		"nothing else": {path: "*", pattern: `^dataaccess\.`, want: 5},
+		"database user with a cluster and a workgroup": {
+			path: "/Invalid/TwoTargets", pattern: `DatabaseUserProps\.(ClusterIdentifier, WorkgroupName|AdminDbUser):`, want: 2,
+		},
+		"nothing else": {path: "*", pattern: `^dataaccess\.`, want: 7},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

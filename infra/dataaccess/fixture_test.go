@@ -30,6 +30,10 @@ type fixture struct {
 // The export prefix of the imported stack.
 const importPrefix = "SharedProvider"
 
+// workgroupArn is the ARN of the workgroup analytics, a database user
+// target of the constructs stack's provider.
+const workgroupArn = "arn:aws:redshift-serverless:eu-west-1:111111111111:workgroup/0b6a1c70-4f3e-11ef-9a5c-0a1b2c3d4e5f"
+
 // secretKeyArn is the KMS key of the custom provider.
 const secretKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -38,6 +42,12 @@ var loadFixture = synthOnce(func() *fixture {
 	f := &fixture{templates: map[awscdk.Stack]cfnTemplate{}}
 
 	f.constructs = awscdk.NewStack(app, jsii.String("Constructs"), nil)
+	// The stack's provider, as ProviderOf finds it, with the targets of
+	// the database users below.
+	NewProvider(f.constructs, providerID, &ProviderProps{DatabaseUserTargets: []*DatabaseUserTarget{
+		{ClusterIdentifier: jsii.String("examplecluster"), AdminDbUser: jsii.String("awsuser")},
+		{WorkgroupName: jsii.String("analytics"), WorkgroupArn: jsii.String(workgroupArn)},
+	}})
 	secret := NewSecret(f.constructs, "WorkgroupSecret", &SecretProps{
 		WorkgroupName:  jsii.String("analytics"),
 		Username:       jsii.String("myusername"),
@@ -79,6 +89,15 @@ var loadFixture = synthOnce(func() *fixture {
 		}}),
 	})
 
+	NewDatabaseUser(f.constructs, "DataApiUser", &DatabaseUserProps{
+		ClusterIdentifier: jsii.String("examplecluster"), AdminDbUser: jsii.String("awsuser"),
+		Grants: &[]*DatabaseGrant{{Privileges: jsii.Strings("USAGE"), On: jsii.String("SCHEMA public")}},
+	})
+	NewDatabaseUser(f.constructs, "AnalystUser", &DatabaseUserProps{
+		WorkgroupName: jsii.String("analytics"), AdminSecretArn: secret.Arn(),
+		IamIdentityArn: jsii.String("arn:aws:iam::111111111111:role/Analyst"), Roles: jsii.Strings("analyst"), Database: jsii.String("dev"),
+	})
+
 	// Every prop set, for the handlers' parsers.
 	NewSecret(f.constructs, "FullSecret", &SecretProps{
 		ClusterIdentifier: jsii.String("examplecluster"), Username: jsii.String("awsuser"),
@@ -109,6 +128,9 @@ var loadFixture = synthOnce(func() *fixture {
 		Password: awscdk.SecretValue_UnsafePlainText(jsii.String("Example-Passw0rd")),
 	})
 	// Refused by the access function's parser, which synth calls.
+	NewDatabaseUser(f.invalid, "TwoTargets", &DatabaseUserProps{
+		Provider: shared, ClusterIdentifier: jsii.String("examplecluster"), WorkgroupName: jsii.String("analytics"), AdminDbUser: jsii.String("awsuser"),
+	})
 	NewCrossAccountRole(f.invalid, "ShortExternalId", &CrossAccountRoleProps{
 		Provider: shared, TrustedPrincipalArns: jsii.Strings("111111111111"), ExternalId: jsii.String("x"),
 		Permissions: Permissions{PolicyMode: PolicyModeManaged},
@@ -123,6 +145,10 @@ var loadFixture = synthOnce(func() *fixture {
 	})
 	NewSecret(f.custom, "KeySecret", &SecretProps{
 		Provider: custom, ClusterIdentifier: jsii.String("examplecluster"), Username: jsii.String("awsuser"), KmsKeyId: jsii.String(secretKeyArn),
+	})
+	// A provider without DatabaseUserTargets may administer no cluster.
+	NewDatabaseUser(f.custom, "UnlistedCluster", &DatabaseUserProps{
+		Provider: custom, ClusterIdentifier: jsii.String("examplecluster"), AdminDbUser: jsii.String("awsuser"),
 	})
 
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

@@ -42,6 +42,13 @@ func functionSpecs() []functionSpec {
 			timeoutMinutes: 15,
 			permissions:    endpointPermissions,
 		},
+		{
+			function:       FunctionDBUser,
+			id:             "DatabaseUser",
+			description:    "Custom::RedshiftDataApiDatabaseUser: database users inside Redshift, through the Data API.",
+			timeoutMinutes: 5,
+			permissions:    dbuserPermissions,
+		},
 	}
 }
 

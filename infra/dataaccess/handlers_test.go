@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 )
@@ -29,6 +30,9 @@ func TestRolesGrantWhatTheHandlersCall(t *testing.T) {
 	alsoNeeded := map[Function][]string{
 		FunctionAccess:   {"iam:TagPolicy"},
 		FunctionEndpoint: {"route53:AssociateVPCWithHostedZone"},
+		// The Data API gets the admin's temporary credentials (DbUser) on
+		// the caller's authority.
+		FunctionDBUser: {"redshift:GetClusterCredentials"},
 	}
 	tests := map[Function]map[string]reflect.Type{
 		FunctionSecret: {"secretsmanager": reflect.TypeFor[secret.Client]()},
@@ -38,6 +42,10 @@ func TestRolesGrantWhatTheHandlersCall(t *testing.T) {
 			"redshift-serverless": reflect.TypeFor[access.ServerlessAPI](),
 		},
 		FunctionEndpoint: {"ec2": reflect.TypeFor[endpoint.EC2API]()},
+		FunctionDBUser: {
+			"redshift-data":  reflect.TypeFor[dbuser.DataClient](),
+			"secretsmanager": reflect.TypeFor[dbuser.SecretsClient](),
+		},
 	}
 	granted := roleStatements(f.templates[f.constructs])
 	for fn, apis := range tests {
@@ -88,6 +96,10 @@ func TestHandlersAcceptConstructProperties(t *testing.T) {
 			_, err := endpoint.ParseProperties(p, "eu-west-1")
 			return err
 		},
+		DatabaseUserResourceType: func(p map[string]any) error {
+			_, err := dbuser.ParseProperties(p)
+			return err
+		},
 	}
 	tested := 0
 	for id, r := range f.templates[f.constructs].Resources {
@@ -104,6 +116,12 @@ func TestHandlersAcceptConstructProperties(t *testing.T) {
 				case "Password":
 					// CloudFormation resolves the dynamic reference first.
 					props[k] = "Resolved-by-CloudFormation-1"
+				case "AdminSecretArn", "PasswordSecretArn":
+					// A secret's Arn attribute, resolved at deployment.
+					if _, ok := v.(string); !ok {
+						v = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:" + NamePrefix + "resolved-AbCdEf"
+					}
+					props[k] = v
 				default:
 					props[k] = v
 				}
@@ -113,7 +131,7 @@ func TestHandlersAcceptConstructProperties(t *testing.T) {
 			}
 		})
 	}
-	if tested < 4 {
-		t.Errorf("parsed %d resources, want the fixture's two secrets and two endpoints at least", tested)
+	if tested < 6 {
+		t.Errorf("parsed %d resources, want the fixture's two secrets, two endpoints and two database users at least", tested)
 	}
 }

@@ -79,11 +79,13 @@ func TestRoleServices(t *testing.T) {
 			FunctionSecret:   {"logs", "secretsmanager"},
 			FunctionAccess:   {"iam", "logs", "redshift-serverless"},
 			FunctionEndpoint: {"ec2", "logs", "route53"},
+			FunctionDBUser:   {"logs", "redshift", "redshift-data", "secretsmanager"},
 		}},
 		"KMS keys for secrets": {tpl: f.templates[f.custom], want: map[Function][]string{
 			FunctionSecret:   {"kms", "logs", "secretsmanager"},
 			FunctionAccess:   {"iam", "logs", "redshift-serverless"},
 			FunctionEndpoint: {"ec2", "logs", "route53"},
+			FunctionDBUser:   {"logs", "redshift-data", "secretsmanager"},
 		}},
 	}
 	for name, tc := range tests {
@@ -151,6 +153,11 @@ func checkStatement(t *testing.T, s statement) {
 			t.Errorf("action %s has a wildcard", a)
 		case a == "iam:PassRole":
 			t.Errorf("iam:PassRole is granted")
+		case anyResource && dataAPIStatementActions[a]:
+			// No resource-level permissions: only the role's own statements.
+			if got := s.Condition["StringEquals"]["redshift-data:statement-owner-iam-userid"]; got != "${aws:userid}" {
+				t.Errorf("action %s is granted on every resource without limiting it to the role's own statements: %v", a, s.Condition)
+			}
 		case anyResource && !strings.HasPrefix(a, "ec2:Describe") && a != "secretsmanager:GetRandomPassword":
 			t.Errorf("action %s is granted on every resource; only actions without resource-level permissions may be", a)
 		case strings.HasPrefix(a, "iam:") && !isRead(a):
@@ -169,6 +176,12 @@ func checkStatement(t *testing.T, s statement) {
 			}
 		}
 	}
+}
+
+// dataAPIStatementActions act on a statement ID, which IAM cannot name as
+// a resource.
+var dataAPIStatementActions = map[string]bool{
+	"redshift-data:CancelStatement": true, "redshift-data:DescribeStatement": true, "redshift-data:GetStatementResult": true,
 }
 
 func isRead(action string) bool {

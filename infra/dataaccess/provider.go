@@ -25,11 +25,12 @@ const (
 	FunctionSecret   Function = "secret"
 	FunctionAccess   Function = "access"
 	FunctionEndpoint Function = "endpoint"
+	FunctionDBUser   Function = "dbuser"
 )
 
 // Functions returns every function of the provider in a stable order.
 func Functions() []Function {
-	return []Function{FunctionSecret, FunctionAccess, FunctionEndpoint}
+	return []Function{FunctionSecret, FunctionAccess, FunctionEndpoint, FunctionDBUser}
 }
 
 // AssetDirContextKey is the CDK context key that sets the directory holding
@@ -65,6 +66,10 @@ type ProviderProps struct {
 	// may use them only through Secrets Manager. Default: none; secrets use
 	// the AWS managed key aws/secretsmanager.
 	SecretKmsKeyArns *[]*string
+	// DatabaseUserTargets are the clusters and workgroups whose database
+	// users the dbuser function may administer (dbuser.go). Default:
+	// none; a DatabaseUser then fails synth.
+	DatabaseUserTargets []*DatabaseUserTarget
 	// Guardrails bound what stack authors may ask the functions for.
 	// Default: the safe bounds of GuardrailProps' zero value.
 	Guardrails GuardrailProps
@@ -78,6 +83,8 @@ type Provider struct {
 	// secretKeys says whether the secret function may use customer
 	// managed KMS keys (ProviderProps.SecretKmsKeyArns).
 	secretKeys bool
+	// dbuserTargets are the keys of ProviderProps.DatabaseUserTargets.
+	dbuserTargets map[string]bool
 }
 
 // providerID is the construct ID of the provider that ProviderOf creates.
@@ -109,6 +116,9 @@ func NewProvider(scope constructs.Construct, id string, props *ProviderProps) *P
 		functions:  map[Function]awslambda.Function{},
 		secretKeys: props.SecretKmsKeyArns != nil && len(*props.SecretKmsKeyArns) > 0,
 	}
+	var targetErrs []error
+	p.dbuserTargets, targetErrs = dbuserTargetKeys(props.DatabaseUserTargets)
+	report(p.Construct, targetErrs)
 	assetDir := resolveAssetDir(p.Construct, props.AssetDir)
 	for _, spec := range functionSpecs() {
 		p.functions[spec.function] = p.newFunction(spec, assetDir, props)

@@ -87,11 +87,13 @@ func TestProviderFunctions(t *testing.T) {
 			FunctionSecret:   with(300, 90, "Retain"),
 			FunctionAccess:   with(300, 90, "Retain"),
 			FunctionEndpoint: with(900, 90, "Retain"),
+			FunctionDBUser:   with(300, 90, "Retain"),
 		}},
 		"custom log retention and removal": {stack: f.custom, want: map[Function]function{
 			FunctionSecret:   with(300, 365, "Delete"),
 			FunctionAccess:   with(300, 365, "Delete"),
 			FunctionEndpoint: with(900, 365, "Delete"),
+			FunctionDBUser:   with(300, 365, "Delete"),
 		}},
 	}
 	for name, tc := range tests {

@@ -45,7 +45,8 @@ func (p ImportedProvider) ServiceToken(fn Function) *string {
 
 // ExportName is the name under which a provider stack exports the
 // ServiceToken of function fn: <prefix>-SecretServiceToken,
-// <prefix>-AccessServiceToken, <prefix>-EndpointServiceToken.
+// <prefix>-AccessServiceToken, <prefix>-EndpointServiceToken,
+// <prefix>-DatabaseUserServiceToken.
 func ExportName(prefix string, fn Function) string {
 	return prefix + "-" + ServiceTokenName(fn)
 }

@@ -36,6 +36,7 @@ const (
 	Access   = Function(5 * time.Minute)
 	Secret   = Function(5 * time.Minute)
 	Endpoint = Function(15 * time.Minute)
+	DBUser   = Function(5 * time.Minute)
 )
 
 // MaxBackoff caps the wait between two attempts. The wait is drawn at

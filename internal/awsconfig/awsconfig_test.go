@@ -34,6 +34,7 @@ func TestBudgetFillsTheFunctionTimeoutLessTheMargin(t *testing.T) {
 		"access":   {awsconfig.Access, 5 * time.Minute},
 		"secret":   {awsconfig.Secret, 5 * time.Minute},
 		"endpoint": {awsconfig.Endpoint, 15 * time.Minute},
+		"dbuser":   {awsconfig.DBUser, 5 * time.Minute},
 	} {
 		b := awsconfig.BudgetOf(tc.fn)
 		if want := tc.timeout - customresource.DefaultDeadlineMargin; b.Window != want {

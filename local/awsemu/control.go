@@ -5,7 +5,10 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/ec2"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/iam"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshift/sqldb"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftdata"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu/redshiftserverless"
 )
 
 // This file holds the controls and read-backs that tests use beyond the
@@ -40,6 +43,25 @@ func ManagedPolicyDocument(name string) (string, bool) { return iam.ManagedPolic
 // SetStatementDelay changes the delay of WithStatementDelay for statements
 // submitted from now on.
 func (e *Emulator) SetStatementDelay(d time.Duration) { redshiftdata.SetStatementDelay(e.Env, d) }
+
+// Privileges returns what database user holds in the cluster of account
+// (or, with cluster empty, in the namespace of workgroup): each privilege
+// as "database|privilege ON object", then "member of group g" and
+// "granted role r", sorted. It is nil when the cluster or workgroup does
+// not exist or the user holds nothing.
+func (e *Emulator) Privileges(account, cluster, workgroup, user string) []string {
+	var db *sqldb.DB
+	var ok bool
+	if cluster != "" {
+		db, ok = redshift.ClusterDB(e.Env, account, cluster)
+	} else {
+		db, ok = redshiftserverless.WorkgroupDB(e.Env, account, workgroup)
+	}
+	if !ok {
+		return nil
+	}
+	return db.Privileges(user)
+}
 
 // DefaultDeletedVPCEndpointVisibility is how long a deleted VPC endpoint
 // stays visible in state deleted unless SetDeletedVPCEndpointVisibility

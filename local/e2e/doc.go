@@ -10,7 +10,7 @@
 // password and for ResponseURL signatures.
 //
 // The package holds only tests. The first test that needs them builds the
-// three functions into a temporary directory and aws-lambda-rie once into
+// functions into a temporary directory and aws-lambda-rie once into
 // the user's cache directory (or uses the binary named by AWS_LAMBDA_RIE);
 // the tests skip where the Go tool is missing or the system is not Linux,
 // the only one the runtime interface emulator runs on.

@@ -29,6 +29,7 @@ var served = map[string]struct{ function, account string }{
 	accessType:       {"access", awsemu.AccountA},
 	crossAccountType: {"access", awsemu.AccountB},
 	endpointType:     {"endpoint", awsemu.AccountA},
+	dbuserType:       {"dbuser", awsemu.AccountA},
 }
 
 // TestContract runs the lifecycle contract against every built function
@@ -67,6 +68,16 @@ func TestContract(t *testing.T) {
 				UpdateReplace:     with(create, map[string]any{"RoleName": "e2e-data-api"}),
 				InvalidProperties: with(create, map[string]any{"TrustedPrincipalArns": []any{prerequisites.CallerRole}}),
 				Exists:            w.roleExists,
+			}
+		}},
+		dbuserType: {func(w *fixture) lifecycle.Contract {
+			create := map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "Database": prerequisites.Database, "AdminDbUser": "awsuser", "UserName": "redshift_data_api_user"}
+			return lifecycle.Contract{
+				Create:            create,
+				UpdateInPlace:     with(create, map[string]any{"Roles": []any{sampleRBACRole}, "Grants": []any{map[string]any{"Privileges": []any{"TEMP"}, "On": "DATABASE dev"}}}),
+				UpdateReplace:     with(create, map[string]any{"UserName": "redshift_data_api_user_v2"}),
+				InvalidProperties: with(create, map[string]any{"WorkgroupName": sampleWorkgroup}),
+				Exists:            w.dbuserExists,
 			}
 		}},
 		endpointType: {func(w *fixture) lifecycle.Contract {

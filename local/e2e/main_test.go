@@ -26,7 +26,7 @@ const rieEnv = "AWS_LAMBDA_RIE"
 const buildTimeout = 10 * time.Minute
 
 // functionNames are the product's functions, as under functions/.
-var functionNames = []string{"secret", "access", "endpoint"}
+var functionNames = []string{"secret", "access", "endpoint", "dbuser"}
 
 // binaries are what the first test that needs them built for every
 // test: the bootstraps in dir/<name>/bootstrap and aws-lambda-rie. skip,

@@ -90,9 +90,10 @@ func sampleFiles(t *testing.T, pattern string) []string {
 // readSample reads a sample event with its placeholder IDs rewritten to
 // those of w, and without ServiceToken in its properties.
 //
-// The emulator does not let a caller choose EC2 IDs, so the samples' VPC,
-// subnet and security group IDs are rewritten to the ones the world
-// created; so is the role ARN with the path /analytics/ in
+// The emulator does not let a caller choose EC2 IDs or the suffix of a
+// secret's ARN, so the samples' VPC, subnet and security group IDs and
+// the admin secret of dbuser-*-workgroup.json are rewritten to the ones
+// the world created; so is the role ARN with the path /analytics/ in
 // access-*-scoped.json, because IAM role names are unique per account
 // and crossaccountrole-*.json trusts someRoleA under the path /.
 func (w *fixture) readSample(t *testing.T, file string) cfn.Event {
@@ -107,6 +108,7 @@ func (w *fixture) readSample(t *testing.T, file string) cfn.Event {
 		"vpc-0f1e2d3c4b5a69788", w.OtherVPC,
 		"subnet-0f1e2d3c4b5a60001", w.OtherSubnet,
 		"sg-0f1e2d3c4b5a69788", w.OtherSecurityGroup,
+		sampleAdminSecretArn, w.dbuser.adminSecretArn,
 	)
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -190,6 +192,8 @@ func (w *fixture) exists(ctx context.Context, resourceType, id string) (bool, er
 		return w.roleExists(ctx, id)
 	case endpointType:
 		return w.endpointExists(ctx, id)
+	case dbuserType:
+		return w.dbuserExists(ctx, id)
 	}
 	if strings.HasPrefix(id, "arn:") {
 		return w.policyExists(ctx, id)

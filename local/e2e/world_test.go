@@ -23,6 +23,7 @@ import (
 type fixture struct {
 	srv *awsemu.Server
 	*prerequisites.World
+	dbuser dbuserWorld // see dbuser_test.go
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -33,7 +34,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatalf("building the prerequisites: %v", err)
 	}
-	return &fixture{srv: srv, World: w}
+	return &fixture{srv: srv, World: w, dbuser: buildDBUser(t, srv)}
 }
 
 // secretExists reports whether a secret exists and is not scheduled for

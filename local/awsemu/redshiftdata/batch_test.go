@@ -2,7 +2,6 @@ package redshiftdata_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -180,8 +179,8 @@ func TestRedshiftDataListStatements(t *testing.T) {
 			var got []string
 			for _, s := range out.Statements {
 				got = append(got, aws.ToString(s.StatementName))
-				if strings.Contains(aws.ToString(s.QueryString), "App-Passw0rd") {
-					t.Errorf("statement %s shows its password in QueryString", aws.ToString(s.StatementName))
+				if s.StatementName != nil && *s.StatementName == "nightly-2" && aws.ToString(s.QueryString) != "CREATE USER app PASSWORD 'App-Passw0rd'" {
+					t.Errorf("statement nightly-2 QueryString %q, want the text as submitted, as AWS returns it", aws.ToString(s.QueryString))
 				}
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {

@@ -353,6 +353,7 @@ func (s *statement) run() {
 		return
 	}
 	if s.db.Update(func(tx *sqldb.Tx) error {
+		tx.SetSession(s.database, s.loginUser)
 		for i, sql := range s.sqls {
 			res, err := tx.Exec(sql, params)
 			if err != nil {

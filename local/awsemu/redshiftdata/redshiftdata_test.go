@@ -161,10 +161,11 @@ func TestRedshiftDataSQL(t *testing.T) {
 			if (d.Status == types.StatusStringFailed) != (aws.ToString(d.Error) != "") {
 				t.Errorf("status %s with error %q: want an error exactly when FAILED", d.Status, aws.ToString(d.Error))
 			}
-			for _, shown := range []string{aws.ToString(d.QueryString), aws.ToString(d.Error)} {
-				if strings.Contains(shown, "Passw0rd") || strings.Contains(shown, "weak") {
-					t.Errorf("the statement's QueryString or Error shows a password")
-				}
+			if got := aws.ToString(d.QueryString); got != tc.sql {
+				t.Errorf("QueryString %q, want the text as submitted, as AWS returns it", got)
+			}
+			if shown := aws.ToString(d.Error); strings.Contains(shown, "Passw0rd") || strings.Contains(shown, "weak") {
+				t.Errorf("the statement's Error shows a password")
 			}
 			if diff := cmp.Diff(tc.wantUsers, f.users(t)); diff != "" {
 				t.Errorf("users (-want +got):\n%s", diff)

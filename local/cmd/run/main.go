@@ -62,7 +62,7 @@ func mainWithExit(ctx context.Context, args []string) int {
 		fmt.Fprintf(os.Stderr, "run: the Lambda runtime interface emulator runs only on Linux, not %s\n", runtime.GOOS)
 		return exitNotReady
 	}
-	for _, name := range []string{secretFunction, accessFunction, endpointFunction} {
+	for _, name := range []string{secretFunction, accessFunction, endpointFunction, dbuserFunction} {
 		if _, err := os.Stat(filepath.Join(*dir, name, "bootstrap")); err != nil {
 			fmt.Fprintf(os.Stderr, "run: %v; build the functions for this machine first (make build-host)\n", err)
 			return exitNotReady

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
@@ -63,6 +65,8 @@ func (p *inProcess) start(_ context.Context, name string, env map[string]string)
 		resources = map[string]customresource.Resource{access.AccessType: access.NewAccess(clients), access.CrossAccountRoleType: access.NewCrossAccountRole(clients)}
 	case endpointFunction:
 		resources = map[string]customresource.Resource{endpoint.ResourceType: endpoint.New(ec2.NewFromConfig(cfg), cfg.Region)}
+	case dbuserFunction:
+		resources = map[string]customresource.Resource{dbuser.ResourceType: dbuser.New(redshiftdata.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg))}
 	default:
 		return nil, errors.New("no function " + name)
 	}
@@ -125,6 +129,9 @@ func TestRun(t *testing.T) {
 	everyRow := []string{
 		"secret (cluster)",
 		"secret (workgroup)",
+		"database user (cluster)",
+		"Data API login as redshift_data_api_user (DbUser)",
+		"database user (workgroup)",
 		"access (Managed)",
 		"SQL as the Managed grant's role",
 		"access (Scoped, workgroup)",
@@ -155,13 +162,17 @@ func TestRun(t *testing.T) {
 				`"Password":"<redacted>"`,
 				"--- caller grant (account A), step 1: create",
 				"--- cross-account sts:AssumeRole, step 3: from account A's role session into",
+				`user "redshift_data_api_user" exists: true (created by this resource)`,
+				`user "IAMR:analyst" exists: true (created by this resource)`,
+				"dev|usage ON schema public",
+				"--- Data API login as redshift_data_api_user (DbUser), step 1: SELECT 1 on examplecluster as DbUser redshift_data_api_user\n  returned 1",
 				"cluster examplecluster, IAM identity (GetClusterCredentialsWithIAM): allowed",
 				"cluster examplecluster, secret make-run/sql-reader-untagged: AccessDenied (AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/analyst/make-run-sql is not authorized to perform: secretsmanager:GetSecretValue",
 				"workgroup default-workgroup, IAM identity (GetCredentials): AccessDenied (AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/analyst/make-run-sql is not authorized to perform: redshift-serverless:GetCredentials",
 				"DescribeStatement as session make-run-sql-other: AccessDenied",
 				"SELECT 1 through the Data API after the Create, as IAM user analyst",
 				"--- SQL across accounts, as account B's role, step 2: SELECT 1 through the Data API after the caller grant's Delete",
-				"PASS: 13 resources and checks",
+				"PASS: 16 resources and checks",
 				"--- event-driven secret (key team-a/analyst-secret), step 5: Apply failing half-way (TagResource fails) and its rollback",
 				"rolled back to the last applied properties",
 				"Status: ABSENT",
@@ -170,7 +181,7 @@ func TestRun(t *testing.T) {
 		"a function that fails every request": {
 			failing:    secretFunction,
 			wantFailed: []string{"secret (cluster)", "secret (workgroup)", "event-driven secret (key team-a/analyst-secret)", "event-driven secrets (two keys in parallel)"},
-			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 4 of 13"},
+			wantReport: []string{"create answered FAILED, want SUCCESS", "FAIL: 4 of 16"},
 		},
 	}
 	for name, tc := range tests {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
@@ -27,6 +28,10 @@ func scenarios() []scenario {
 	return []scenario{
 		{"secret for a provisioned cluster", secretForCluster},
 		{"secret for a serverless workgroup", secretForWorkgroup},
+		// The seed's temporary-credential paths need their database user
+		// to exist first.
+		{"database user redshift_data_api_user on the cluster (temporary credentials)", dbuserOnCluster},
+		{"database user IAMR:<role> on a serverless workgroup", dbuserOnWorkgroup},
 		{"managed grant to a role", managedGrant},
 		{"scoped grant for a workgroup", scopedGrant},
 		{"cross-account access: a role in account B, the caller grant in account A", crossAccount},
@@ -258,7 +263,7 @@ func with(base, changes map[string]any) map[string]any {
 // as the resources declare them.
 func secretPropertyNames() []string {
 	var names []string
-	for _, r := range []any{secret.New(nil, ""), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, "")} {
+	for _, r := range []any{secret.New(nil, ""), access.NewAccess(access.Clients{}), access.NewCrossAccountRole(access.Clients{}), endpoint.New(nil, ""), dbuser.New(nil, nil)} {
 		if s, ok := r.(customresource.SecretProperties); ok {
 			names = append(names, s.SecretProperties()...)
 		}

@@ -29,6 +29,7 @@ type Tx struct {
 type data struct {
 	databases map[string]bool
 	users     map[string]*dbUser
+	objects   *objects // schemas, tables, groups, roles, grants: objects.go
 }
 
 // dbUser is a database user. A user created with PASSWORD DISABLE, or
@@ -52,8 +53,8 @@ func New(dbName, admin, password string, managedPassword bool) *DB {
 }
 
 // Update runs f on a copy of db and, when f returns nil, makes the copy's
-// users db's: the statements of a batch take effect together or not at
-// all. db stays locked while f runs. It returns f's error.
+// users and objects db's: the statements of a batch take effect together
+// or not at all. db stays locked while f runs. It returns f's error.
 func (db *DB) Update(f func(tx *Tx) error) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -62,11 +63,11 @@ func (db *DB) Update(f func(tx *Tx) error) error {
 		cp := *u
 		users[name] = &cp
 	}
-	tx := &Tx{data: data{databases: db.databases, users: users}}
+	tx := &Tx{data: data{databases: db.databases, users: users, objects: db.objects.clone()}}
 	if err := f(tx); err != nil {
 		return err
 	}
-	db.users = tx.users
+	db.users, db.objects = tx.users, tx.objects
 	return nil
 }
 
@@ -105,7 +106,7 @@ func (db *DB) Connect(database, user, password string, withPassword bool) error 
 		}
 		return &loginError{fmt.Sprintf("FATAL: user %q does not exist", user)}
 	}
-	if withPassword && !u.unknown && (u.disabled || u.password != password) {
+	if withPassword && !u.unknown && (u.disabled || !passwordMatches(u.password, user, password)) {
 		return &loginError{fmt.Sprintf("FATAL: password authentication failed for user %q", user)}
 	}
 	return nil

@@ -23,6 +23,9 @@ func (db *Tx) Exec(sql string, params map[string]string) (*Result, error) {
 		return nil, err
 	}
 	p := &parser{toks: toks}
+	if handled, err := db.execObjects(p); handled {
+		return nil, err
+	}
 	switch {
 	case p.keyword("create"):
 		return nil, db.createUser(p)
@@ -97,7 +100,15 @@ func (db *Tx) dropUser(p *parser) error {
 		}
 	}
 	for _, n := range names {
+		if _, ok := db.users[n]; ok {
+			if err := db.objects.dropBlocked(n); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range names {
 		delete(db.users, n)
+		db.objects.forgetUser(n)
 	}
 	return nil
 }
