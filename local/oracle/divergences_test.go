@@ -1,39 +1,56 @@
-package moto_test
+package oracle
 
 import (
+	"os"
 	"testing"
-
-	"github.com/redshift-data-access/redshift-data-access/local/moto"
 )
 
 // TestDivergences keeps the table honest: each recorded divergence must
-// still show against the pinned moto. When one fails, moto has changed:
-// if it now follows the AWS reference, remove the entry (and so the
-// contract skips it causes); if it departs differently, record that.
+// still show against the pinned emulator. When one fails, the emulator
+// has changed: if it now follows the AWS reference, remove the entry (and
+// so the contract skips it causes); if it departs differently, record
+// that.
 func TestDivergences(t *testing.T) {
-	for name, d := range moto.Divergences {
+	for name, d := range Divergences {
 		t.Run(name, func(t *testing.T) {
-			srv := moto.Use(t)
-			got, err := d.Probe(t.Context(), srv)
-			if err != nil {
-				t.Fatalf("probe: %v", err)
+			if d.Emulator != Moto && d.Emulator != Kumo {
+				t.Errorf("emulator %q, want %q or %q", d.Emulator, Moto, Kumo)
 			}
-			if got != d.Observed {
-				t.Errorf("moto %s now answers %q, recorded %q: it no longer diverges as recorded from %s (%s)", moto.Version, got, d.Observed, d.AWS, d.Reference)
+			if d.Service == "" || len(d.Operations) == 0 || d.Behaviour == "" || d.AWS == "" || d.Reference == "" {
+				t.Error("a divergence names its service, operations, what the emulator does, what AWS does and the reference that says so")
 			}
-			if d.Reference == "" || d.AWS == "" || d.Moto == "" {
-				t.Error("a divergence names its reference, what AWS does and what moto does")
+			if len(d.Skips) > 0 && d.Emulator != Moto {
+				t.Error("only moto divergences skip contract scenarios: the contract suites run against moto")
+			}
+			if d.Emulator == Kumo {
+				if _, ok := scenarios()[d.scenario]; !ok {
+					t.Errorf("no differential scenario %q shows this kumo divergence", d.scenario)
+				}
+			}
+			if d.Check == nil {
+				if d.Unchecked == "" {
+					t.Fatal("a divergence has a check, or says in Unchecked why none can record it")
+				}
+				if _, err := os.Stat(transcriptPath(d.scenario, ".kumo")); err == nil {
+					t.Errorf("%s exists, but the divergence is unchecked", transcriptPath(d.scenario, ".kumo"))
+				}
+				t.Logf("%s %s: not checked: %s", d.Emulator, d.Version(), d.Unchecked)
+				return
+			}
+			d.Check(t)
+			if t.Failed() {
+				t.Logf("recorded: %s %s %s: %s; AWS: %s (%s)", d.Emulator, d.Version(), d.Operations, d.Behaviour, d.AWS, d.Reference)
 			}
 		})
 	}
 }
 
 func TestContractSkips(t *testing.T) {
-	skips := moto.ContractSkips("Custom::RedshiftDataApiEndpoint")
+	skips := ContractSkips("Custom::RedshiftDataApiEndpoint")
 	if _, ok := skips["duplicate create"]; !ok {
 		t.Errorf("ContractSkips: %v, want the duplicate create the endpoint's ClientToken divergence prevents", skips)
 	}
-	if got := moto.ContractSkips("Custom::NoSuchResource"); len(got) != 0 {
+	if got := ContractSkips("Custom::NoSuchResource"); len(got) != 0 {
 		t.Errorf("ContractSkips of an unknown type: %v, want none", got)
 	}
 }
