@@ -84,7 +84,7 @@ check-policies: node_modules ## Check every policy (golden, generated, emulator'
 	IAMREF_REQUIRE_SYNTH=true $(GO) test -count=1 ./local/iamref/
 
 check-moto: ## Run the contract suites against moto (python3 -m pip install 'moto[server]==5.2.1').
-	$(GO) test -count=1 ./local/moto/
+	$(GO) test -count=1 ./local/moto/ ./local/oracle/
 	$(GO) test -count=1 -run 'Moto$$' ./internal/...
 
 diff: build node_modules ## Compare the CDK app with what is deployed (needs AWS credentials).

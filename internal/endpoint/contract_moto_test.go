@@ -7,12 +7,13 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
 	"github.com/redshift-data-access/redshift-data-access/local/moto"
+	"github.com/redshift-data-access/redshift-data-access/local/oracle"
 )
 
 // TestContractMoto runs the lifecycle contract against moto's EC2, a
 // second reading of the VPC endpoint API beside the local emulator. The
 // scenarios that redeliver a Create are skipped: moto ignores
-// CreateVpcEndpoint's ClientToken (see moto.Divergences).
+// CreateVpcEndpoint's ClientToken (see oracle.Divergences).
 func TestContractMoto(t *testing.T) {
 	srv := moto.Use(t)
 	setup := ec2.NewFromConfig(srv.Config(moto.AccountA))
@@ -30,6 +31,6 @@ func TestContractMoto(t *testing.T) {
 	f.otherSub = newSubnet(t, setup, f.otherVPC, "10.1.1.0/24", "us-east-1a")
 
 	c := f.contract()
-	c.Skip = moto.ContractSkips(ResourceType)
+	c.Skip = oracle.ContractSkips(ResourceType)
 	lifecycle.RunContract(t, c)
 }

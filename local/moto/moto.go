@@ -33,9 +33,10 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// Version is the moto release the tests and the divergence table were
-// written against. Use fails when a different release is installed: the
-// divergences recorded for one release say nothing about another.
+// Version is the moto release the tests and the divergence table (in
+// local/oracle) were written against. Use fails when a different release
+// is installed: the divergences recorded for one release say nothing
+// about another.
 const Version = "5.2.1"
 
 // Install is how to get moto, for skip and failure messages.

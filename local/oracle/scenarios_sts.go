@@ -1,4 +1,4 @@
-package awsemu_test
+package oracle
 
 import (
 	"context"
@@ -49,10 +49,6 @@ func stsScenarios() map[string]scenario {
 				_, err = b.sts.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleArn), RoleSessionName: aws.String("differential"), DurationSeconds: aws.Int32(600)})
 				tr.record("assume for less than 15 minutes", err, nil)
 			},
-			kumo: "kumo's AssumeRole looks neither at the role nor at DurationSeconds: it issues credentials for a role that does not exist, " +
-				"where STS answers AccessDenied, and for less than the documented minimum of 900 seconds, where STS answers ValidationError; " +
-				"its AssumedRoleId is not the role's unique ID followed by the session name " +
-				"(https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, API_AssumedRoleUser.html)",
 		},
 	}
 }
@@ -65,5 +61,3 @@ func assumedRoleID(got, roleID string) string {
 	}
 	return "not-the-role-id"
 }
-
-// Secrets Manager.

@@ -1,4 +1,4 @@
-package awsemu_test
+package oracle
 
 import (
 	"context"
@@ -139,9 +139,6 @@ func secretScenarios() map[string]scenario {
 				describeSecret(ctx, b, tr, "describe updated secret", id)
 				getSecretValue(ctx, b, tr, "get updated value", id, "")
 			},
-			kumo: "kumo moves AWSCURRENT to AWSPREVIOUS without taking AWSPREVIOUS from the version that had it, so two versions carry it; " +
-				"a staging label is attached to one version at a time, and a version left without labels is deprecated and not listed " +
-				"(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html, API_DescribeSecret.html VersionIdsToStages)",
 		},
 		"secret tags": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
@@ -155,8 +152,6 @@ func secretScenarios() map[string]scenario {
 				tr.record("untag secret", err, nil)
 				describeSecret(ctx, b, tr, "describe untagged secret", id)
 			},
-			kumo: "kumo does not implement TagResource and UntagResource " +
-				"(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_TagResource.html, API_UntagResource.html)",
 		},
 		"secret delete and restore": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
@@ -174,10 +169,6 @@ func secretScenarios() map[string]scenario {
 				describeSecret(ctx, b, tr, "describe force-deleted secret", id)
 				createSecret(ctx, b, tr, "create name again", id, "", "fixture-value-three")
 			},
-			kumo: "kumo does not implement RestoreSecret (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RestoreSecret.html); " +
-				"it answers CreateSecret for a name scheduled for deletion with ResourceExistsException where Secrets Manager answers " +
-				"InvalidRequestException, \"the secret is scheduled for deletion\" (API_CreateSecret.html, Errors); and a forced deletion " +
-				"reports the earlier scheduled DeletionDate instead of the time of the deletion (API_DeleteSecret.html)",
 		},
 		"secret delete parameters": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
@@ -188,9 +179,6 @@ func secretScenarios() map[string]scenario {
 				deleteSecret(ctx, b, tr, "delete with default recovery window", &secretsmanager.DeleteSecretInput{SecretId: aws.String(id)})
 				deleteSecret(ctx, b, tr, "delete again", &secretsmanager.DeleteSecretInput{SecretId: aws.String(id)})
 			},
-			kumo: "kumo accepts any RecoveryWindowInDays and ForceDeleteWithoutRecovery together with it; Secrets Manager requires " +
-				"7 to 30 days and rejects the two together with InvalidParameterException, and refuses to delete a secret already " +
-				"scheduled for deletion with InvalidRequestException (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html)",
 		},
 		"secret duplicate and missing": {run: func(ctx context.Context, b backend, id string, tr *transcript) {
 			createSecret(ctx, b, tr, "create secret", id, "", "fixture-value-one")
@@ -217,11 +205,6 @@ func secretScenarios() map[string]scenario {
 				describeSecret(ctx, b, tr, "describe secret", id)
 				getSecretValue(ctx, b, tr, "get value", id, "")
 			},
-			kumo: "kumo ignores CreateSecret's ClientRequestToken, so the first version's ID is random and a retried create is " +
-				"ResourceExistsException; PutSecretValue and UpdateSecret with a known token and another value overwrite that version, " +
-				"and a retried UpdateSecret moves the staging labels again. Secrets Manager uses the token as the version ID, ignores a " +
-				"retry with the same value and refuses another value with ResourceExistsException (https://docs.aws.amazon.com/secretsmanager/" +
-				"latest/apireference/API_CreateSecret.html, API_PutSecretValue.html, API_UpdateSecret.html, ClientRequestToken)",
 		},
 		"secret random password": {run: func(ctx context.Context, b backend, id string, tr *transcript) {
 			password := func(label string, in *secretsmanager.GetRandomPasswordInput) {
@@ -243,10 +226,6 @@ func secretScenarios() map[string]scenario {
 					tr.record(fmt.Sprintf("length 8 with each type, try %d", i+1), err, func() []string { return passwordProperties(aws.ToString(out.RandomPassword), in) })
 				}
 			},
-			kumoUncompared: "kumo's ensureAllTypes (internal/service/secretsmanager/handlers.go) puts a missing class's character over " +
-				"position i of the password, which can remove the only character of another class, so kumo now and then answers " +
-				"RequireEachIncludedType with a password that lacks a class; AWS guarantees every included class " +
-				"(https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html, RequireEachIncludedType)",
 		},
 	}
 }

@@ -1,4 +1,4 @@
-package awsemu_test
+package oracle
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"maps"
 	"math"
@@ -29,31 +28,33 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/sivchari/kumo"
-
-	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-// The differential test runs the same IAM, STS and Secrets Manager
-// scenarios against this emulator and against kumo, an independent
+// The differential scenarios run the same IAM, STS and Secrets Manager
+// calls against the local emulator and against kumo, an independent
 // in-process AWS emulator. Each scenario writes a transcript: one line per
 // call with its outcome (ok or the AWS error code) and the fields that
 // matter, with account IDs, random suffixes and unique IDs normalised.
 //
 // The expected transcript, testdata/differential/<name>.txt, is AWS's
-// documented behaviour; our emulator must produce it exactly. kumo must
-// produce it too, unless the scenario records a known kumo divergence:
-// then kumo must produce <name>.kumo.txt, its transcript when the
-// divergence was recorded, so that a kumo upgrade that starts to follow
-// AWS, or departs from it anew, fails the test.
+// documented behaviour; the local emulator must produce it exactly (the
+// differential test), and so must kumo, unless Divergences records where
+// kumo departs from it in that scenario: then kumo must produce
+// <name>.kumo.txt, its transcript when the divergence was recorded, so
+// that a kumo upgrade that starts to follow AWS, or departs from it anew,
+// fails the divergence's check.
 //
-// Run with -update-differential to rewrite the expected transcripts from
-// what the emulators do, then review the change against AWS's
-// documentation before committing it.
+// Run the package's tests with -update-differential to rewrite the
+// transcripts from what the emulators do, then review the change against
+// AWS's documentation before committing it.
 
-var updateDifferential = flag.Bool("update-differential", false, "rewrite testdata/differential from the emulators' transcripts")
+// KumoVersion is the kumo release whose divergences the table records.
+const KumoVersion = "v0.33.1"
 
-// kumoVersion is the kumo release whose divergences the scenarios record.
-const kumoVersion = "v0.33.1"
+// rewriteTranscripts reports whether the transcripts are to be rewritten
+// from what the emulators do; the package's tests set it from their
+// -update-differential flag.
+var rewriteTranscripts = func() bool { return false }
 
 // backend is one emulator behind real SDK clients.
 type backend struct {
@@ -67,6 +68,18 @@ func newBackend(cfg aws.Config) backend {
 	// of a failed call would only slow the test down.
 	cfg.RetryMaxAttempts = 1
 	return backend{iam: iam.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg)}
+}
+
+// startKumo starts a kumo server for t and returns a backend on it.
+func startKumo(t *testing.T) backend {
+	t.Helper()
+	srv := kumo.NewServer()
+	t.Cleanup(srv.Close)
+	return newBackend(aws.Config{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAKUMOTESTKEY00000", "kumo-test-secret", ""),
+	})
 }
 
 // transcript is the normalised outcome of a scenario, one line per call.
@@ -119,92 +132,66 @@ func outcome(err error) string {
 // scenario and the run; resource names derive from it.
 type scenario struct {
 	run func(ctx context.Context, b backend, id string, tr *transcript)
-	// kumo, when set, records why kumo departs from AWS in this
-	// scenario, citing the AWS documentation it contradicts; kumo's own
-	// transcript is then in testdata/differential/<name>.kumo.txt.
-	kumo string
-	// kumoUncompared, when set, says why kumo's side is not compared at
-	// all: its divergence is random, so no transcript can record it.
-	kumoUncompared string
 }
 
-func TestDifferential(t *testing.T) {
-	ours := awsemu.Start()
-	defer ours.Close()
-	theirs := kumo.NewServer()
-	defer theirs.Close()
-	kumoCfg := aws.Config{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(theirs.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIAKUMOTESTKEY00000", "kumo-test-secret", ""),
-	}
-	backends := map[string]backend{
-		"awsemu": newBackend(ours.Config(awsemu.AccountA)),
-		"kumo":   newBackend(kumoCfg),
-	}
-	run := randomRun(t)
-
-	for name, sc := range scenarios() {
-		t.Run(name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			id := "diff-" + strings.ReplaceAll(name, " ", "-") + "-" + run
-			got := map[string][]string{}
-			for backendName, b := range backends {
-				if backendName == "kumo" && sc.kumoUncompared != "" {
-					continue
-				}
-				tr := &transcript{run: run}
-				sc.run(ctx, b, id, tr)
-				got[backendName] = tr.lines
-			}
-
-			base := filepath.Join("testdata", "differential", strings.ReplaceAll(name, " ", "_"))
-			golden, kumoGolden := base+".txt", base+".kumo.txt"
-			want := expectedTranscript(t, golden, got["awsemu"])
-			if diff := cmp.Diff(want, got["awsemu"]); diff != "" {
-				t.Errorf("our emulator departs from AWS's documented behaviour in %s (-want +got):\n%s", golden, diff)
-			}
-
-			if sc.kumoUncompared != "" {
-				t.Logf("kumo not compared: %s", sc.kumoUncompared)
-				return
-			}
-			if sc.kumo == "" {
-				if _, err := os.Stat(kumoGolden); err == nil {
-					t.Errorf("%s exists, but the scenario records no kumo divergence", kumoGolden)
-				}
-				if diff := cmp.Diff(want, got["kumo"]); diff != "" {
-					t.Errorf("kumo %s departs from %s with no recorded divergence; decide from AWS's documentation which is right, "+
-						"then fix our emulator or record the divergence (-want +got):\n%s", kumoVersion, golden, diff)
-				}
-				return
-			}
-			kumoWant := expectedTranscript(t, kumoGolden, got["kumo"])
-			if cmp.Equal(kumoWant, want) {
-				t.Errorf("%s is the same as %s: where kumo follows AWS, remove the recorded divergence and the file", kumoGolden, golden)
-			}
-			if diff := cmp.Diff(kumoWant, got["kumo"]); diff != "" {
-				t.Errorf("kumo %s does not diverge as recorded in %s (%s) (-want +got):\n%s", kumoVersion, kumoGolden, sc.kumo, diff)
-			}
-		})
-	}
-}
-
-// expectedTranscript reads the expected transcript from golden, after
-// writing ours there when -update-differential is set.
-func expectedTranscript(t *testing.T, golden string, ours []string) []string {
+// runScenario runs the scenario called name against b and returns its
+// transcript. run is the random part of the run's resource names.
+func runScenario(t *testing.T, name, run string, b backend) []string {
 	t.Helper()
-	if *updateDifferential {
-		if err := os.WriteFile(golden, []byte(strings.Join(ours, "\n")+"\n"), 0o644); err != nil {
-			t.Fatalf("writing %s: %v", golden, err)
+	sc, ok := scenarios()[name]
+	if !ok {
+		t.Fatalf("no differential scenario %q", name)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	tr := &transcript{run: run}
+	sc.run(ctx, b, "diff-"+strings.ReplaceAll(name, " ", "-")+"-"+run, tr)
+	return tr.lines
+}
+
+// transcriptPath is where the expected transcript of the scenario called
+// name is, with suffix "" for AWS's and ".kumo" for kumo's recorded one,
+// relative to this package's directory (where its tests run).
+func transcriptPath(name, suffix string) string {
+	return filepath.Join("testdata", "differential", strings.ReplaceAll(name, " ", "_")+suffix+".txt")
+}
+
+// expectedTranscript reads the expected transcript from path, after
+// writing got there when the transcripts are being rewritten.
+func expectedTranscript(t *testing.T, path string, got []string) []string {
+	t.Helper()
+	if rewriteTranscripts() {
+		if err := os.WriteFile(path, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+			t.Fatalf("writing %s: %v", path, err)
 		}
 	}
-	raw, err := os.ReadFile(golden)
+	return readTranscript(t, path)
+}
+
+func readTranscript(t *testing.T, path string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reading %s: %v", golden, err)
+		t.Fatalf("reading %s: %v", path, err)
 	}
 	return strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+}
+
+// kumoTranscript is the check of a kumo divergence recorded in the
+// scenario called name: kumo must still produce the transcript recorded
+// in testdata/differential/<name>.kumo.txt, which must differ from AWS's.
+func kumoTranscript(name string) func(t *testing.T) {
+	return func(t *testing.T) {
+		got := runScenario(t, name, randomRun(t), startKumo(t))
+		awsPath, recorded := transcriptPath(name, ""), transcriptPath(name, ".kumo")
+		want := expectedTranscript(t, recorded, got)
+		if cmp.Equal(want, readTranscript(t, awsPath)) {
+			t.Errorf("%s is the same as %s: where kumo follows AWS, remove the recorded divergence and the file", recorded, awsPath)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("kumo %s does not diverge as recorded in %s (-want +got):\n%s", KumoVersion, recorded, diff)
+		}
+	}
 }
 
 func randomRun(t *testing.T) string {
@@ -295,11 +282,6 @@ func trustFor(account string) string {
 // diffTrust admits a fixed account; the role scenarios only store it.
 var diffTrust = trustFor("333333333333")
 
-// kumoDocumentsNotEncoded is the reason shared by the scenarios that read
-// a policy document back from kumo.
-const kumoDocumentsNotEncoded = "kumo returns policy documents as they were sent; IAM returns them URL-encoded (RFC 3986) " +
-	"(https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html, API_Role.html AssumeRolePolicyDocument)"
-
 func scenarios() map[string]scenario {
 	all := map[string]scenario{}
 	for _, group := range []map[string]scenario{iamRoleScenarios(), iamPolicyScenarios(), stsScenarios(), secretScenarios()} {
@@ -307,5 +289,3 @@ func scenarios() map[string]scenario {
 	}
 	return all
 }
-
-// IAM roles.

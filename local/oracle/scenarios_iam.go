@@ -1,4 +1,4 @@
-package awsemu_test
+package oracle
 
 import (
 	"context"
@@ -49,7 +49,6 @@ func iamRoleScenarios() map[string]scenario {
 				getRole(ctx, b, tr, "get deleted role", id)
 				deleteRole(ctx, b, tr, "delete deleted role", id)
 			},
-			kumo: kumoDocumentsNotEncoded,
 		},
 		"iam role duplicate name": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
@@ -57,8 +56,6 @@ func iamRoleScenarios() map[string]scenario {
 				createRole(ctx, b, tr, "create same name", id)
 				createRole(ctx, b, tr, "create name differing in case", strings.ToUpper(id))
 			},
-			kumo: "kumo keys roles by their exact name; IAM role names are not distinguished by case, so a second role " +
-				"whose name differs only in case is EntityAlreadyExists (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, RoleName)",
 		},
 		"iam role tags": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
@@ -74,8 +71,6 @@ func iamRoleScenarios() map[string]scenario {
 				_, err = b.iam.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(id + "-missing"), Tags: []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
 				tr.record("tag missing role", err, nil)
 			},
-			kumo: "kumo does not implement UntagRole (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html); " +
-				kumoDocumentsNotEncoded,
 		},
 		"iam role inline policy": {
 			run: func(ctx context.Context, b backend, id string, tr *transcript) {
@@ -103,8 +98,6 @@ func iamRoleScenarios() map[string]scenario {
 				tr.record("delete deleted inline policy", err, nil)
 				deleteRole(ctx, b, tr, "delete role", id)
 			},
-			kumo: "kumo deletes a role that still has inline policies; IAM refuses with DeleteConflict until DeleteRolePolicy " +
-				"removed them (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html); " + kumoDocumentsNotEncoded,
 		},
 	}
 }
@@ -169,8 +162,6 @@ func iamPolicyScenarios() map[string]scenario {
 				_, err = b.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v2")})
 				tr.record("delete version v2", err, nil)
 			},
-			kumo: "kumo does not implement policy versions (CreatePolicyVersion, DeletePolicyVersion), which the IAM API reference " +
-				"documents with LimitExceeded at five versions (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html)",
 		},
 		"iam policy attach detach": {run: func(ctx context.Context, b backend, id string, tr *transcript) {
 			createRole(ctx, b, tr, "create role", id)
@@ -211,10 +202,6 @@ func iamPolicyScenarios() map[string]scenario {
 				_, err := b.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(id), AssumeRolePolicyDocument: aws.String("not a policy")})
 				tr.record("create role with invalid trust", err, nil)
 			},
-			kumo: "kumo stores any policy document; IAM rejects a document that is not a policy with MalformedPolicyDocument " +
-				"(https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html, API_CreateRole.html)",
 		},
 	}
 }
-
-// STS.
