@@ -200,6 +200,18 @@ func accessPermissions(_ awscdk.Stack, props *ProviderProps) []permission {
 			why:       "workgroup ARNs end in an ID that Redshift generates, not in the name a stack gives; read only",
 		},
 		{
+			sid:       "ReadTargetClusters",
+			actions:   []string{"redshift:DescribeClusters"},
+			resources: []resource{arnPattern("arn:<partition>:redshift:<region>:<account>:cluster:*")},
+			why:       "the guardrails check that each cluster a grant names exists and that DbUser is not its master user; clusters are chosen by the stacks that use the provider; read only",
+		},
+		{
+			sid:       "ReadGrantedSecrets",
+			actions:   []string{"secretsmanager:DescribeSecret"},
+			resources: []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:*")},
+			why:       "the guardrails check that each secret of SecretArns exists and carries the " + dataAPITagKey + " tag; secrets are chosen by the stacks that use the provider; DescribeSecret reads metadata, never the value",
+		},
+		{
 			sid:       "TagWorkgroupsForDataApi",
 			actions:   []string{"redshift-serverless:TagResource"},
 			resources: []resource{arnPattern("arn:<partition>:redshift-serverless:<region>:<account>:workgroup/*")},
