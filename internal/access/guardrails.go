@@ -14,6 +14,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
+	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
 // This file runs the provider owner's guardrails (internal/guardrail) on a
@@ -56,6 +57,42 @@ func checkScope(g guardrail.Config, loc location, s scopeProps) error {
 		return err
 	}
 	return g.CheckDbUser(s.DbUser, nil)
+}
+
+// checkRole runs the pure guardrails of a CrossAccountRole.
+func checkRole(g guardrail.Config, loc location, props map[string]any, rp roleProps) error {
+	if err := g.CheckTrustedPrincipals(loc.Partition, rp.Trusted); err != nil {
+		return err
+	}
+	if err := g.CheckExternalID(rp.ExternalID); err != nil {
+		return err
+	}
+	if err := g.CheckPermissionsBoundary(rp.BoundaryArn); err != nil {
+		return err
+	}
+	if err := guardrail.CheckProviderPath("RolePath", rawString(props, "RolePath")); err != nil {
+		return err
+	}
+	return checkScope(g, loc, rp.Scope)
+}
+
+// addConditions adds the owner's trust conditions (aws:PrincipalOrgID) to
+// every statement of a trust policy.
+func addConditions(doc *policy.Document, conds map[string]map[string]string) {
+	for i := range doc.Statement {
+		st := &doc.Statement[i]
+		for op, kv := range conds {
+			if st.Condition == nil {
+				st.Condition = policy.Condition{}
+			}
+			if st.Condition[op] == nil {
+				st.Condition[op] = map[string]policy.Value{}
+			}
+			for k, v := range kv {
+				st.Condition[op][k] = policy.Value{v}
+			}
+		}
+	}
 }
 
 // checkFacts looks up the Scoped targets and secrets and runs the
