@@ -42,7 +42,7 @@ func TestUsernameGuardrail(t *testing.T) {
 			for action, err := range map[string]error{"Create": errCreate, "Update": errUpdate} {
 				var v *guardrail.Violation
 				if !errors.As(err, &v) || v.Property != "Username" || v.Guardrail != guardrail.UsernameCharacters {
-					t.Errorf("%s: error = %q, want a violation of Username", action, err)
+					t.Errorf("%s: error = %v, want a violation of Username", action, err)
 				}
 			}
 			if m := e.calls.mutations(); len(m) > 0 {
