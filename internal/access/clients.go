@@ -118,6 +118,21 @@ type Clients struct {
 	Region string
 }
 
+// NewClients builds every client from cfg, in cfg's region, with the
+// owner's guardrails g: what the access function's main and the local
+// runs share.
+func NewClients(cfg aws.Config, g guardrail.Config) Clients {
+	return Clients{
+		IAM:        iam.NewFromConfig(cfg),
+		STS:        sts.NewFromConfig(cfg),
+		Serverless: redshiftserverless.NewFromConfig(cfg),
+		Redshift:   redshift.NewFromConfig(cfg),
+		Secrets:    secretsmanager.NewFromConfig(cfg),
+		Region:     cfg.Region,
+		Guardrails: g,
+	}
+}
+
 // location is where the resource's ARNs live.
 type location struct {
 	Partition, Region, Account string
