@@ -295,3 +295,30 @@ func TestTrustPolicyCarriesTheOrganization(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateAtSynthRunsTheFixedGuardrails: the validators the CDK
+// constructs call refuse, without any AWS lookup, what no owner's
+// configuration allows.
+func TestValidateAtSynthRunsTheFixedGuardrails(t *testing.T) {
+	tests := map[string]struct {
+		validate func(map[string]any) error
+		props    map[string]any
+		prop     string
+		guard    guardrail.Guardrail
+	}{
+		"empty principal item":    {ValidateAccessProperties, map[string]any{"Roles": []any{"a", ""}, "Clusters": "c1"}, "Roles", guardrail.PrincipalListItem},
+		"service-linked role":     {ValidateAccessProperties, map[string]any{"Roles": "AWSServiceRoleForRedshift", "Clusters": "c1"}, "Roles", guardrail.ServiceLinkedPrincipal},
+		"wildcard cluster":        {ValidateAccessProperties, map[string]any{"Roles": "a", "Clusters": "*"}, "Clusters", guardrail.NoWildcard},
+		"PolicyPath /":            {ValidateAccessProperties, map[string]any{"Roles": "a", "Clusters": "c1", "PolicyPath": "/"}, "PolicyPath", guardrail.ProviderPathPrefix},
+		"RolePath /../":           {ValidateCrossAccountRoleProperties, map[string]any{"TrustedPrincipalArns": "222222222222", "Clusters": "c1", "RolePath": "/../"}, "RolePath", guardrail.ProviderPathPrefix},
+		"role on every workgroup": {ValidateCrossAccountRoleProperties, map[string]any{"TrustedPrincipalArns": "222222222222", "Workgroups": "arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/*"}, "Workgroups", guardrail.NoWildcard},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			attack{prop: tc.prop, guard: tc.guard}.refused(t, tc.validate(tc.props))
+		})
+	}
+	if err := ValidateAccessProperties(map[string]any{"Roles": "a", "Clusters": "c1", "PolicyPath": "/redshift-data-api/team/"}); err != nil {
+		t.Errorf("valid properties: %v", err)
+	}
+}
