@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	redshifttypes "github.com/aws/aws-sdk-go-v2/service/redshift/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/smithy-go"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
@@ -167,7 +168,9 @@ func (c Clients) secretFacts(ctx context.Context, arns []string) (map[string]gua
 		}
 		out, err := c.Secrets.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(a)})
 		switch {
-		case awserr.IsNotFound(err):
+		case awserr.IsNotFound(err) || isAccessDenied(err):
+			// The provider's role may describe only tagged secrets; to it
+			// an untagged one is as good as absent.
 			facts[a] = guardrail.SecretFact{}
 			continue
 		case err != nil:
@@ -182,6 +185,11 @@ func (c Clients) secretFacts(ctx context.Context, arns []string) (map[string]gua
 		facts[a] = f
 	}
 	return facts, nil
+}
+
+func isAccessDenied(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && (api.ErrorCode() == "AccessDeniedException" || api.ErrorCode() == "AccessDenied")
 }
 
 // checkPrincipalFact runs the guardrail on one principal looked up in IAM.

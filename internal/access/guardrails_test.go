@@ -1,6 +1,7 @@
 package access
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
@@ -298,7 +300,7 @@ func TestTrustPolicyCarriesTheOrganization(t *testing.T) {
 
 // TestValidateAtSynthRunsTheFixedGuardrails: the validators the CDK
 // constructs call refuse, without any AWS lookup, what no owner's
-// configuration allows.
+// configuration allows. (The constructs check the paths themselves.)
 func TestValidateAtSynthRunsTheFixedGuardrails(t *testing.T) {
 	tests := map[string]struct {
 		validate func(map[string]any) error
@@ -309,8 +311,6 @@ func TestValidateAtSynthRunsTheFixedGuardrails(t *testing.T) {
 		"empty principal item":    {ValidateAccessProperties, map[string]any{"Roles": []any{"a", ""}, "Clusters": "c1"}, "Roles", guardrail.PrincipalListItem},
 		"service-linked role":     {ValidateAccessProperties, map[string]any{"Roles": "AWSServiceRoleForRedshift", "Clusters": "c1"}, "Roles", guardrail.ServiceLinkedPrincipal},
 		"wildcard cluster":        {ValidateAccessProperties, map[string]any{"Roles": "a", "Clusters": "*"}, "Clusters", guardrail.NoWildcard},
-		"PolicyPath /":            {ValidateAccessProperties, map[string]any{"Roles": "a", "Clusters": "c1", "PolicyPath": "/"}, "PolicyPath", guardrail.ProviderPathPrefix},
-		"RolePath /../":           {ValidateCrossAccountRoleProperties, map[string]any{"TrustedPrincipalArns": "222222222222", "Clusters": "c1", "RolePath": "/../"}, "RolePath", guardrail.ProviderPathPrefix},
 		"role on every workgroup": {ValidateCrossAccountRoleProperties, map[string]any{"TrustedPrincipalArns": "222222222222", "Workgroups": "arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/*"}, "Workgroups", guardrail.NoWildcard},
 	}
 	for name, tc := range tests {
@@ -320,5 +320,29 @@ func TestValidateAtSynthRunsTheFixedGuardrails(t *testing.T) {
 	}
 	if err := ValidateAccessProperties(map[string]any{"Roles": "a", "Clusters": "c1", "PolicyPath": "/redshift-data-api/team/"}); err != nil {
 		t.Errorf("valid properties: %v", err)
+	}
+}
+
+// deniedSecrets answers every DescribeSecret as IAM does for a secret the
+// provider's role may not describe (one without the RedshiftDataFullAccess
+// tag, under the role's condition).
+type deniedSecrets struct{}
+
+func (deniedSecrets) DescribeSecret(context.Context, *secretsmanager.DescribeSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform: secretsmanager:DescribeSecret"}
+}
+
+// TestSecretTheRoleMayNotDescribeIsRefused: AccessDenied on DescribeSecret
+// is a violation of SecretArns, not an error that hides the guardrail.
+func TestSecretTheRoleMayNotDescribeIsRefused(t *testing.T) {
+	e := newGuardedEnv(t)
+	c := e.clients
+	c.Secrets = deniedSecrets{}
+	before := e.state(t)
+	props := map[string]any{"Roles": "analyst", "Clusters": "analytics", "SecretArns": e.untaggedSecret}
+	_, err := NewAccess(c).Create(t.Context(), request(customresource.ActionCreate, "Denied", "", props, nil))
+	attack{prop: "SecretArns", guard: guardrail.SecretExactArn}.refused(t, err)
+	if diff := cmp.Diff(before, e.state(t)); diff != "" {
+		t.Errorf("state changed (-before +after):\n%s", diff)
 	}
 }

@@ -227,13 +227,12 @@ func readName(p *customresource.PropertyReader, name string, maxLen int) string 
 //
 // It also runs the guardrails that hold whatever the provider's owner
 // configured and need no AWS lookup: no empty or wildcard principal items,
-// no service-linked roles, no wildcard targets and a PolicyPath under the
-// provider's path. A violation is returned alone, as the function does.
+// no service-linked roles and no wildcard targets. A violation is returned alone, as the function does.
 func ValidateAccessProperties(props map[string]any) error {
 	if err := checkPrincipalLists(guardrail.Config{}, props); err != nil {
 		return err
 	}
-	if err := synthGuardrails(props, "PolicyPath"); err != nil {
+	if err := synthGuardrails(props); err != nil {
 		return err
 	}
 	_, err := readAccess(props)
@@ -241,18 +240,16 @@ func ValidateAccessProperties(props map[string]any) error {
 }
 
 // synthGuardrails are the configuration-independent guardrails of the
-// targets and of the path property pathProp.
-func synthGuardrails(props map[string]any, pathProp string) error {
-	if err := guardrail.CheckProviderPath(pathProp, rawString(props, pathProp)); err != nil {
-		return err
-	}
+// targets. (The constructs check PolicyPath and RolePath against the
+// provider's path themselves.)
+func synthGuardrails(props map[string]any) error {
 	return guardrail.Config{}.CheckTargets(guardrail.RawList(props["Clusters"]), guardrail.RawList(props["Workgroups"]))
 }
 
 // ValidateCrossAccountRoleProperties is ValidateAccessProperties for a
 // Custom::RedshiftDataApiCrossAccountRole.
 func ValidateCrossAccountRoleProperties(props map[string]any) error {
-	if err := synthGuardrails(props, "RolePath"); err != nil {
+	if err := synthGuardrails(props); err != nil {
 		return err
 	}
 	_, err := readRole(props)
