@@ -175,6 +175,10 @@ func TestCrossAccountRoleRetriesInvalidPrincipal(t *testing.T) {
 		if !errors.As(err, &malformed) {
 			t.Errorf("error = %v, want MalformedPolicyDocument after the bound", err)
 		}
+		var pe *customresource.PropertyError
+		if !errors.As(err, &pe) || pe.Property != "TrustedPrincipalArns" {
+			t.Errorf("error = %v, want one that names TrustedPrincipalArns", err)
+		}
 	})
 }
 

@@ -208,12 +208,6 @@ func (c Clients) checkPrincipalFact(ctx context.Context, p principal, arn, path 
 	return c.Guardrails.CheckPrincipal(fact)
 }
 
-// isViolation reports whether err carries a guardrail violation.
-func isViolation(err error) bool {
-	var v *guardrail.Violation
-	return errors.As(err, &v)
-}
-
 // rawString is a string property as given, or "" when it is absent or not
 // a string (the property reader reports that).
 func rawString(props map[string]any, name string) string {
