@@ -144,20 +144,29 @@ func accessAttacks(e guardedEnv) map[string]attack {
 // it was.
 func TestAccessAttacksFailBeforeAnyChange(t *testing.T) {
 	e := newGuardedEnv(t)
-	existing, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Existing", "", validAccess, nil))
+	runAttacks(t, e, accessAttacks(e), validAccess, func(c Clients) customresource.Resource { return NewAccess(c) })
+}
+
+// runAttacks sends each attack as a Create, and as an Update of a resource
+// created from valid, to the resource newResource makes with the attack's
+// guardrails; each must be refused without a mutating call, and leave the
+// account's state as it was.
+func runAttacks(t *testing.T, e guardedEnv, attacks map[string]attack, valid map[string]any, newResource func(Clients) customresource.Resource) {
+	t.Helper()
+	existing, err := newResource(e.clients).Create(t.Context(), request(customresource.ActionCreate, "Existing", "", valid, nil))
 	if err != nil {
-		t.Fatalf("creating the grant to update: %v", err)
+		t.Fatalf("creating the resource to update: %v", err)
 	}
-	for name, a := range accessAttacks(e) {
+	for name, a := range attacks {
 		t.Run(name, func(t *testing.T) {
 			c := e.clients
 			c.Guardrails = a.g
-			r := NewAccess(c)
+			r := newResource(c)
 			before := e.state(t)
 			e.calls.reset()
 			_, err := r.Create(t.Context(), request(customresource.ActionCreate, "Attack", "", a.props, nil))
 			a.refused(t, err)
-			_, err = r.Update(t.Context(), request(customresource.ActionUpdate, "Existing", existing.PhysicalResourceID, a.props, validAccess))
+			_, err = r.Update(t.Context(), request(customresource.ActionUpdate, "Existing", existing.PhysicalResourceID, a.props, valid))
 			a.refused(t, err)
 			if m := e.calls.mutating(); len(m) > 0 {
 				t.Errorf("refused requests made mutating calls: %v", m)
@@ -248,29 +257,7 @@ func roleAttacks(e guardedEnv) map[string]attack {
 // full bound: a refused trusted principal never reaches it.
 func TestCrossAccountRoleAttacksFailBeforeAnyChange(t *testing.T) {
 	e := newGuardedEnv(t)
-	existing, err := NewCrossAccountRole(e.clients).Create(t.Context(), request(customresource.ActionCreate, "ExistingRole", "", validRole, nil))
-	if err != nil {
-		t.Fatalf("creating the role to update: %v", err)
-	}
-	for name, a := range roleAttacks(e) {
-		t.Run(name, func(t *testing.T) {
-			c := e.clients
-			c.Guardrails = a.g
-			r := NewCrossAccountRole(c)
-			before := e.state(t)
-			e.calls.reset()
-			_, err := r.Create(t.Context(), request(customresource.ActionCreate, "AttackRole", "", a.props, nil))
-			a.refused(t, err)
-			_, err = r.Update(t.Context(), request(customresource.ActionUpdate, "ExistingRole", existing.PhysicalResourceID, a.props, validRole))
-			a.refused(t, err)
-			if m := e.calls.mutating(); len(m) > 0 {
-				t.Errorf("refused requests made mutating calls: %v", m)
-			}
-			if diff := cmp.Diff(before, e.state(t)); diff != "" {
-				t.Errorf("state changed (-before +after):\n%s", diff)
-			}
-		})
-	}
+	runAttacks(t, e, roleAttacks(e), validRole, func(c Clients) customresource.Resource { return NewCrossAccountRole(c) })
 }
 
 // TestTrustPolicyCarriesTheOrganization: with an organization set, the
