@@ -126,6 +126,7 @@ func accessAttacks(e guardedEnv) map[string]attack {
 		"every workgroup":               {props: scoped("Workgroups", "arn:aws:redshift-serverless:us-east-1:111111111111:workgroup/*"), prop: "Workgroups", guard: guardrail.NoWildcard},
 		"a cluster off the allowlist":   {props: scoped(), g: guardrail.Config{Clusters: []string{"other"}}, prop: "Clusters", guard: guardrail.TargetAllowlist},
 		"a cluster that does not exist": {props: scoped("Clusters", "ghost"), prop: "Clusters"},
+		"another account's cluster":     {props: scoped("Clusters", "arn:aws:redshift:us-east-1:222222222222:cluster:analytics"), prop: "Clusters"},
 		"an empty principal item":       {props: scoped("Roles", []any{"analyst", ""}), prop: "Roles", guard: guardrail.PrincipalListItem},
 		"an empty item in a string":     {props: scoped("Roles", "analyst,,admin"), prop: "Roles", guard: guardrail.PrincipalListItem},
 		"a service-linked role":         {props: scoped("Roles", "AWSServiceRoleForRedshift"), prop: "Roles", guard: guardrail.ServiceLinkedPrincipal},
