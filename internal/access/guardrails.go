@@ -23,10 +23,6 @@ import (
 // properties first, then those that need facts read from AWS (clusters,
 // secrets, principals).
 
-// dataAPITagKey is the tag the managed policy requires on secrets and
-// workgroups.
-const dataAPITagKey = "RedshiftDataFullAccess"
-
 // checkPrincipalLists checks Roles, Users and Groups as the request gave
 // them, empty items included (the property reader drops those).
 func checkPrincipalLists(g guardrail.Config, props map[string]any) error {
@@ -180,7 +176,7 @@ func (c Clients) secretFacts(ctx context.Context, arns []string) (map[string]gua
 		// only the exact ARN it answers with is the secret the policy names.
 		f := guardrail.SecretFact{Found: aws.ToString(out.ARN) == a && out.DeletedDate == nil}
 		for _, t := range out.Tags {
-			f.DataAPITagged = f.DataAPITagged || aws.ToString(t.Key) == dataAPITagKey
+			f.DataAPITagged = f.DataAPITagged || aws.ToString(t.Key) == policy.TagKey
 		}
 		facts[a] = f
 	}

@@ -60,7 +60,7 @@ func newGuardedEnv(t *testing.T) guardedEnv {
 	return guardedEnv{
 		env:            e,
 		untaggedSecret: secret("hand-made-untagged"),
-		taggedSecret:   secret("hand-made-tagged", smtypes.Tag{Key: aws.String(dataAPITagKey), Value: aws.String("analytics")}),
+		taggedSecret:   secret("hand-made-tagged", smtypes.Tag{Key: aws.String(policy.TagKey), Value: aws.String("analytics")}),
 	}
 }
 
