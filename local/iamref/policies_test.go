@@ -49,7 +49,7 @@ func checkFile(t *testing.T, ref *iamref.Reference, path string) {
 // policy the emulator ships, which the Managed grants attach.
 func TestPolicyFiles(t *testing.T) {
 	ref := reference(t)
-	for _, pattern := range []string{"internal/policy/testdata/*.json", "local/awsemu/managedpolicies/*.json"} {
+	for _, pattern := range []string{"internal/policy/testdata/*.json", "local/awsemu/iam/managedpolicies/*.json"} {
 		files, err := filepath.Glob(filepath.Join(root, pattern))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no %s: %v", pattern, err)
