@@ -1,22 +1,20 @@
 // Command access is the Lambda function behind
 // Custom::RedshiftDataApiAccess and Custom::RedshiftDataApiCrossAccountRole:
 // Data API permissions for IAM identities, and the role another account
-// assumes. It only wires the IAM, STS and Redshift Serverless clients to the
-// resources; the logic is in internal/access.
+// assumes. It only reads the provider owner's guardrails and builds the
+// clients once, at cold start; the logic is in internal/access.
 package main
 
 import (
 	"context"
 	"log"
-
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"os"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/awsconfig"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 )
 
 func main() {
@@ -24,12 +22,13 @@ func main() {
 	if err != nil {
 		log.Fatalf("loading AWS configuration: %v", err)
 	}
-	clients := access.Clients{
-		IAM:        iam.NewFromConfig(cfg),
-		STS:        sts.NewFromConfig(cfg),
-		Serverless: redshiftserverless.NewFromConfig(cfg),
-		Region:     cfg.Region,
+	// A malformed setting stops the function rather than let it run with
+	// bounds its owner did not mean.
+	g, err := guardrail.FromEnv(os.Getenv)
+	if err != nil {
+		log.Fatalf("reading the guardrails: %v", err)
 	}
+	clients := access.NewClients(cfg, g)
 	eventdriven.Start(cfg, map[string]customresource.Resource{
 		access.AccessType:           access.NewAccess(clients),
 		access.CrossAccountRoleType: access.NewCrossAccountRole(clients),

@@ -207,6 +207,12 @@ func accessPermissions(_ awscdk.Stack, props *ProviderProps) []permission {
 			why:       "workgroup ARNs end in an ID that Redshift generates, not in the name a stack gives; read only",
 		},
 		{
+			sid:       "ReadTargetClusters",
+			actions:   []string{"redshift:DescribeClusters"},
+			resources: []resource{arnPattern("arn:<partition>:redshift:<region>:<account>:cluster:*")},
+			why:       "the guardrails check that each cluster a grant names exists and that DbUser is not its master user; clusters are chosen by the stacks that use the provider; read only",
+		},
+		{
 			sid:       "TagWorkgroupsForDataApi",
 			actions:   []string{"redshift-serverless:TagResource"},
 			resources: []resource{arnPattern("arn:<partition>:redshift-serverless:<region>:<account>:workgroup/*")},
@@ -218,7 +224,30 @@ func accessPermissions(_ awscdk.Stack, props *ProviderProps) []permission {
 				"the aws:TagKeys condition allows only the tag " + dataAPITagKey + " that serverless temporary credentials need",
 		},
 	}
+	perms = append(perms, readGrantedSecrets(props.Guardrails.AllowUntaggedSecrets))
 	return append(perms, crossAccountRolePermissions(props.Guardrails.PermissionsBoundaryArn)...)
+}
+
+// readGrantedSecrets lets the guardrails describe the secrets of
+// SecretArns, which the stacks choose: limited, like the guardrail, to
+// secrets tagged RedshiftDataFullAccess unless the owner allows untagged
+// ones. DescribeSecret reads metadata, never the value.
+func readGrantedSecrets(allowUntagged bool) permission {
+	p := permission{
+		sid:       "ReadGrantedSecrets",
+		actions:   []string{"secretsmanager:DescribeSecret"},
+		resources: []resource{arnPattern("arn:<partition>:secretsmanager:<region>:<account>:secret:*")},
+		conditions: map[string]map[string]any{
+			"Null": {"secretsmanager:ResourceTag/" + dataAPITagKey: "false"},
+		},
+		why: "the guardrails check that each secret of SecretArns, which the stacks choose, exists and carries the tag " + dataAPITagKey +
+			"; the secretsmanager:ResourceTag condition allows only the tagged ones",
+	}
+	if allowUntagged {
+		p.conditions = nil
+		p.why = "the guardrails check that each secret of SecretArns, which the stacks choose, exists; the owner allows untagged secrets"
+	}
+	return p
 }
 
 func endpointPermissions(awscdk.Stack, *ProviderProps) []permission {

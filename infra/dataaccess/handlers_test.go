@@ -40,6 +40,8 @@ func TestRolesGrantWhatTheHandlersCall(t *testing.T) {
 			"iam":                 reflect.TypeFor[access.IAMAPI](),
 			"sts":                 reflect.TypeFor[access.STSAPI](),
 			"redshift-serverless": reflect.TypeFor[access.ServerlessAPI](),
+			"redshift":            reflect.TypeFor[access.RedshiftAPI](),
+			"secretsmanager":      reflect.TypeFor[access.SecretsAPI](),
 		},
 		FunctionEndpoint: {"ec2": reflect.TypeFor[endpoint.EC2API]()},
 		FunctionDBUser: {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
@@ -34,16 +35,44 @@ type plan struct {
 	doc        policy.Document
 }
 
-func (r *Access) plan(ctx context.Context, props map[string]any) (plan, error) {
-	a, err := readAccess(props)
-	if err != nil {
-		return plan{}, err
-	}
+// plan runs the guardrails before anything else: the pure ones on the
+// properties as given (a Violation comes back even when other properties
+// are invalid too), then, once the properties are valid, those that need
+// the targets, secrets and principals looked up. The principal guardrails
+// run on the principals that old (an Update's old properties, nil on
+// Create) did not grant.
+func (r *Access) plan(ctx context.Context, props map[string]any, old []principal) (plan, error) {
+	a, perr := readAccess(props)
 	loc, err := r.c.locate(ctx)
 	if err != nil {
 		return plan{}, err
 	}
-	if err := resolve(ctx, r.c.IAM, loc, a.Principals); err != nil {
+	g := r.c.Guardrails
+	if err := checkPrincipalLists(g, props); err != nil {
+		return plan{}, err
+	}
+	if err := guardrail.CheckProviderPath("PolicyPath", rawString(props, "PolicyPath")); err != nil {
+		return plan{}, err
+	}
+	if err := checkScope(g, loc, a.Scope); err != nil {
+		return plan{}, err
+	}
+	if perr != nil {
+		return plan{}, perr
+	}
+	if err := r.c.checkFacts(ctx, loc, a.Scope); err != nil {
+		return plan{}, err
+	}
+	added, _ := diffPrincipals(old, a.Principals)
+	isAdded := func(p principal) bool {
+		for _, q := range added {
+			if q.key() == p.key() {
+				return true
+			}
+		}
+		return false
+	}
+	if err := resolve(ctx, r.c, loc, a.Principals, isAdded); err != nil {
 		return plan{}, err
 	}
 	pl := plan{props: a, loc: loc}
@@ -62,7 +91,7 @@ func (r *Access) plan(ctx context.Context, props map[string]any) (plan, error) {
 
 // Create grants the access.
 func (r *Access) Create(ctx context.Context, req customresource.Request) (customresource.Result, error) {
-	pl, err := r.plan(ctx, req.Properties)
+	pl, err := r.plan(ctx, req.Properties, nil)
 	if err != nil {
 		return customresource.Result{}, err
 	}
@@ -127,16 +156,16 @@ func (r *Access) create(ctx context.Context, req customresource.Request, pl plan
 // PolicyName or PolicyPath change. It never deletes the old policy: that
 // is CloudFormation's cleanup Delete.
 func (r *Access) Update(ctx context.Context, req customresource.Request) (customresource.Result, error) {
-	pl, err := r.plan(ctx, req.Properties)
-	if err != nil {
-		return customresource.Result{}, err
-	}
 	// The old properties were valid when they were applied; if they no
 	// longer parse (for example after a change of this handler), the
 	// principals they named are treated as unknown and none is removed.
 	old, err := readAccess(req.OldProperties)
 	if err != nil {
 		old = accessProps{}
+	}
+	pl, err := r.plan(ctx, req.Properties, old.Principals)
+	if err != nil {
+		return customresource.Result{}, err
 	}
 	replace, err := r.replaces(req, pl.props, old)
 	if err != nil {

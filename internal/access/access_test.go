@@ -168,7 +168,7 @@ func TestScopedUpdate(t *testing.T) {
 func TestScopedUpdateReplacesOnNameOrPathChange(t *testing.T) {
 	tests := map[string]map[string]any{
 		"PolicyName": {"Roles": []any{"analyst"}, "Clusters": "analytics", "PolicyName": "analyst-data-api"},
-		"PolicyPath": {"Roles": []any{"analyst"}, "Clusters": "analytics", "PolicyPath": "/data/"},
+		"PolicyPath": {"Roles": []any{"analyst"}, "Clusters": "analytics", "PolicyPath": "/redshift-data-api/data/"},
 		"PolicyMode": {"Roles": []any{"analyst"}, "PolicyMode": "Managed"},
 	}
 	for name, next := range tests {

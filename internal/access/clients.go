@@ -8,11 +8,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 )
 
 // IAMAPI is the part of the IAM client these resources use.
@@ -77,20 +80,57 @@ type ServerlessAPI interface {
 	TagResource(ctx context.Context, in *redshiftserverless.TagResourceInput, opts ...func(*redshiftserverless.Options)) (*redshiftserverless.TagResourceOutput, error)
 }
 
+// RedshiftAPI is the part of the Redshift client these resources use: the
+// guardrails look up each target cluster (it must exist, and DbUser must
+// not be its master user) before anything is changed.
+type RedshiftAPI interface {
+	DescribeClusters(ctx context.Context, in *redshift.DescribeClustersInput, opts ...func(*redshift.Options)) (*redshift.DescribeClustersOutput, error)
+}
+
+// SecretsAPI is the part of the Secrets Manager client these resources
+// use: the guardrails look up each secret of SecretArns (it must exist and
+// carry the RedshiftDataFullAccess tag) before anything is changed.
+type SecretsAPI interface {
+	DescribeSecret(ctx context.Context, in *secretsmanager.DescribeSecretInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error)
+}
+
 var (
 	_ IAMAPI        = (*iam.Client)(nil)
 	_ STSAPI        = (*sts.Client)(nil)
 	_ ServerlessAPI = (*redshiftserverless.Client)(nil)
+	_ RedshiftAPI   = (*redshift.Client)(nil)
+	_ SecretsAPI    = (*secretsmanager.Client)(nil)
 )
 
-// Clients are the AWS clients and the region the resources work in.
+// Clients are the AWS clients, the region the resources work in and the
+// provider owner's guardrails.
 type Clients struct {
 	IAM        IAMAPI
 	STS        STSAPI
 	Serverless ServerlessAPI
+	Redshift   RedshiftAPI
+	Secrets    SecretsAPI
+	// Guardrails bound what a request may ask for; the zero value is the
+	// safe default. main reads them once with guardrail.FromEnv.
+	Guardrails guardrail.Config
 	// Region is the region of the clusters and workgroups named without
 	// an ARN, normally the function's own region.
 	Region string
+}
+
+// NewClients builds every client from cfg, in cfg's region, with the
+// owner's guardrails g: what the access function's main and the local
+// runs share.
+func NewClients(cfg aws.Config, g guardrail.Config) Clients {
+	return Clients{
+		IAM:        iam.NewFromConfig(cfg),
+		STS:        sts.NewFromConfig(cfg),
+		Serverless: redshiftserverless.NewFromConfig(cfg),
+		Redshift:   redshift.NewFromConfig(cfg),
+		Secrets:    secretsmanager.NewFromConfig(cfg),
+		Region:     cfg.Region,
+		Guardrails: g,
+	}
 }
 
 // location is where the resource's ARNs live.

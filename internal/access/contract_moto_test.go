@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
@@ -20,11 +21,13 @@ func motoEnv(srv *moto.Server, account string) *env {
 	cfg := srv.Config(account)
 	log := &callLog{}
 	i := iam.NewFromConfig(cfg, func(o *iam.Options) { o.APIOptions = append(o.APIOptions, log.record) })
+	rs := redshift.NewFromConfig(cfg)
 	return &env{
-		clients: Clients{IAM: i, STS: sts.NewFromConfig(cfg), Region: cfg.Region},
-		iam:     i,
-		calls:   log,
-		account: account,
+		clients:  Clients{IAM: i, STS: sts.NewFromConfig(cfg), Redshift: rs, Region: cfg.Region},
+		iam:      i,
+		redshift: rs,
+		calls:    log,
+		account:  account,
 	}
 }
 
@@ -37,6 +40,7 @@ func skipWorkgroups(t *testing.T) {
 func TestAccessContractScopedMoto(t *testing.T) {
 	e := motoEnv(moto.Use(t), moto.AccountA)
 	e.createRole(t, "analyst", "/")
+	e.createCluster(t, "analytics", "admin")
 	lifecycle.RunContract(t, scopedContract(e))
 	skipWorkgroups(t)
 }
@@ -45,6 +49,7 @@ func TestAccessContractManagedMoto(t *testing.T) {
 	for name, tc := range managedCases {
 		t.Run(name, func(t *testing.T) {
 			e := motoEnv(moto.Use(t), moto.AccountA)
+			e.createCluster(t, "analytics", "admin") // the replacing update is Scoped
 			lifecycle.RunContract(t, managedContract(t, e, tc))
 		})
 	}

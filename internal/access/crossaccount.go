@@ -51,16 +51,29 @@ type rolePlan struct {
 	scoped policy.Document
 }
 
+// plan runs the guardrails first, as Access.plan does: the pure ones on
+// the properties as given, then, once the properties are valid, those that
+// need the targets and secrets looked up. TrustedPrincipalArns is checked
+// here, so that a wildcard, another partition or an account off the
+// allowlist never reaches the "Invalid principal" retry of IAM's answers.
 func (r *CrossAccountRole) plan(ctx context.Context, props map[string]any) (rolePlan, error) {
-	rp, err := readRole(props)
-	if err != nil {
-		return rolePlan{}, err
-	}
+	rp, perr := readRole(props)
 	loc, err := r.c.locate(ctx)
 	if err != nil {
 		return rolePlan{}, err
 	}
-	pl := rolePlan{props: rp, loc: loc, trust: policy.TrustPolicy(loc.Partition, rp.Trusted, rp.ExternalID)}
+	if err := checkRole(r.c.Guardrails, loc, props, rp); err != nil {
+		return rolePlan{}, err
+	}
+	if perr != nil {
+		return rolePlan{}, perr
+	}
+	if err := r.c.checkFacts(ctx, loc, rp.Scope); err != nil {
+		return rolePlan{}, err
+	}
+	trust := policy.TrustPolicy(loc.Partition, rp.Trusted, rp.ExternalID)
+	addConditions(&trust, r.c.Guardrails.TrustConditions())
+	pl := rolePlan{props: rp, loc: loc, trust: trust}
 	if err := policy.Validate(pl.trust, trustPolicySize); err != nil {
 		return rolePlan{}, &customresource.PropertyError{Property: "TrustedPrincipalArns", Problem: "the trust policy is not valid: " + err.Error(), Allowed: "fewer trusted principals"}
 	}

@@ -25,6 +25,7 @@ func TestCrossAccountRoleCreate(t *testing.T) {
 	srv := awsemu.Start()
 	defer srv.Close()
 	a, b := envFor(srv, awsemu.AccountA), envFor(srv, awsemu.AccountB)
+	b.createCluster(t, "analytics", "admin")
 	a.createRole(t, "someRoleA", "/")
 	r := NewCrossAccountRole(b.clients)
 
@@ -89,6 +90,7 @@ func TestCrossAccountRoleUpdate(t *testing.T) {
 	srv := awsemu.Start()
 	defer srv.Close()
 	a, b := envFor(srv, awsemu.AccountA), envFor(srv, awsemu.AccountB)
+	b.createCluster(t, "analytics", "admin")
 	a.createRole(t, "someRoleA", "/")
 	a.createRole(t, "someRoleA2", "/")
 	r := NewCrossAccountRole(b.clients)
@@ -154,6 +156,7 @@ func TestCrossAccountRoleRetriesInvalidPrincipal(t *testing.T) {
 	defer srv.Close()
 	srv.SetIAMPropagationDelay(1500 * time.Millisecond)
 	a, b := envFor(srv, awsemu.AccountA), envFor(srv, awsemu.AccountB)
+	b.createCluster(t, "analytics", "admin")
 	a.createRole(t, "someRoleA", "/")
 	r := NewCrossAccountRole(b.clients)
 	props := map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "PolicyMode": "Managed"}
@@ -172,6 +175,10 @@ func TestCrossAccountRoleRetriesInvalidPrincipal(t *testing.T) {
 		if !errors.As(err, &malformed) {
 			t.Errorf("error = %v, want MalformedPolicyDocument after the bound", err)
 		}
+		var pe *customresource.PropertyError
+		if !errors.As(err, &pe) || pe.Property != "TrustedPrincipalArns" {
+			t.Errorf("error = %v, want one that names TrustedPrincipalArns", err)
+		}
 	})
 }
 
@@ -182,6 +189,7 @@ func TestCrossAccountScenario(t *testing.T) {
 	srv := awsemu.Start()
 	defer srv.Close()
 	a, b := envFor(srv, awsemu.AccountA), envFor(srv, awsemu.AccountB)
+	b.createCluster(t, "analytics", "admin")
 	a.createRole(t, "someRoleA", "/")
 
 	roleB, err := NewCrossAccountRole(b.clients).Create(t.Context(), request(customresource.ActionCreate, "CrossRole", "", map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "Clusters": "analytics"}, nil))
@@ -255,7 +263,7 @@ func TestUpdateThatKeepsAnExplicitNameCannotReplace(t *testing.T) {
 		"policy path": {
 			resourceType: AccessType,
 			v1:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "fixed"},
-			v2:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "fixed", "PolicyPath": "/data/"},
+			v2:           map[string]any{"Roles": "analyst", "Clusters": "analytics", "PolicyName": "fixed", "PolicyPath": "/redshift-data-api/data/"},
 			wantProperty: "PolicyPath",
 		},
 		"policy name case": {
@@ -267,7 +275,7 @@ func TestUpdateThatKeepsAnExplicitNameCannotReplace(t *testing.T) {
 		"role path": {
 			resourceType: CrossAccountRoleType,
 			v1:           map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RoleName": "fixed"},
-			v2:           map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RoleName": "fixed", "RolePath": "/data/"},
+			v2:           map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RoleName": "fixed", "RolePath": "/redshift-data-api/data/"},
 			wantProperty: "RolePath",
 		},
 	}
@@ -308,12 +316,12 @@ func TestCrossAccountRolePathChangeReplaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v2 := map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RolePath": "/data/"}
+	v2 := map[string]any{"TrustedPrincipalArns": "111111111111", "PolicyMode": "Managed", "RolePath": "/redshift-data-api/data/"}
 	got, err := r.Update(t.Context(), request(customresource.ActionUpdate, "CrossRole", res.PhysicalResourceID, v2, v1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if path, _ := iamPathName(got.PhysicalResourceID); path != "/data/" {
+	if path, _ := iamPathName(got.PhysicalResourceID); path != "/redshift-data-api/data/" {
 		t.Errorf("replacement %s is not under /data/", got.PhysicalResourceID)
 	}
 	if ok, err := e.roleExists(t.Context(), res.PhysicalResourceID); err != nil || !ok {
@@ -325,6 +333,7 @@ func TestCrossAccountRoleUpdateRetriesInvalidPrincipal(t *testing.T) {
 	srv := awsemu.Start()
 	defer srv.Close()
 	a, b := envFor(srv, awsemu.AccountA), envFor(srv, awsemu.AccountB)
+	b.createCluster(t, "analytics", "admin")
 	a.createRole(t, "someRoleA", "/")
 	r := NewCrossAccountRole(b.clients)
 	v1 := map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "PolicyMode": "Managed"}

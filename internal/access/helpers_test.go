@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
@@ -27,18 +29,40 @@ const testStack = "arn:aws:cloudformation:us-east-1:111111111111:stack/data-stac
 // env is one emulator and the clients of one account, with a record of the
 // operations the clients called.
 type env struct {
-	srv     *awsemu.Server
-	clients Clients
-	iam     *iam.Client
-	calls   *callLog
-	account string
+	srv      *awsemu.Server
+	clients  Clients
+	iam      *iam.Client
+	redshift *redshift.Client
+	secrets  *secretsmanager.Client
+	calls    *callLog
+	account  string
 }
 
 func newEnv(t *testing.T, account string) *env {
 	t.Helper()
 	srv := awsemu.Start()
 	t.Cleanup(srv.Close)
-	return envFor(srv, account)
+	e := envFor(srv, account)
+	for _, id := range testClusters {
+		e.createCluster(t, id, "admin")
+	}
+	return e
+}
+
+// testClusters are the clusters newEnv creates: the guardrails refuse a
+// Scoped policy for a cluster that does not exist.
+var testClusters = []string{"analytics", "other"}
+
+// createCluster creates a provisioned cluster with master user master.
+func (e *env) createCluster(t *testing.T, id, master string) {
+	t.Helper()
+	_, err := e.redshift.CreateCluster(t.Context(), &redshift.CreateClusterInput{
+		ClusterIdentifier: aws.String(id), NodeType: aws.String("ra3.large"), ClusterType: aws.String("single-node"),
+		MasterUsername: aws.String(master), MasterUserPassword: aws.String("Admin-Passw0rd"),
+	})
+	if err != nil {
+		t.Fatalf("creating cluster %s: %v", id, err)
+	}
 }
 
 // envFor returns clients of account on an existing emulator.
@@ -46,17 +70,23 @@ func envFor(srv *awsemu.Server, account string) *env {
 	cfg := srv.Config(account)
 	log := &callLog{}
 	i := iam.NewFromConfig(cfg, func(o *iam.Options) { o.APIOptions = append(o.APIOptions, log.record) })
+	rs := redshift.NewFromConfig(cfg, func(o *redshift.Options) { o.APIOptions = append(o.APIOptions, log.record) })
+	sm := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) { o.APIOptions = append(o.APIOptions, log.record) })
 	return &env{
 		srv: srv,
 		clients: Clients{
 			IAM:        i,
 			STS:        sts.NewFromConfig(cfg),
 			Serverless: redshiftserverless.NewFromConfig(cfg, func(o *redshiftserverless.Options) { o.APIOptions = append(o.APIOptions, log.record) }),
+			Redshift:   rs,
+			Secrets:    sm,
 			Region:     cfg.Region,
 		},
-		iam:     i,
-		calls:   log,
-		account: account,
+		redshift: rs,
+		secrets:  sm,
+		iam:      i,
+		calls:    log,
+		account:  account,
 	}
 }
 

@@ -88,8 +88,10 @@ func parsePrincipal(k kind, ref string) (principal, bool) {
 
 // resolve checks, before anything is changed, that every principal exists
 // in this account (and, when given by ARN, that the ARN is the one IAM
-// knows, path included). It returns one PropertyError per problem.
-func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error {
+// knows, path included), and runs the principal guardrails on those for
+// which check is true. It returns one PropertyError or guardrail
+// Violation per problem.
+func resolve(ctx context.Context, c Clients, loc location, ps []principal, check func(principal) bool) error {
 	var errs []error
 	for _, p := range ps {
 		if p.Arn != "" {
@@ -98,7 +100,7 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 				continue
 			}
 		}
-		arn, err := principalArn(ctx, c, p)
+		arn, path, err := principalArn(ctx, c.IAM, p)
 		switch {
 		case awserr.IsNotFound(err):
 			errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s does not exist in account %s", p, loc.Account), Allowed: fmt.Sprintf("names or ARNs of existing %ss", p.Kind)})
@@ -106,31 +108,36 @@ func resolve(ctx context.Context, c IAMAPI, loc location, ps []principal) error 
 			return fmt.Errorf("looking up %s: %w", p, err)
 		case p.Arn != "" && p.Arn != arn:
 			errs = append(errs, &customresource.PropertyError{Property: p.Kind.property(), Problem: fmt.Sprintf("%s is not the ARN of %s, which is %s", p.Arn, p, arn), Allowed: "the ARN with the principal's path"})
+		case check(p):
+			if err := c.checkPrincipalFact(ctx, p, arn, path); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func principalArn(ctx context.Context, c IAMAPI, p principal) (string, error) {
+// principalArn returns the ARN and path IAM knows for p.
+func principalArn(ctx context.Context, c IAMAPI, p principal) (arn, path string, err error) {
 	switch p.Kind {
 	case kindRole:
 		out, err := findRole(ctx, c, p.Name)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		return aws.ToString(out.Role.Arn), nil
+		return aws.ToString(out.Role.Arn), aws.ToString(out.Role.Path), nil
 	case kindUser:
 		out, err := findUser(ctx, c, p.Name)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		return aws.ToString(out.User.Arn), nil
+		return aws.ToString(out.User.Arn), aws.ToString(out.User.Path), nil
 	}
 	out, err := findGroup(ctx, c, p.Name)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return aws.ToString(out.Group.Arn), nil
+	return aws.ToString(out.Group.Arn), aws.ToString(out.Group.Path), nil
 }
 
 // tags returns the tags of a role or user.

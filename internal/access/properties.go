@@ -7,6 +7,7 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 )
 
@@ -223,14 +224,34 @@ func readName(p *customresource.PropertyReader, name string, maxLen int) string 
 // anything: one *customresource.PropertyError per problem, joined, or nil.
 // The CDK constructs call it at synth, so that synth and deployment apply
 // the same rules.
+//
+// It also runs the guardrails that hold whatever the provider's owner
+// configured and need no AWS lookup: no empty or wildcard principal items,
+// no service-linked roles and no wildcard targets. A violation is returned alone, as the function does.
 func ValidateAccessProperties(props map[string]any) error {
+	if err := checkPrincipalLists(guardrail.Config{}, props); err != nil {
+		return err
+	}
+	if err := synthGuardrails(props); err != nil {
+		return err
+	}
 	_, err := readAccess(props)
 	return err
+}
+
+// synthGuardrails are the configuration-independent guardrails of the
+// targets. (The constructs check PolicyPath and RolePath against the
+// provider's path themselves.)
+func synthGuardrails(props map[string]any) error {
+	return guardrail.Config{}.CheckTargets(guardrail.RawList(props["Clusters"]), guardrail.RawList(props["Workgroups"]))
 }
 
 // ValidateCrossAccountRoleProperties is ValidateAccessProperties for a
 // Custom::RedshiftDataApiCrossAccountRole.
 func ValidateCrossAccountRoleProperties(props map[string]any) error {
+	if err := synthGuardrails(props); err != nil {
+		return err
+	}
 	_, err := readRole(props)
 	return err
 }

@@ -61,8 +61,7 @@ func TestAccessContractGrantsSQL(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, awsemu.AccountA)
 			analyst := e.createRole(t, "analyst", "/")
-			e.createRole(t, "loader", "/")
-			createCluster(t, e.srv, awsemu.AccountA)
+			e.createRole(t, "loader", "/") // newEnv made cluster analytics
 			lifecycle.RunContract(t, lifecycle.Contract{
 				ResourceType:      AccessType,
 				Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,

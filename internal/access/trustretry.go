@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/retry"
 )
 
@@ -35,7 +36,12 @@ func (r *CrossAccountRole) retryInvalidPrincipal(ctx context.Context, f func() e
 	case errors.As(err, &exhausted) && exhausted.Deadline:
 		return fmt.Errorf("waiting for a trusted principal to become valid: %w", err)
 	case errors.As(err, &exhausted):
-		return fmt.Errorf("a trusted principal stayed invalid for IAM for %s (it may not exist, or not be visible yet): %w", r.principalWait, exhausted.Err)
+		// Name the property, so that the Reason says what to fix.
+		return errors.Join(&customresource.PropertyError{
+			Property: "TrustedPrincipalArns",
+			Problem:  fmt.Sprintf("a trusted principal stayed invalid for IAM for %s (it may not exist, or not be visible yet)", r.principalWait),
+			Allowed:  "existing roles or accounts",
+		}, exhausted.Err)
 	case err != nil && ctx.Err() != nil && isInvalidPrincipal(err):
 		return fmt.Errorf("waiting for a trusted principal to become valid: %w", err)
 	}

@@ -1,31 +1,22 @@
 package guardrail
 
 import (
-	"regexp"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/redshift-data-access/redshift-data-access/internal/awsarn"
 )
 
-// This file is the only place in the package that parses ARNs.
-
-var accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+// This file is the only place in the package that parses ARNs; it does so
+// with internal/awsarn, the one ARN parser of the module.
 
 // isAccountID reports whether s is a 12-digit AWS account ID.
-func isAccountID(s string) bool { return accountIDRE.MatchString(s) }
+func isAccountID(s string) bool { return awsarn.IsAccountID(s) }
 
-// parsedARN is an ARN as the checks need it.
-type parsedARN struct {
-	Partition, Service, Region, Account, Resource string
-}
-
-// parseARN parses s with the SDK's ARN parser.
-func parseARN(s string) (parsedARN, bool) {
-	a, err := arn.Parse(s)
-	if err != nil {
-		return parsedARN{}, false
-	}
-	return parsedARN{Partition: a.Partition, Service: a.Service, Region: a.Region, Account: a.AccountID, Resource: a.Resource}, true
+// parseARN parses s; an ARN awsarn refuses (an unsupported partition, a
+// malformed part) is not ok.
+func parseARN(s string) (awsarn.ARN, bool) {
+	a, err := awsarn.Parse(s)
+	return a, err == nil
 }
 
 // iamPathAndName splits an IAM resource such as "role/a/b/name" into its

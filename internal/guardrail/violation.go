@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 )
 
 // Guardrail names one bound. Its value appears in the Reason a stack author
@@ -54,6 +56,17 @@ type Violation struct {
 // Error renders "property P: V is refused by guardrail G: problem; allowed: A".
 func (v *Violation) Error() string {
 	return fmt.Sprintf("property %s: %s is refused by guardrail %s: %s; allowed: %s", v.Property, v.Value, v.Guardrail, v.Problem, v.Allowed)
+}
+
+// As lets errors.As see a Violation as a *customresource.PropertyError:
+// it is invalid input, which the runtime reports as such and never retries.
+func (v *Violation) As(target any) bool {
+	pe, ok := target.(**customresource.PropertyError)
+	if !ok {
+		return false
+	}
+	*pe = &customresource.PropertyError{Property: v.Property, Problem: fmt.Sprintf("%s is refused by guardrail %s: %s", v.Value, v.Guardrail, v.Problem), Allowed: v.Allowed}
+	return true
 }
 
 // violation builds a Violation with the value sanitised.

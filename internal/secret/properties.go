@@ -1,12 +1,14 @@
 package secret
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 )
 
 // Property names, as they appear in templates.
@@ -130,8 +132,13 @@ func ParseProperties(props map[string]any) (Properties, error) {
 	p.PasswordLength = r.Int(propPasswordLength, defaultPasswordLength, minPasswordLength, maxPasswordLength)
 	p.RecoveryWindowInDays = recoveryWindow(r)
 	p.validateTarget(r)
+	var usernameErr error
 	if len(p.Username) > 128 {
 		r.Fail(propUsername, fmt.Sprintf("is %d characters long", len(p.Username)), "1 to 128 characters")
+	} else if p.Username != "" {
+		// NUL, newlines or emoji in the user name would end up in the
+		// secret and in SQL the Data API runs as that user.
+		usernameErr = guardrail.CheckUsername(p.Username)
 	}
 	if p.Password != "" {
 		if problem := checkRedshiftPassword(p.Password); problem != "" {
@@ -154,7 +161,7 @@ func ParseProperties(props map[string]any) (Properties, error) {
 		}
 	}
 	p.validateTags(r)
-	if err := r.Err(); err != nil {
+	if err := errors.Join(usernameErr, r.Err()); err != nil {
 		return Properties{}, err
 	}
 	return p, nil

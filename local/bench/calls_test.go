@@ -12,14 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/bench"
@@ -39,16 +39,21 @@ func newAWSEnv(tb testing.TB) *awsEnv {
 	calls := bench.NewCounter(awsemu.New())
 	srv := httptest.NewServer(calls)
 	tb.Cleanup(srv.Close)
-	return &awsEnv{calls: calls, cfg: awsemu.Config(srv.URL, awsemu.AccountA), cfgB: awsemu.Config(srv.URL, awsemu.AccountB)}
+	e := &awsEnv{calls: calls, cfg: awsemu.Config(srv.URL, awsemu.AccountA), cfgB: awsemu.Config(srv.URL, awsemu.AccountB)}
+	// The guardrails refuse a grant on a cluster that does not exist.
+	for _, cfg := range []aws.Config{e.cfg, e.cfgB} {
+		if _, err := redshift.NewFromConfig(cfg).CreateCluster(tb.Context(), &redshift.CreateClusterInput{
+			ClusterIdentifier: aws.String("analytics"), NodeType: aws.String("ra3.large"), ClusterType: aws.String("single-node"),
+			MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Admin-Passw0rd"),
+		}); err != nil {
+			tb.Fatalf("creating cluster analytics: %v", err)
+		}
+	}
+	return e
 }
 
 func (e *awsEnv) accessClients(cfg aws.Config) access.Clients {
-	return access.Clients{
-		IAM:        iam.NewFromConfig(cfg),
-		STS:        sts.NewFromConfig(cfg),
-		Serverless: redshiftserverless.NewFromConfig(cfg),
-		Region:     cfg.Region,
-	}
+	return access.NewClients(cfg, guardrail.Config{})
 }
 
 // scenario is one kind of resource instance whose calls are counted.

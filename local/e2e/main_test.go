@@ -132,11 +132,22 @@ var leaks = []string{canaryPassword, "X-Amz-Signature"}
 // the function and the emulator hold none of leaks.
 func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifecycle.Invoke {
 	t.Helper()
+	return startFunctionWith(t, srv, name, account, nil)
+}
+
+// startFunctionWith is startFunction with extra variables in the
+// function's environment (the provider owner's guardrail settings).
+func startFunctionWith(t *testing.T, srv *awsemu.Server, name, account string, extra map[string]string) lifecycle.Invoke {
+	t.Helper()
+	env := prerequisites.FunctionEnv(srv, account)
+	for k, v := range extra {
+		env[k] = v
+	}
 	var logs bytes.Buffer
 	f, err := lambdarie.Start(t.Context(), lambdarie.Options{
 		RIEPath:       binaries.rie,
 		BootstrapPath: filepath.Join(binaries.dir, name, "bootstrap"),
-		Env:           prerequisites.FunctionEnv(srv, account),
+		Env:           env,
 		Output:        &logs,
 	})
 	if err != nil {

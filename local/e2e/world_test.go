@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/smithy-go"
@@ -33,6 +34,15 @@ func newFixture(t *testing.T) *fixture {
 	w, err := prerequisites.Build(t.Context(), srv)
 	if err != nil {
 		t.Fatalf("building the prerequisites: %v", err)
+	}
+	// The cross-account role samples act in account B, which owns the
+	// cluster in the seed; the guardrails refuse a cluster that does not
+	// exist there.
+	if _, err := redshift.NewFromConfig(srv.Config(awsemu.AccountB)).CreateCluster(t.Context(), &redshift.CreateClusterInput{
+		ClusterIdentifier: aws.String(prerequisites.ClusterID), NodeType: aws.String("ra3.xlplus"), ClusterType: aws.String("single-node"),
+		MasterUsername: aws.String("awsuser"), MasterUserPassword: aws.String("Admin-Passw0rd"),
+	}); err != nil {
+		t.Fatalf("creating cluster %s in account B: %v", prerequisites.ClusterID, err)
 	}
 	return &fixture{srv: srv, World: w, dbuser: buildDBUser(t, srv)}
 }

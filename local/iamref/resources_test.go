@@ -8,11 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/iamref"
@@ -41,13 +44,32 @@ func TestPoliciesTheResourcesWrite(t *testing.T) {
 	if _, err := rs.CreateWorkgroup(ctx, &redshiftserverless.CreateWorkgroupInput{WorkgroupName: aws.String("analytics-wg"), NamespaceName: aws.String("analytics-ns")}); err != nil {
 		t.Fatal(err)
 	}
-	clientsA := access.Clients{IAM: iamA, STS: sts.NewFromConfig(cfgA), Serverless: rs, Region: cfgA.Region}
+	// The guardrails refuse clusters that do not exist, untagged or
+	// unknown secrets and database users the owner did not allow.
+	for _, cfg := range []aws.Config{cfgA, srv.Config(awsemu.AccountB)} {
+		for _, id := range []string{"analytics", "other"} {
+			if _, err := redshift.NewFromConfig(cfg).CreateCluster(ctx, &redshift.CreateClusterInput{
+				ClusterIdentifier: aws.String(id), NodeType: aws.String("ra3.large"), ClusterType: aws.String("single-node"),
+				MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Admin-Passw0rd"),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appSecret, err := secretsmanager.NewFromConfig(cfgA).CreateSecret(ctx, &secretsmanager.CreateSecretInput{
+		Name: aws.String("app/cluster"), SecretString: aws.String(`{"username":"app_user"}`),
+		Tags: []smtypes.Tag{{Key: aws.String("RedshiftDataFullAccess"), Value: aws.String("analytics")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientsA := access.NewClients(cfgA, guardrail.Config{DbUsers: []string{"app_user"}})
 
 	grants := []map[string]any{
 		{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}},
 		{"Roles": []any{"analyst"}, "Workgroups": []any{"analytics-wg"}, "StatementOwnerOnly": "true"},
 		{"Roles": []any{"analyst"}, "Clusters": []any{"analytics", "arn:aws:redshift:us-east-1:111111111111:cluster:other"}, "Workgroups": []any{"analytics-wg"},
-			"Databases": []any{"dev", "sales"}, "DbUser": "app_user", "SecretArns": []any{"arn:aws:secretsmanager:us-east-1:111111111111:secret:app/cluster"},
+			"Databases": []any{"dev", "sales"}, "DbUser": "app_user", "SecretArns": []any{aws.ToString(appSecret.ARN)},
 			"AssumeRoleArns": []any{"arn:aws:iam::222222222222:role/data-api"}},
 		{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}, "AuthMethods": []any{"ClusterIamIdentity"}},
 		{"Roles": []any{"analyst"}, "AssumeRoleArns": []any{"arn:aws:iam::222222222222:role/data-api"}},
@@ -61,7 +83,7 @@ func TestPoliciesTheResourcesWrite(t *testing.T) {
 
 	cfgB := srv.Config(awsemu.AccountB)
 	iamB := iam.NewFromConfig(cfgB)
-	cross := access.NewCrossAccountRole(access.Clients{IAM: iamB, STS: sts.NewFromConfig(cfgB), Region: cfgB.Region})
+	cross := access.NewCrossAccountRole(access.NewClients(cfgB, guardrail.Config{}))
 	for i, props := range []map[string]any{
 		{"TrustedPrincipalArns": []any{"arn:aws:iam::111111111111:role/analyst"}, "PolicyMode": "Managed"},
 		{"TrustedPrincipalArns": []any{"111111111111"}, "ExternalId": "ext-1", "Clusters": []any{"analytics"}},

@@ -24,7 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	rsstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 
@@ -32,6 +32,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
@@ -206,12 +207,7 @@ func validate(ctx context.Context, t *testing.T, srv *awsemu.Server, id string, 
 	}
 	createPrerequisites(ctx, t, srv, account, r.Properties)
 	cfg := srv.Config(account)
-	clients := access.Clients{
-		IAM:        iam.NewFromConfig(cfg),
-		STS:        sts.NewFromConfig(cfg),
-		Serverless: redshiftserverless.NewFromConfig(cfg),
-		Region:     cfg.Region,
-	}
+	clients := access.NewClients(cfg, guardrail.Config{})
 	var res customresource.Resource = access.NewAccess(clients)
 	if r.Type == crossAcctType {
 		res = access.NewCrossAccountRole(clients)
@@ -255,6 +251,24 @@ func createPrerequisites(ctx context.Context, t *testing.T, srv *awsemu.Server, 
 	for _, ref := range names(props["Groups"]) {
 		_, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(lastSegment(ref))})
 		ignoreExists(t, "creating group "+ref, err)
+	}
+	// A secret ARN ends in characters Secrets Manager chooses: the
+	// placeholders become the ARNs of secrets made under their names, with
+	// the RedshiftDataFullAccess tag the guardrails require.
+	if refs := names(props["SecretArns"]); len(refs) > 0 {
+		sm := secretsmanager.NewFromConfig(srv.Config(account))
+		arns := make([]any, len(refs))
+		for i, ref := range refs {
+			_, name, _ := strings.Cut(ref, ":secret:")
+			name = strings.TrimSuffix(name, "-AbCdEf")
+			out, err := sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(`{"username":"readme"}`),
+				Tags: []smtypes.Tag{{Key: aws.String("RedshiftDataFullAccess"), Value: aws.String("serverless")}}})
+			if err != nil {
+				t.Fatalf("creating secret %s: %v", name, err)
+			}
+			arns[i] = aws.ToString(out.ARN)
+		}
+		props["SecretArns"] = arns
 	}
 	rss := redshiftserverless.NewFromConfig(srv.Config(account))
 	for _, name := range names(props["Workgroups"]) {
@@ -599,8 +613,12 @@ func placeholder(prop, ref string) string {
 		return secretArnPrefix + id + "-AbCdEf"
 	case "IamIdentityArn":
 		return "arn:aws:iam::111111111111:role/" + id
-	case "TrustedPrincipalArns", "AssumeRoleArns":
+	case "TrustedPrincipalArns":
 		return "arn:aws:iam::111111111111:role/" + id
+	case "AssumeRoleArns":
+		// A role of another account: the guardrails refuse sts:AssumeRole
+		// inside the caller's own account.
+		return "arn:aws:iam::222222222222:role/" + id
 	}
 	return strings.ReplaceAll(ref, ".", "-")
 }

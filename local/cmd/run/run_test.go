@@ -15,17 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
-	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
 )
@@ -61,7 +59,11 @@ func (p *inProcess) start(_ context.Context, name string, env map[string]string)
 	case secretFunction:
 		resources = map[string]customresource.Resource{secret.ResourceType: secret.New(secretsmanager.NewFromConfig(cfg), cfg.Region)}
 	case accessFunction:
-		clients := access.Clients{IAM: iam.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg), Serverless: redshiftserverless.NewFromConfig(cfg), Region: cfg.Region}
+		g, err := guardrail.FromEnv(func(k string) string { return env[k] })
+		if err != nil {
+			return nil, err
+		}
+		clients := access.NewClients(cfg, g)
 		resources = map[string]customresource.Resource{access.AccessType: access.NewAccess(clients), access.CrossAccountRoleType: access.NewCrossAccountRole(clients)}
 	case endpointFunction:
 		resources = map[string]customresource.Resource{endpoint.ResourceType: endpoint.New(ec2.NewFromConfig(cfg), cfg.Region)}
