@@ -74,6 +74,8 @@ func functionResourceTypes(fn Function) []string {
 		return []string{AccessResourceType, CrossAccountRoleResourceType}
 	case FunctionEndpoint:
 		return []string{EndpointResourceType}
+	case FunctionDBUser:
+		return []string{DatabaseUserResourceType}
 	}
 	return nil
 }

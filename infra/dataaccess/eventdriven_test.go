@@ -152,7 +152,7 @@ func TestEventDrivenRulesAndMappings(t *testing.T) {
 		}
 	}
 	slices.Sort(routed)
-	want := []string{AccessResourceType, CrossAccountRoleResourceType, EndpointResourceType, SecretResourceType}
+	want := []string{AccessResourceType, CrossAccountRoleResourceType, EndpointResourceType, SecretResourceType, DatabaseUserResourceType}
 	slices.Sort(want)
 	if !slices.Equal(routed, want) {
 		t.Errorf("the rules route %v, want each resource type once: %v", routed, want)
