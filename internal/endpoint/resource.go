@@ -114,6 +114,9 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("updating VPC endpoint %s: %w", id, err)
 	}
+	if !owned(current, req) {
+		return customresource.Result{}, customresource.NotOwned("VPC endpoint", req)
+	}
 	groups, err := r.checkVPC(ctx, p)
 	if err != nil {
 		return customresource.Result{}, err
@@ -159,11 +162,23 @@ func (r *Resource) retag(ctx context.Context, id string, add []types.Tag, remove
 }
 
 // Delete deletes the endpoint and waits until it is gone. An ID this
-// resource never issues (anything but vpce-...) and an endpoint that is
-// already gone are success.
+// resource never issues (anything but vpce-...), an endpoint that is
+// already gone and one without this resource's stack and logical-ID tags
+// (not created by it) are success and left alone.
 func (r *Resource) Delete(ctx context.Context, req customresource.Request) error {
 	id := req.PhysicalResourceID
 	if !endpointIDPattern.MatchString(id) {
+		return nil
+	}
+	current, err := r.find(ctx, id)
+	var missing *NotFoundError
+	if errors.As(err, &missing) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deleting VPC endpoint %s: %w", id, err)
+	}
+	if !owned(current, req) {
 		return nil
 	}
 	if err := r.deleteEndpoint(ctx, id); err != nil {
@@ -229,6 +244,15 @@ func result(ep types.VpcEndpoint) customresource.Result {
 			"ServiceName":         aws.ToString(ep.ServiceName),
 		},
 	}
+}
+
+// owned reports whether ep was created by req's resource.
+func owned(ep types.VpcEndpoint, req customresource.Request) bool {
+	tags := make(map[string]string, len(ep.Tags))
+	for _, t := range ep.Tags {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return customresource.OwnedBy(tags, req)
 }
 
 // ec2Tags converts a tag map to EC2 tags, sorted by key.

@@ -90,8 +90,7 @@ func (r *Resource) adopt(ctx context.Context, req customresource.Request, p Prop
 	if err != nil {
 		return "", fmt.Errorf("checking the existing secret %s: %w", name, err)
 	}
-	tags := tagMap(d.Tags)
-	if d.DeletedDate == nil && tags[TagStackID] == req.StackID && tags[TagLogicalID] == req.LogicalResourceID &&
+	if d.DeletedDate == nil && customresource.OwnedBy(tagMap(d.Tags), req) &&
 		(hasVersion(d, token) || p.RestoreIfScheduledForDeletion) {
 		return aws.ToString(d.ARN), nil
 	}
@@ -111,6 +110,10 @@ func (r *Resource) restoreScheduled(ctx context.Context, req customresource.Requ
 		return "", &ScheduledForDeletionError{Name: name}
 	}
 	arn := aws.ToString(d.ARN)
+	if !customresource.OwnedBy(tagMap(d.Tags), req) {
+		// Restoring it would take over a secret someone else made.
+		return "", &NameTakenError{Name: name}
+	}
 	if _, err := r.sm.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: aws.String(arn)}); err != nil {
 		return "", fmt.Errorf("restoring secret %s: %w", arn, err)
 	}
@@ -158,6 +161,9 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	if !r.issuable(current) {
 		return customresource.Result{}, &ForeignARNError{ARN: arn, Region: r.region}
 	}
+	if err := r.checkOwned(ctx, req); err != nil {
+		return customresource.Result{}, err
+	}
 	currentName := current.name
 	// The old properties were valid when they were applied, except when
 	// this update rolls back a failed one: then nothing of them was
@@ -192,6 +198,23 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 		return customresource.Result{}, err
 	}
 	return result(arn, currentName), nil
+}
+
+// checkOwned fails with a *customresource.NotOwnedError when the secret
+// named by req's physical ID exists and was not created by req's resource.
+// A secret that is gone passes: the Update's own steps report it.
+func (r *Resource) checkOwned(ctx context.Context, req customresource.Request) error {
+	d, err := describe(ctx, r.sm, req.PhysicalResourceID)
+	if awserr.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("updating secret %s: %w", req.PhysicalResourceID, err)
+	}
+	if !customresource.OwnedBy(tagMap(d.Tags), req) {
+		return customresource.NotOwned("secret", req)
+	}
+	return nil
 }
 
 // apply brings the secret arn to p: its description, KMS key, value and
