@@ -236,6 +236,15 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 	if !ok {
 		return r.create(ctx, req, pl)
 	}
+	// The role named by the physical ID, if it exists, must be this
+	// resource's, whether it is changed or replaced.
+	if got, err := findRole(ctx, r.c.IAM, name); err == nil {
+		if aws.ToString(got.Role.Arn) != req.PhysicalResourceID || !ownedBy(got.Role.Tags, req) {
+			return customresource.Result{}, customresource.NotOwned("role", req)
+		}
+	} else if !awserr.IsNotFound(err) {
+		return customresource.Result{}, fmt.Errorf("getting role %s: %w", name, err)
+	}
 	// Old properties that no longer parse name no tags to remove.
 	old, err := readRole(req.OldProperties)
 	if err != nil {

@@ -23,8 +23,8 @@ const maxPolicyVersions = 5
 
 // Tags every resource of this product carries.
 const (
-	tagStackID   = "redshift-data-access:stack-id"
-	tagLogicalID = "redshift-data-access:logical-id"
+	tagStackID   = customresource.TagStackID
+	tagLogicalID = customresource.TagLogicalID
 )
 
 // ErrNotOwned is returned when a name is taken by an IAM entity that this
@@ -44,16 +44,11 @@ func ownerTags(req customresource.Request) []iamtypes.Tag {
 
 // ownedBy reports whether tags say the entity belongs to req's resource.
 func ownedBy(list []iamtypes.Tag, req customresource.Request) bool {
-	var stack, logical string
+	tags := make(map[string]string, len(list))
 	for _, t := range list {
-		switch aws.ToString(t.Key) {
-		case tagStackID:
-			stack = aws.ToString(t.Value)
-		case tagLogicalID:
-			logical = aws.ToString(t.Value)
-		}
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	return stack == req.StackID && logical == req.LogicalResourceID
+	return customresource.OwnedBy(tags, req)
 }
 
 // createPolicy creates the scoped policy, or adopts it when a redelivered
