@@ -116,6 +116,17 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 		return err
 	})
 	created := err == nil
+	if err != nil && ctx.Err() != nil {
+		// IAM may have made the role anyway: repeat the call, so that it
+		// exists for certain, and delete it if it is this resource's.
+		cause := fmt.Errorf("creating role %s: %w", name, err)
+		return customresource.Result{}, undo(ctx, cause, "role "+name, func(ctx context.Context) error {
+			_, _ = r.c.IAM.CreateRole(ctx, in) // its outcome is read back by Delete
+			owned := req
+			owned.PhysicalResourceID = awsarn.IAMARN(pl.loc.Partition, pl.loc.Account, awsarn.KindRole, pl.props.RolePath, name)
+			return r.Delete(ctx, owned)
+		})
+	}
 	if isEntityAlreadyExists(err) {
 		// A redelivered Create finds the role its first delivery made.
 		got, gerr := findRole(ctx, r.c.IAM, name)

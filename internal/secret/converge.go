@@ -60,14 +60,15 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 		return "", err
 	}
 	token := versionID(req, "create", p.GeneratesPassword())
-	out, err := r.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
+	in := &secretsmanager.CreateSecretInput{
 		Name:               aws.String(name),
 		ClientRequestToken: aws.String(token),
 		Description:        optional(p.Description),
 		KmsKeyId:           optional(p.KmsKeyID),
 		SecretString:       aws.String(value),
 		Tags:               sdkTags(desiredTags(req, p)),
-	})
+	}
+	out, err := r.sm.CreateSecret(ctx, in)
 	var exists *smtypes.ResourceExistsException
 	var invalid *smtypes.InvalidRequestException
 	switch {
@@ -77,8 +78,39 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 		return r.adopt(ctx, req, p, name, token)
 	case errors.As(err, &invalid):
 		return r.restoreScheduled(ctx, req, p, name, err)
+	case ctx.Err() != nil:
+		return "", r.undoInFlightCreate(ctx, req, in, fmt.Errorf("creating secret %s: %w", name, err))
 	}
 	return "", fmt.Errorf("creating secret %s: %w", name, err)
+}
+
+// undoInFlightCreate deletes the secret of a CreateSecret (in) that was
+// still in flight when ctx ended: Secrets Manager may have made it anyway,
+// and the failed request's answer names nothing a Delete would remove. The
+// call is repeated first (the same name and token make it idempotent), so
+// that the secret exists for certain, whether the first call landed or
+// not; it is deleted only when it is this request's (its tags and the
+// token's version). It runs in customresource.CleanupContext and returns
+// cause, or cause joined with the failure to undo.
+func (r *Resource) undoInFlightCreate(ctx context.Context, req customresource.Request, in *secretsmanager.CreateSecretInput, cause error) error {
+	ctx, cancel := customresource.CleanupContext(ctx)
+	defer cancel()
+	name := aws.ToString(in.Name)
+	_, _ = r.sm.CreateSecret(ctx, in) // its outcome is read back below
+	d, err := describe(ctx, r.sm, name)
+	if awserr.IsNotFound(err) {
+		return cause
+	}
+	if err != nil {
+		return fmt.Errorf("%w; checking whether it was created anyway also failed, check secret %s yourself: %w", cause, name, err)
+	}
+	if d.DeletedDate != nil || !customresource.OwnedBy(tagMap(d.Tags), req) || !hasVersion(d, aws.ToString(in.ClientRequestToken)) {
+		return cause
+	}
+	if _, err := r.sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: d.ARN, ForceDeleteWithoutRecovery: aws.Bool(true)}); err != nil && !awserr.IsNotFound(err) {
+		return fmt.Errorf("%w; deleting the secret %s it made anyway also failed, delete it yourself: %w", cause, aws.ToString(d.ARN), err)
+	}
+	return fmt.Errorf("%w; the secret it made anyway was deleted again", cause)
 }
 
 // adopt returns the ARN of the existing secret name when a previous

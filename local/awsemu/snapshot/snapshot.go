@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,7 +21,7 @@ import (
 )
 
 // State is a full read of the emulator's IAM, Secrets Manager and VPC
-// endpoints, keyed by name or ID. Secret values appear only as hashes, so
+// endpoints (but those in state deleted), keyed by name or ID. Secret values appear only as hashes, so
 // that a failing comparison prints no secret.
 type State struct {
 	Roles     map[string]Entity
@@ -147,6 +148,10 @@ func Take(t testing.TB, cfg aws.Config, users, groups []string) State {
 	eps, err := ec2.NewFromConfig(cfg).DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})
 	must(err)
 	for _, ep := range eps.VpcEndpoints {
+		if strings.EqualFold(string(ep.State), "deleted") {
+			// EC2 lists a deleted endpoint for a while; it is gone.
+			continue
+		}
 		b, err := json.Marshal(ep) // every field, pointers followed
 		must(err)
 		s.Endpoints[aws.ToString(ep.VpcEndpointId)] = string(b)
