@@ -1,9 +1,11 @@
 package customresource_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -130,4 +132,33 @@ func TestHandleRawEventDropsANonObject(t *testing.T) {
 	if n := len(srv.received()); n != 0 {
 		t.Errorf("%d answers to a payload that is not an object", n)
 	}
+}
+
+// TestDeadlineAnswerThenCleanup: CreateSecret is still in flight at the
+// deadline margin. The runtime answers FAILED first, then waits for the
+// resource to undo what the call made before it returns (Lambda freezes
+// the process after that), so that nothing is left behind.
+func TestDeadlineAnswerThenCleanup(t *testing.T) {
+	emu := awsemu.Start()
+	t.Cleanup(emu.Close)
+	cfg := emu.Config(awsemu.AccountA)
+	res := secret.New(secretsmanager.NewFromConfig(cfg), cfg.Region)
+	srv := newResponseServer(t)
+	// The margin leaves the resource's undo most of the invocation.
+	h, _ := newTestHandler(res, customresource.WithDeadlineMargin(9*time.Second))
+	before := emustate.Take(t, cfg, nil, nil)
+	emu.InjectFault(awsemu.Fault{Service: "secretsmanager", Operation: "CreateSecret", Latency: time.Minute, Times: 1})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ev := newEvent(srv.responseURL(), cfn.RequestCreate, "", map[string]any{"Username": "app_user", "WorkgroupName": "analytics-wg"})
+	if err := h.HandleEvent(ctx, ev); err != nil {
+		t.Fatalf("HandleEvent: %v", err)
+	}
+	if resp := srv.only(t); resp.Status != cfn.StatusFailed {
+		t.Errorf("status %s, want FAILED", resp.Status)
+	}
+	if emu.FaultHits("secretsmanager", "CreateSecret") != 1 {
+		t.Fatal("the slow CreateSecret was never sent")
+	}
+	emustate.Unchanged(t, before, emustate.Take(t, cfg, nil, nil))
 }

@@ -149,6 +149,16 @@ func (h *Handler) handle(ctx context.Context, event cfn.Event, malformed error) 
 	resp := h.respond(ctx, log, event, malformed)
 
 	attempts, err := h.send(ctx, event.ResponseURL, resp.body)
+	if resp.running != nil {
+		// The answer is out; the resource, cancelled at the margin, is
+		// undoing what it made. Lambda freezes the process once the
+		// handler returns, so wait for it, up to the deadline.
+		select {
+		case <-resp.running:
+		case <-ctx.Done():
+			log.ErrorContext(ctx, "the resource was still running at the deadline; what it made may remain")
+		}
+	}
 	attrs := []any{
 		slog.String("status", string(resp.Status)),
 		slog.String("physical_resource_id", resp.PhysicalResourceID),
@@ -226,6 +236,7 @@ func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event
 	}
 	o := h.run(ctx, log, res, req)
 	resp := h.encode(event, o, secrets)
+	resp.running = o.running
 	// An over-long physical ID names nothing the resource could delete, so
 	// only a replacement whose attributes did not fit is undone.
 	if replacement := o.result.PhysicalResourceID; req.Action == ActionUpdate && o.err == nil && resp.Status == cfn.StatusFailed &&
@@ -260,7 +271,9 @@ func (h *Handler) run(ctx context.Context, log *slog.Logger, res Resource, req R
 	defer cancel()
 
 	done := make(chan outcome, 1)
+	returned := make(chan struct{})
 	go func() {
+		defer close(returned)
 		defer func() {
 			if p := recover(); p != nil {
 				// The panic value may hold anything, including property
@@ -283,7 +296,7 @@ func (h *Handler) run(ctx context.Context, log *slog.Logger, res Resource, req R
 		return o
 	case <-timeout:
 		log.ErrorContext(ctx, "resource still running at the deadline margin; answering FAILED", slog.Duration("margin", h.margin))
-		return outcome{err: errDeadline}
+		return outcome{err: errDeadline, running: returned}
 	}
 }
 
