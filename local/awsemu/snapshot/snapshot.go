@@ -14,9 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -73,9 +75,13 @@ func Take(t testing.TB, cfg aws.Config, users, groups []string) State {
 		}
 	}
 	c := iam.NewFromConfig(cfg)
-	roles, err := c.ListRoles(ctx, &iam.ListRolesInput{})
-	must(err)
-	for _, r := range roles.Roles {
+	var roles []iamtypes.Role
+	for p := iam.NewListRolesPaginator(c, &iam.ListRolesInput{}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		must(err)
+		roles = append(roles, page.Roles...)
+	}
+	for _, r := range roles {
 		name := aws.ToString(r.RoleName)
 		full, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: r.RoleName})
 		must(err)
@@ -108,9 +114,13 @@ func Take(t testing.TB, cfg aws.Config, users, groups []string) State {
 		must(err)
 		s.Groups[g] = Entity{Attached: attachedArns(att.AttachedPolicies)}
 	}
-	pols, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeLocal})
-	must(err)
-	for _, p := range pols.Policies {
+	var pols []iamtypes.Policy
+	for p := iam.NewListPoliciesPaginator(c, &iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeLocal}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		must(err)
+		pols = append(pols, page.Policies...)
+	}
+	for _, p := range pols {
 		tags, err := c.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: p.Arn})
 		must(err)
 		vs, err := c.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: p.Arn})
@@ -124,9 +134,13 @@ func Take(t testing.TB, cfg aws.Config, users, groups []string) State {
 		s.Policies[aws.ToString(p.Arn)] = pol
 	}
 	sm := secretsmanager.NewFromConfig(cfg)
-	secrets, err := sm.ListSecrets(ctx, &secretsmanager.ListSecretsInput{IncludePlannedDeletion: aws.Bool(true)})
-	must(err)
-	for _, e := range secrets.SecretList {
+	var secrets []smtypes.SecretListEntry
+	for p := secretsmanager.NewListSecretsPaginator(sm, &secretsmanager.ListSecretsInput{IncludePlannedDeletion: aws.Bool(true)}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		must(err)
+		secrets = append(secrets, page.SecretList...)
+	}
+	for _, e := range secrets {
 		d, err := sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: e.ARN})
 		must(err)
 		sec := Secret{Description: aws.ToString(d.Description), KmsKeyID: aws.ToString(d.KmsKeyId), Tags: map[string]string{}, Versions: map[string]string{}}
@@ -145,9 +159,13 @@ func Take(t testing.TB, cfg aws.Config, users, groups []string) State {
 		}
 		s.Secrets[aws.ToString(e.ARN)] = sec
 	}
-	eps, err := ec2.NewFromConfig(cfg).DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})
-	must(err)
-	for _, ep := range eps.VpcEndpoints {
+	var eps []ec2types.VpcEndpoint
+	for p := ec2.NewDescribeVpcEndpointsPaginator(ec2.NewFromConfig(cfg), &ec2.DescribeVpcEndpointsInput{}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		must(err)
+		eps = append(eps, page.VpcEndpoints...)
+	}
+	for _, ep := range eps {
 		if strings.EqualFold(string(ep.State), "deleted") {
 			// EC2 lists a deleted endpoint for a while; it is gone.
 			continue
