@@ -180,6 +180,13 @@ func accessPermissions(_ awscdk.Stack, props *ProviderProps) []permission {
 				"the iam:PolicyARN condition allows attaching and detaching only " + managedPolicyName + " and this function's own policies",
 		},
 		{
+			sid:       "ListHoldersOfManagedPolicy",
+			actions:   []string{"iam:ListEntitiesForPolicy"},
+			resources: []resource{managedPolicy},
+			why: "a Managed grant's Delete looks for every principal that holds " + managedPolicyName + " with the grant's record, " +
+				"including one that an Update racing the Delete added; read only, on that one policy",
+		},
+		{
 			sid: "ReadGrantedPrincipals",
 			actions: []string{
 				"iam:GetGroup", "iam:GetRole", "iam:GetUser",

@@ -2,8 +2,10 @@ package access
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
+	"github.com/redshift-data-access/redshift-data-access/internal/awserr"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
@@ -167,6 +169,17 @@ func (r *Access) Update(ctx context.Context, req customresource.Request) (custom
 	if err != nil {
 		return customresource.Result{}, err
 	}
+	// The policy named by the physical ID, if it exists, must be this
+	// resource's, whether it is changed or replaced.
+	if customerPolicyArn(req.PhysicalResourceID) {
+		got, err := findPolicy(ctx, r.c.IAM, req.PhysicalResourceID)
+		switch {
+		case err == nil && !ownedBy(got.Policy.Tags, req):
+			return customresource.Result{}, customresource.NotOwned("policy", req)
+		case err != nil && !awserr.IsNotFound(err):
+			return customresource.Result{}, fmt.Errorf("getting policy %s: %w", req.PhysicalResourceID, err)
+		}
+	}
 	replace, err := r.replaces(req, pl.props, old)
 	if err != nil {
 		return customresource.Result{}, err
@@ -177,12 +190,41 @@ func (r *Access) Update(ctx context.Context, req customresource.Request) (custom
 	added, removed := diffPrincipals(old.Principals, pl.props.Principals)
 	if pl.props.Scope.Mode == ModeManaged {
 		id := req.PhysicalResourceID
+		known := unionPrincipals(old.Principals, pl.props.Principals)
+		// Only a grant that still exists, and is this resource's, may
+		// grant more: after its Delete (a redelivered or racing Update)
+		// it must not hand out the managed policy again.
+		if err := r.checkGrantLive(ctx, pl.loc, known, nil, req); err != nil {
+			return customresource.Result{}, err
+		}
 		if err := r.checkRoom(ctx, pl.loc, added, id); err != nil {
 			return customresource.Result{}, err
 		}
+		var recorded []principal // newly recorded by this request
+		undoHolds := func(ctx context.Context) error {
+			for _, p := range recorded {
+				if err := r.release(ctx, pl.loc, p, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		for _, p := range added {
-			if _, err := r.hold(ctx, pl.loc, p, id, grantLabel(req)); err != nil {
+			isNew, err := r.hold(ctx, pl.loc, p, id, grantLabel(req))
+			if isNew {
+				recorded = append(recorded, p)
+			}
+			if err != nil {
 				return customresource.Result{}, err
+			}
+		}
+		// A Delete that ran meanwhile removed the grant's other records;
+		// its last pass over the policy's principals (see releaseGrant)
+		// either comes after the holds above and releases them, or came
+		// before this look, which then finds no record and undoes them.
+		if len(recorded) > 0 {
+			if err := r.checkGrantLive(ctx, pl.loc, known, recorded, req); err != nil {
+				return customresource.Result{}, undo(ctx, err, "the grants this update made", undoHolds)
 			}
 		}
 		for _, p := range removed {
@@ -242,20 +284,12 @@ func (r *Access) Delete(ctx context.Context, req customresource.Request) error {
 	case isGrantID(req.PhysicalResourceID):
 		// The principals come from the properties the grant was last
 		// applied with; those CloudFormation sends with the Delete.
-		a, err := readAccess(req.Properties)
-		if err != nil && len(a.Principals) == 0 {
-			return nil
-		}
+		a, _ := readAccess(req.Properties)
 		loc, err := r.c.locate(ctx)
 		if err != nil {
 			return err
 		}
-		for _, p := range a.Principals {
-			if err := r.release(ctx, loc, p, req.PhysicalResourceID); err != nil {
-				return err
-			}
-		}
-		return nil
+		return r.releaseGrant(ctx, loc, a.Principals, req)
 	}
 	return nil
 }

@@ -219,6 +219,10 @@ func TestInjectedIAMFailures(t *testing.T) {
 				req := request(customresource.Action(strings.ToUpper(tc.action[:1])+tc.action[1:]), "Direct", id, props, props)
 				if tc.action == "update" {
 					req.Properties = map[string]any{"Roles": []any{"analyst"}, "Clusters": "analytics", "Databases": "other"}
+					// The resource that made the policy: an Update of
+					// another's is refused before IAM is called.
+					req.LogicalResourceID = d.LogicalResourceID
+					req.StackID = d.StackID
 				}
 				var derr error
 				switch tc.action {

@@ -129,6 +129,17 @@ func (r *CrossAccountRole) create(ctx context.Context, req customresource.Reques
 		return err
 	})
 	created := err == nil
+	if err != nil && ctx.Err() != nil {
+		// IAM may have made the role anyway: repeat the call, so that it
+		// exists for certain, and delete it if it is this resource's.
+		cause := fmt.Errorf("creating role %s: %w", name, err)
+		return customresource.Result{}, undo(ctx, cause, "role "+name, func(ctx context.Context) error {
+			_, _ = r.c.IAM.CreateRole(ctx, in) // its outcome is read back by Delete
+			owned := req
+			owned.PhysicalResourceID = awsarn.IAMARN(pl.loc.Partition, pl.loc.Account, awsarn.KindRole, pl.props.RolePath, name)
+			return r.Delete(ctx, owned)
+		})
+	}
 	if isEntityAlreadyExists(err) {
 		// A redelivered Create finds the role its first delivery made.
 		got, gerr := findRole(ctx, r.c.IAM, name)
@@ -248,6 +259,15 @@ func (r *CrossAccountRole) Update(ctx context.Context, req customresource.Reques
 	name, ok := roleName(req.PhysicalResourceID)
 	if !ok {
 		return r.create(ctx, req, pl)
+	}
+	// The role named by the physical ID, if it exists, must be this
+	// resource's, whether it is changed or replaced.
+	if got, err := findRole(ctx, r.c.IAM, name); err == nil {
+		if aws.ToString(got.Role.Arn) != req.PhysicalResourceID || !ownedBy(got.Role.Tags, req) {
+			return customresource.Result{}, customresource.NotOwned("role", req)
+		}
+	} else if !awserr.IsNotFound(err) {
+		return customresource.Result{}, fmt.Errorf("getting role %s: %w", name, err)
 	}
 	// Old properties that no longer parse name no tags to remove.
 	old, err := readRole(req.OldProperties)

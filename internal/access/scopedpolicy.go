@@ -23,8 +23,8 @@ const maxPolicyVersions = 5
 
 // Tags every resource of this product carries.
 const (
-	tagStackID   = "redshift-data-access:stack-id"
-	tagLogicalID = "redshift-data-access:logical-id"
+	tagStackID   = customresource.TagStackID
+	tagLogicalID = customresource.TagLogicalID
 )
 
 // ErrNotOwned is returned when a name is taken by an IAM entity that this
@@ -44,16 +44,11 @@ func ownerTags(req customresource.Request) []iamtypes.Tag {
 
 // ownedBy reports whether tags say the entity belongs to req's resource.
 func ownedBy(list []iamtypes.Tag, req customresource.Request) bool {
-	var stack, logical string
+	tags := make(map[string]string, len(list))
 	for _, t := range list {
-		switch aws.ToString(t.Key) {
-		case tagStackID:
-			stack = aws.ToString(t.Value)
-		case tagLogicalID:
-			logical = aws.ToString(t.Value)
-		}
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	return stack == req.StackID && logical == req.LogicalResourceID
+	return customresource.OwnedBy(tags, req)
 }
 
 // createPolicy creates the scoped policy, or adopts it when a redelivered
@@ -64,15 +59,25 @@ func (r *Access) createPolicy(ctx context.Context, req customresource.Request, l
 		return "", false, err
 	}
 	arn = awsarn.IAMARN(loc.Partition, loc.Account, awsarn.KindPolicy, path, name)
-	out, err := r.c.IAM.CreatePolicy(ctx, &iam.CreatePolicyInput{
+	in := &iam.CreatePolicyInput{
 		PolicyName:     aws.String(name),
 		Path:           aws.String(path),
 		PolicyDocument: aws.String(text),
 		Description:    aws.String(fmt.Sprintf("Redshift Data API access granted by %s in stack %s", req.LogicalResourceID, awsarn.StackName(req.StackID))),
 		Tags:           ownerTags(req),
-	})
+	}
+	out, err := r.c.IAM.CreatePolicy(ctx, in)
 	if err == nil {
 		return aws.ToString(out.Policy.Arn), true, nil
+	}
+	if ctx.Err() != nil {
+		// IAM may have made the policy anyway: repeat the call, so that
+		// it exists for certain, and delete it if it is this resource's.
+		cause := fmt.Errorf("creating policy %s: %w", arn, err)
+		return "", false, undo(ctx, cause, "policy "+arn, func(ctx context.Context) error {
+			_, _ = r.c.IAM.CreatePolicy(ctx, in) // its outcome is read back by deletePolicy
+			return r.deletePolicy(ctx, req, arn)
+		})
 	}
 	if !isEntityAlreadyExists(err) {
 		return "", false, fmt.Errorf("creating policy %s: %w", arn, err)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
@@ -101,7 +102,7 @@ func NewHandler(resources map[string]Resource, opts ...Option) *Handler {
 // Start serves resources as a Lambda function, with a JSON logger on stderr
 // and the local ResponseURL override from EnvAllowLocalResponseURL.
 func Start(resources map[string]Resource) {
-	lambda.Start(NewHandler(resources, envOptions(os.Getenv)...).HandleEvent)
+	lambda.Start(NewHandler(resources, envOptions(os.Getenv)...).HandleRawEvent)
 }
 
 // envOptions reads the handler's settings from the environment. Only the
@@ -128,14 +129,14 @@ func (h *Handler) supportedTypes() []string {
 // chance of an answer. A ResponseURL that is not CloudFormation's is never
 // contacted: the request is logged and dropped.
 func (h *Handler) HandleEvent(ctx context.Context, event cfn.Event) error {
+	return h.handle(ctx, event, nil)
+}
+
+// handle is HandleEvent; a non-nil malformed is the answer to a request
+// that decodeEvent could only read leniently.
+func (h *Handler) handle(ctx context.Context, event cfn.Event, malformed error) error {
 	start := time.Now()
-	log := h.logger.With(
-		slog.String("request_id", event.RequestID),
-		slog.String("stack_id", event.StackID),
-		slog.String("logical_resource_id", event.LogicalResourceID),
-		slog.String("resource_type", event.ResourceType),
-		slog.String("action", string(event.RequestType)),
-	)
+	log := h.logger.With(logAttrs(event)...)
 	log.InfoContext(ctx, "request received",
 		slog.String("physical_resource_id", event.PhysicalResourceID),
 		slog.Any("property_names", propertyNames(event.ResourceProperties)),
@@ -145,9 +146,19 @@ func (h *Handler) HandleEvent(ctx context.Context, event cfn.Event) error {
 		return nil
 	}
 
-	resp := h.respond(ctx, log, event)
+	resp := h.respond(ctx, log, event, malformed)
 
 	attempts, err := h.send(ctx, event.ResponseURL, resp.body)
+	if resp.running != nil {
+		// The answer is out; the resource, cancelled at the margin, is
+		// undoing what it made. Lambda freezes the process once the
+		// handler returns, so wait for it, up to the deadline.
+		select {
+		case <-resp.running:
+		case <-ctx.Done():
+			log.ErrorContext(ctx, "the resource was still running at the deadline; what it made may remain")
+		}
+	}
 	attrs := []any{
 		slog.String("status", string(resp.Status)),
 		slog.String("physical_resource_id", resp.PhysicalResourceID),
@@ -182,11 +193,31 @@ func propertyNames(props map[string]any) []string {
 
 // respond runs the resource named by the event and returns the encoded
 // response. It always returns a response, whatever the resource does.
-func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event) response {
+func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event, malformed error) response {
+	if malformed != nil {
+		log.ErrorContext(ctx, "malformed request; answering FAILED", slog.String("error", malformed.Error()))
+		return h.encode(event, outcome{err: malformed}, nil)
+	}
 	req := newRequest(event)
 	if req.Action == ActionDelete && IsFailedCreateMarker(req.PhysicalResourceID) {
 		log.InfoContext(ctx, "delete of a failed create's marker: nothing to delete")
 		return h.encode(event, outcome{result: Result{PhysicalResourceID: req.PhysicalResourceID}}, nil)
+	}
+	if req.Action == ActionDelete && (req.PhysicalResourceID == "" || len(req.PhysicalResourceID) > MaxPhysicalIDBytes) {
+		// No resource ever answered such an ID, so nothing has it. The
+		// response's ID must be non-empty and at most 1 KB: a marker.
+		log.WarnContext(ctx, "delete of a physical ID no resource issues: nothing to delete", slog.Int("physical_resource_id_bytes", len(req.PhysicalResourceID)))
+		return h.encode(event, outcome{result: Result{PhysicalResourceID: FailedCreateMarker(event.RequestID)}}, nil)
+	}
+	if err := checkIdentifiers(event); err != nil {
+		if req.Action == ActionDelete {
+			// A Create without the identifiers is refused, and every
+			// resource's ownership records name them: nothing to delete.
+			log.WarnContext(ctx, "delete of a request without its identifiers: nothing to delete", slog.String("error", err.Error()))
+			return h.encode(event, outcome{result: Result{PhysicalResourceID: req.PhysicalResourceID}}, nil)
+		}
+		log.ErrorContext(ctx, "request refused", slog.String("error", err.Error()))
+		return h.encode(event, outcome{err: err}, nil)
 	}
 	res, ok := h.resources[event.ResourceType]
 	if !ok && req.Action == ActionDelete {
@@ -205,6 +236,7 @@ func (h *Handler) respond(ctx context.Context, log *slog.Logger, event cfn.Event
 	}
 	o := h.run(ctx, log, res, req)
 	resp := h.encode(event, o, secrets)
+	resp.running = o.running
 	// An over-long physical ID names nothing the resource could delete, so
 	// only a replacement whose attributes did not fit is undone.
 	if replacement := o.result.PhysicalResourceID; req.Action == ActionUpdate && o.err == nil && resp.Status == cfn.StatusFailed &&
@@ -239,7 +271,9 @@ func (h *Handler) run(ctx context.Context, log *slog.Logger, res Resource, req R
 	defer cancel()
 
 	done := make(chan outcome, 1)
+	returned := make(chan struct{})
 	go func() {
+		defer close(returned)
 		defer func() {
 			if p := recover(); p != nil {
 				// The panic value may hold anything, including property
@@ -262,7 +296,7 @@ func (h *Handler) run(ctx context.Context, log *slog.Logger, res Resource, req R
 		return o
 	case <-timeout:
 		log.ErrorContext(ctx, "resource still running at the deadline margin; answering FAILED", slog.Duration("margin", h.margin))
-		return outcome{err: errDeadline}
+		return outcome{err: errDeadline, running: returned}
 	}
 }
 
@@ -279,7 +313,7 @@ func (h *Handler) encode(event cfn.Event, o outcome, secrets []string) response 
 	// On failure CloudFormation keeps the physical ID it knows; a failed
 	// Create has none, so it gets a marker the following Delete recognises.
 	failedID := event.PhysicalResourceID
-	if event.RequestType == cfn.RequestCreate || failedID == "" {
+	if event.RequestType == cfn.RequestCreate || failedID == "" || len(failedID) > MaxPhysicalIDBytes {
 		failedID = FailedCreateMarker(event.RequestID)
 	}
 	fail := func(err error) {
@@ -324,6 +358,18 @@ func (h *Handler) encode(event cfn.Event, o outcome, secrets []string) response 
 	}
 	for len(body) > MaxResponseBytes && r.Reason != "" {
 		r.Reason = shorten(r.Reason, len(body)-MaxResponseBytes)
+		body = marshal(r)
+	}
+	// Only echoed request fields are left: a request CloudFormation never
+	// sends (checkIdentifiers refuses it). Cut the longest until it fits.
+	for len(body) > MaxResponseBytes {
+		longest := &r.RequestID
+		for _, f := range []*string{&r.StackID, &r.LogicalResourceID, &r.PhysicalResourceID} {
+			if len(*f) > len(*longest) {
+				longest = f
+			}
+		}
+		*longest = strings.ToValidUTF8((*longest)[:len(*longest)/2], "")
 		body = marshal(r)
 	}
 	return response{Response: r, body: body}

@@ -26,6 +26,8 @@ const truncatedSuffix = " ... (truncated)"
 type response struct {
 	cfn.Response
 	body []byte
+	// running is the outcome's: see outcome.
+	running <-chan struct{}
 }
 
 // marshal encodes r. A cfn.Response holds only strings, a bool and string

@@ -21,6 +21,9 @@ var errDeadline = errors.New("the operation timed out: the handler did not finis
 type outcome struct {
 	result Result
 	err    error
+	// running, for a resource still running at the deadline margin, is
+	// closed once it has returned (and undone what it made).
+	running <-chan struct{}
 }
 
 // newRequest adapts a CloudFormation event to a Request. ServiceToken and

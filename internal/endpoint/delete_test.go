@@ -73,9 +73,11 @@ func TestDeleteUnsuccessfulItems(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
+			// An endpoint this resource made: Delete leaves others alone.
+			created := f.create(t, map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}})
 			res := New(unsuccessfulDelete{EC2API: f.client, code: tc.code}, "us-east-1")
 			res.timing = testTiming
-			err := res.Delete(context.Background(), request(customresource.ActionDelete, "req", "vpce-00000000000000000", nil))
+			err := res.Delete(context.Background(), request(customresource.ActionDelete, "req", created.PhysicalResourceID, nil))
 			var unsuccessful *UnsuccessfulError
 			if got := errors.As(err, &unsuccessful); got != tc.wantFailure {
 				t.Errorf("Delete: %v; UnsuccessfulError = %v, want %v", err, got, tc.wantFailure)

@@ -17,8 +17,8 @@ const ResourceType = "Custom::RedshiftDataApiEndpoint"
 // Tags every endpoint carries, naming the stack and logical resource that
 // created it.
 const (
-	TagStackID   = "redshift-data-access:stack-id"
-	TagLogicalID = "redshift-data-access:logical-id"
+	TagStackID   = customresource.TagStackID
+	TagLogicalID = customresource.TagLogicalID
 	// reservedTagPrefix is the prefix of the tags the resource manages
 	// itself; users cannot set them.
 	reservedTagPrefix = "redshift-data-access:"

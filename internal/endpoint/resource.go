@@ -67,6 +67,9 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 		in.DnsOptions = dnsOptions(p.IPAddressType)
 	}
 	out, err := r.ec2.CreateVpcEndpoint(ctx, in)
+	if err != nil && ctx.Err() != nil {
+		return customresource.Result{}, r.undoInFlightCreate(ctx, in, fmt.Errorf("creating VPC endpoint for %s in %s: %w", p.ServiceName, p.VpcID, err))
+	}
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("creating VPC endpoint for %s in %s: %w", p.ServiceName, p.VpcID, err)
 	}
@@ -79,6 +82,29 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 		return customresource.Result{}, r.abandonCreate(ctx, id, err)
 	}
 	return result(ep), nil
+}
+
+// undoInFlightCreate deletes the endpoint of a CreateVpcEndpoint (in) that
+// was still in flight when ctx ended: EC2 may have made it anyway. The call
+// is repeated with the same ClientToken, which answers with the endpoint
+// the first call made (or makes it now), and that endpoint is deleted. It
+// runs in customresource.CleanupContext and returns cause, or cause joined
+// with the failure to undo.
+func (r *Resource) undoInFlightCreate(ctx context.Context, in *ec2.CreateVpcEndpointInput, cause error) error {
+	ctx, cancel := customresource.CleanupContext(ctx)
+	defer cancel()
+	out, err := r.ec2.CreateVpcEndpoint(ctx, in)
+	if err != nil {
+		return fmt.Errorf("%w; checking whether it was created anyway also failed (client token %s): %w", cause, aws.ToString(in.ClientToken), err)
+	}
+	if out.VpcEndpoint == nil {
+		return cause
+	}
+	id := aws.ToString(out.VpcEndpoint.VpcEndpointId)
+	if err := r.deleteEndpoint(ctx, id); err != nil {
+		return errors.Join(cause, fmt.Errorf("deleting the endpoint %s it made anyway failed, delete it yourself: %w", id, err))
+	}
+	return fmt.Errorf("%w; the endpoint %s it made anyway was deleted again", cause, id)
 }
 
 // abandonCreate deletes endpoint id, which Create will report as failed,
@@ -113,6 +139,9 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	current, err := r.find(ctx, id)
 	if err != nil {
 		return customresource.Result{}, fmt.Errorf("updating VPC endpoint %s: %w", id, err)
+	}
+	if !owned(current, req) {
+		return customresource.Result{}, customresource.NotOwned("VPC endpoint", req)
 	}
 	groups, err := r.checkVPC(ctx, p)
 	if err != nil {
@@ -159,11 +188,23 @@ func (r *Resource) retag(ctx context.Context, id string, add []types.Tag, remove
 }
 
 // Delete deletes the endpoint and waits until it is gone. An ID this
-// resource never issues (anything but vpce-...) and an endpoint that is
-// already gone are success.
+// resource never issues (anything but vpce-...), an endpoint that is
+// already gone and one without this resource's stack and logical-ID tags
+// (not created by it) are success and left alone.
 func (r *Resource) Delete(ctx context.Context, req customresource.Request) error {
 	id := req.PhysicalResourceID
 	if !endpointIDPattern.MatchString(id) {
+		return nil
+	}
+	current, err := r.find(ctx, id)
+	var missing *NotFoundError
+	if errors.As(err, &missing) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deleting VPC endpoint %s: %w", id, err)
+	}
+	if !owned(current, req) {
 		return nil
 	}
 	if err := r.deleteEndpoint(ctx, id); err != nil {
@@ -229,6 +270,15 @@ func result(ep types.VpcEndpoint) customresource.Result {
 			"ServiceName":         aws.ToString(ep.ServiceName),
 		},
 	}
+}
+
+// owned reports whether ep was created by req's resource.
+func owned(ep types.VpcEndpoint, req customresource.Request) bool {
+	tags := make(map[string]string, len(ep.Tags))
+	for _, t := range ep.Tags {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return customresource.OwnedBy(tags, req)
 }
 
 // ec2Tags converts a tag map to EC2 tags, sorted by key.

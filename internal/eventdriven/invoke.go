@@ -46,6 +46,11 @@ var ErrNotConfigured = errors.New("event-driven provisioning is not configured f
 type Invoker struct {
 	// CloudFormation answers custom resource requests.
 	CloudFormation func(context.Context, cfn.Event) error
+	// CloudFormationRaw, when set, answers a custom resource request that
+	// does not decode into a cfn.Event (see
+	// customresource.Handler.HandleRawEvent); without it such a request
+	// is logged and dropped.
+	CloudFormationRaw func(context.Context, json.RawMessage) error
 	// Events answers request events; nil when the event path is off.
 	Events *Handler
 	Logger *slog.Logger
@@ -87,6 +92,9 @@ func (i *Invoker) Invoke(ctx context.Context, payload json.RawMessage) (any, err
 	case shapeErr == nil && shape.RequestType != "" && shape.ResponseURL != "":
 		var event cfn.Event
 		if err := json.Unmarshal(payload, &event); err != nil {
+			if i.CloudFormationRaw != nil {
+				return nil, i.CloudFormationRaw(ctx, payload)
+			}
 			// A request with a ResponseURL is CloudFormation's; without
 			// an event it cannot be answered.
 			log.ErrorContext(ctx, "CloudFormation request cannot be decoded", slog.String("error", err.Error()))
@@ -145,7 +153,7 @@ func NewInvoker(cfg aws.Config, resources map[string]customresource.Resource, ge
 	cf := customresource.NewHandler(resources,
 		customresource.WithAllowLocalResponseURL(getenv(customresource.EnvAllowLocalResponseURL) == "true"),
 		customresource.WithLogger(log))
-	inv := &Invoker{CloudFormation: cf.HandleEvent, Logger: log}
+	inv := &Invoker{CloudFormation: cf.HandleEvent, CloudFormationRaw: cf.HandleRawEvent, Logger: log}
 	table := getenv(EnvTable)
 	if table == "" {
 		return inv

@@ -107,3 +107,24 @@ func TestNewInvokerFromEnvironment(t *testing.T) {
 		t.Errorf("with %s: no event path", eventdriven.EnvTable)
 	}
 }
+
+// TestInvokeHandsAMalformedCloudFormationRequestOnRaw: a request with a
+// ResponseURL whose RequestId is not a string decodes into no cfn.Event;
+// it goes to CloudFormationRaw, which answers it, not to the event path.
+func TestInvokeHandsAMalformedCloudFormationRequestOnRaw(t *testing.T) {
+	e := newEnv(t)
+	inv, got := invoker(e)
+	var raw []json.RawMessage
+	inv.CloudFormationRaw = func(_ context.Context, p json.RawMessage) error { raw = append(raw, p); return nil }
+	payload := []byte(`{"RequestType":"Create","RequestId":7,"ResponseURL":"https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x","ResourceType":"` +
+		secret.ResourceType + `","LogicalResourceId":"AppSecret","StackId":"arn:aws:cloudformation:us-east-1:111111111111:stack/s/g","ResourceProperties":"x"}`)
+	if _, err := inv.Invoke(context.Background(), payload); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != 1 || len(*got) != 0 {
+		t.Errorf("raw requests %d, decoded %d; want the one request raw", len(raw), len(*got))
+	}
+	if calls := e.res.takeCalls(); len(calls) > 0 || len(e.bus.all()) > 0 {
+		t.Errorf("the event path ran for a CloudFormation request: %v", calls)
+	}
+}

@@ -60,14 +60,15 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 		return "", err
 	}
 	token := versionID(req, "create", p.GeneratesPassword())
-	out, err := r.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
+	in := &secretsmanager.CreateSecretInput{
 		Name:               aws.String(name),
 		ClientRequestToken: aws.String(token),
 		Description:        optional(p.Description),
 		KmsKeyId:           optional(p.KmsKeyID),
 		SecretString:       aws.String(value),
 		Tags:               sdkTags(desiredTags(req, p)),
-	})
+	}
+	out, err := r.sm.CreateSecret(ctx, in)
 	var exists *smtypes.ResourceExistsException
 	var invalid *smtypes.InvalidRequestException
 	switch {
@@ -77,8 +78,39 @@ func (r *Resource) create(ctx context.Context, req customresource.Request, p Pro
 		return r.adopt(ctx, req, p, name, token)
 	case errors.As(err, &invalid):
 		return r.restoreScheduled(ctx, req, p, name, err)
+	case ctx.Err() != nil:
+		return "", r.undoInFlightCreate(ctx, req, in, fmt.Errorf("creating secret %s: %w", name, err))
 	}
 	return "", fmt.Errorf("creating secret %s: %w", name, err)
+}
+
+// undoInFlightCreate deletes the secret of a CreateSecret (in) that was
+// still in flight when ctx ended: Secrets Manager may have made it anyway,
+// and the failed request's answer names nothing a Delete would remove. The
+// call is repeated first (the same name and token make it idempotent), so
+// that the secret exists for certain, whether the first call landed or
+// not; it is deleted only when it is this request's (its tags and the
+// token's version). It runs in customresource.CleanupContext and returns
+// cause, or cause joined with the failure to undo.
+func (r *Resource) undoInFlightCreate(ctx context.Context, req customresource.Request, in *secretsmanager.CreateSecretInput, cause error) error {
+	ctx, cancel := customresource.CleanupContext(ctx)
+	defer cancel()
+	name := aws.ToString(in.Name)
+	_, _ = r.sm.CreateSecret(ctx, in) // its outcome is read back below
+	d, err := describe(ctx, r.sm, name)
+	if awserr.IsNotFound(err) {
+		return cause
+	}
+	if err != nil {
+		return fmt.Errorf("%w; checking whether it was created anyway also failed, check secret %s yourself: %w", cause, name, err)
+	}
+	if d.DeletedDate != nil || !customresource.OwnedBy(tagMap(d.Tags), req) || !hasVersion(d, aws.ToString(in.ClientRequestToken)) {
+		return cause
+	}
+	if _, err := r.sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: d.ARN, ForceDeleteWithoutRecovery: aws.Bool(true)}); err != nil && !awserr.IsNotFound(err) {
+		return fmt.Errorf("%w; deleting the secret %s it made anyway also failed, delete it yourself: %w", cause, aws.ToString(d.ARN), err)
+	}
+	return fmt.Errorf("%w; the secret it made anyway was deleted again", cause)
 }
 
 // adopt returns the ARN of the existing secret name when a previous
@@ -90,8 +122,7 @@ func (r *Resource) adopt(ctx context.Context, req customresource.Request, p Prop
 	if err != nil {
 		return "", fmt.Errorf("checking the existing secret %s: %w", name, err)
 	}
-	tags := tagMap(d.Tags)
-	if d.DeletedDate == nil && tags[TagStackID] == req.StackID && tags[TagLogicalID] == req.LogicalResourceID &&
+	if d.DeletedDate == nil && customresource.OwnedBy(tagMap(d.Tags), req) &&
 		(hasVersion(d, token) || p.RestoreIfScheduledForDeletion) {
 		return aws.ToString(d.ARN), nil
 	}
@@ -111,6 +142,10 @@ func (r *Resource) restoreScheduled(ctx context.Context, req customresource.Requ
 		return "", &ScheduledForDeletionError{Name: name}
 	}
 	arn := aws.ToString(d.ARN)
+	if !customresource.OwnedBy(tagMap(d.Tags), req) {
+		// Restoring it would take over a secret someone else made.
+		return "", &NameTakenError{Name: name}
+	}
 	if _, err := r.sm.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: aws.String(arn)}); err != nil {
 		return "", fmt.Errorf("restoring secret %s: %w", arn, err)
 	}
@@ -158,6 +193,9 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 	if !r.issuable(current) {
 		return customresource.Result{}, &ForeignARNError{ARN: arn, Region: r.region}
 	}
+	if err := r.checkOwned(ctx, req); err != nil {
+		return customresource.Result{}, err
+	}
 	currentName := current.name
 	// The old properties were valid when they were applied, except when
 	// this update rolls back a failed one: then nothing of them was
@@ -192,6 +230,23 @@ func (r *Resource) Update(ctx context.Context, req customresource.Request) (cust
 		return customresource.Result{}, err
 	}
 	return result(arn, currentName), nil
+}
+
+// checkOwned fails with a *customresource.NotOwnedError when the secret
+// named by req's physical ID exists and was not created by req's resource.
+// A secret that is gone passes: the Update's own steps report it.
+func (r *Resource) checkOwned(ctx context.Context, req customresource.Request) error {
+	d, err := describe(ctx, r.sm, req.PhysicalResourceID)
+	if awserr.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("updating secret %s: %w", req.PhysicalResourceID, err)
+	}
+	if !customresource.OwnedBy(tagMap(d.Tags), req) {
+		return customresource.NotOwned("secret", req)
+	}
+	return nil
 }
 
 // apply brings the secret arn to p: its description, KMS key, value and

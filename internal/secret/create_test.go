@@ -237,12 +237,25 @@ func TestCreateRefusesForeignSecretWithSameName(t *testing.T) {
 
 // scheduleDeletion creates app/old outside the resource and schedules its
 // deletion.
+// scheduleDeletion makes the secret app/old as this test resource (its
+// stack and logical-ID tags) would have, for example before a retained
+// deletion, and schedules its deletion.
 func scheduleDeletion(t *testing.T, e *env) string {
+	t.Helper()
+	return scheduleDeletionTagged(t, e, []smtypes.Tag{
+		{Key: aws.String("owner"), Value: aws.String("someone")},
+		{Key: aws.String(TagStackID), Value: aws.String(testStackID)},
+		{Key: aws.String(TagLogicalID), Value: aws.String("AppSecret")},
+	})
+}
+
+// scheduleDeletionTagged makes app/old with tags and schedules its deletion.
+func scheduleDeletionTagged(t *testing.T, e *env, tags []smtypes.Tag) string {
 	t.Helper()
 	ctx := context.Background()
 	out, err := e.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
 		Name: aws.String("app/old"), SecretString: aws.String(`{"username":"old"}`),
-		Tags: []smtypes.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}},
+		Tags: tags,
 	})
 	if err != nil {
 		t.Fatal(err)

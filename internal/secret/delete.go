@@ -16,9 +16,10 @@ import (
 // Delete schedules the secret for deletion with the recovery window of
 // RecoveryWindowInDays, or deletes it at once when that is 0, unless
 // RetainOnDelete is set. A physical ID that is not a secret ARN of the
-// function's partition and region was never issued by this resource, and a
-// secret that is gone or already scheduled for deletion needs nothing: all
-// are success without a mutating call.
+// function's partition and region was never issued by this resource, a
+// secret without this resource's stack and logical-ID tags was not created
+// by it, and a secret that is gone or already scheduled for deletion needs
+// nothing: all are success without a mutating call.
 func (r *Resource) Delete(ctx context.Context, req customresource.Request) error {
 	arn := req.PhysicalResourceID
 	if a, ok := parseARN(arn); !ok || !r.issuable(a) {
@@ -28,13 +29,25 @@ func (r *Resource) Delete(ctx context.Context, req customresource.Request) error
 	if retain {
 		return nil
 	}
+	d, err := describe(ctx, r.sm, arn)
+	if awserr.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deleting secret %s: %w", arn, err)
+	}
+	if !customresource.OwnedBy(tagMap(d.Tags), req) {
+		// Not created by this resource (by hand, or by another stack or
+		// resource): not this resource's to delete.
+		return nil
+	}
 	in := &secretsmanager.DeleteSecretInput{SecretId: aws.String(arn)}
 	if window == 0 {
 		in.ForceDeleteWithoutRecovery = aws.Bool(true)
 	} else {
 		in.RecoveryWindowInDays = aws.Int64(int64(window))
 	}
-	_, err := r.sm.DeleteSecret(ctx, in)
+	_, err = r.sm.DeleteSecret(ctx, in)
 	if err == nil || awserr.IsNotFound(err) {
 		return nil
 	}

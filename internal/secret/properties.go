@@ -63,8 +63,8 @@ const (
 	TagKey = "RedshiftDataFullAccess"
 	// TagStackID and TagLogicalID record which resource created the
 	// secret, so that a redelivered Create recognises its own secret.
-	TagStackID   = "redshift-data-access:stack-id"
-	TagLogicalID = "redshift-data-access:logical-id"
+	TagStackID   = customresource.TagStackID
+	TagLogicalID = customresource.TagLogicalID
 )
 
 // Properties are the validated properties of a secret resource.
