@@ -13,10 +13,15 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
-func clusterNames(n int) []any {
+// clusterNames creates n clusters on e (the guardrails refuse a grant on a
+// cluster that does not exist) and returns their identifiers as a property.
+func clusterNames(t *testing.T, e *env, n int) []any {
+	t.Helper()
 	var out []any
 	for i := range n {
-		out = append(out, fmt.Sprintf("analytics-%d", i))
+		id := fmt.Sprintf("analytics-%d", i)
+		e.createCluster(t, id, "admin")
+		out = append(out, id)
 	}
 	return out
 }
@@ -28,10 +33,11 @@ func clusterNames(n int) []any {
 func TestScopedGrantOverThePolicyQuotaFailsBeforeAnyChange(t *testing.T) {
 	e := newEnv(t, awsemu.AccountA)
 	e.createRole(t, "analyst", "/")
+	clusters := clusterNames(t, e, 100)
 	e.calls.reset()
 	props := map[string]any{
 		"Roles":     []any{"analyst"},
-		"Clusters":  clusterNames(100),
+		"Clusters":  clusters,
 		"Databases": []any{"db0", "db1", "db2", "db3", "db4"},
 	}
 	_, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "DataAccess", "", props, nil))
@@ -60,7 +66,7 @@ func TestScopedGrantOverThePolicyQuotaFailsBeforeAnyChange(t *testing.T) {
 func TestScopedGrantAboveThePlainLayoutIsCreated(t *testing.T) {
 	e := newEnv(t, awsemu.AccountA)
 	e.createRole(t, "analyst", "/")
-	props := map[string]any{"Roles": []any{"analyst"}, "Clusters": clusterNames(15), "Databases": []any{"dev"}}
+	props := map[string]any{"Roles": []any{"analyst"}, "Clusters": clusterNames(t, e, 15), "Databases": []any{"dev"}}
 	res, err := NewAccess(e.clients).Create(t.Context(), request(customresource.ActionCreate, "DataAccess", "", props, nil))
 	if err != nil {
 		t.Fatalf("Create of 15 clusters: %v", err)

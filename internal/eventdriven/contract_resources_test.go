@@ -16,13 +16,13 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
@@ -324,7 +324,14 @@ func accessClients(t *testing.T, roles ...string) (access.Clients, *iam.Client) 
 			t.Fatalf("creating role %s: %v", role, err)
 		}
 	}
-	return access.Clients{IAM: client, STS: sts.NewFromConfig(cfg), Serverless: redshiftserverless.NewFromConfig(cfg), Region: cfg.Region}, client
+	// The guardrails refuse a grant on a cluster that does not exist.
+	if _, err := redshift.NewFromConfig(cfg).CreateCluster(t.Context(), &redshift.CreateClusterInput{
+		ClusterIdentifier: aws.String("analytics"), NodeType: aws.String("ra3.large"), ClusterType: aws.String("single-node"),
+		MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Admin-Passw0rd"),
+	}); err != nil {
+		t.Fatalf("creating cluster analytics: %v", err)
+	}
+	return access.NewClients(cfg, guardrail.Config{}), client
 }
 
 // endpointCase is the endpoint's contract: two VPCs, so that moving the
