@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	rsstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -102,12 +103,13 @@ type template struct {
 	GetAtts   []getAtt
 }
 
-// TestREADMEExamples gives the properties of every example in README.md and
-// the guides under docs/ to the handler
-// of its type: the property parsers of the secret and endpoint resources,
+// TestREADMEExamples gives the properties of every example in README.md,
+// the guides under docs/ and examples/ to the handler of its type: the
+// property parsers of the secret, endpoint and database user resources,
 // which need no AWS, and Create of the access resources against the local
 // emulator, with the principals and workgroups the example names created
-// first. The attributes every Create returns are then the only ones an
+// first. The attributes every Create returns (for the parsed types, those of
+// one Create of a minimal resource of the type) are then the only ones an
 // example may read with Fn::GetAtt.
 func TestREADMEExamples(t *testing.T) {
 	templates := readTemplates(t)
@@ -122,6 +124,7 @@ func TestREADMEExamples(t *testing.T) {
 	attributes := map[string]map[string]bool{
 		secretType:   dataKeys(t, createSecret(ctx, t, srv)),
 		endpointType: dataKeys(t, createEndpoint(ctx, t, srv, w)),
+		dbuserType:   dataKeys(t, createDbUser(ctx, t, srv)),
 	}
 	seen := map[string]int{}
 	seenIn := map[string]map[string]int{} // file -> type -> examples
@@ -317,6 +320,20 @@ func createSecret(ctx context.Context, t *testing.T, srv *awsemu.Server) customr
 	got, err := secret.New(secretsmanager.NewFromConfig(srv.Config(awsemu.AccountA)), srv.Region()).Create(ctx, request("AttributesSecret", r))
 	if err != nil {
 		t.Fatalf("creating a secret for its attributes: %v", err)
+	}
+	return got
+}
+
+// createDbUser creates a minimal database user on the emulator's cluster,
+// through its administrator's temporary credentials, for the attributes a
+// database user returns.
+func createDbUser(ctx context.Context, t *testing.T, srv *awsemu.Server) customresource.Result {
+	t.Helper()
+	r := resource{Type: dbuserType, Properties: map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "AdminDbUser": "awsuser", "UserName": "readme_user"}}
+	cfg := srv.Config(awsemu.AccountA)
+	got, err := dbuser.New(redshiftdata.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg)).Create(ctx, request("AttributesDbUser", r))
+	if err != nil {
+		t.Fatalf("creating a database user for its attributes: %v", err)
 	}
 	return got
 }
