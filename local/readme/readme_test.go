@@ -53,10 +53,8 @@ const (
 
 var customTypes = []string{secretType, accessType, crossAcctType, endpointType, dbuserType}
 
-// readmeTypes are the types of which README.md shows a whole template;
-// the database user is shown only in its guide, docs/resources/dbuser.md,
-// until README.md gains one.
-var readmeTypes = []string{secretType, accessType, crossAcctType, endpointType}
+// readmeTypes are the types of which README.md shows a whole template.
+var readmeTypes = []string{secretType, accessType, crossAcctType, endpointType, dbuserType}
 
 // serviceTokenExports are the provider stack's export names under its
 // default name, which the infra package's tests pin.
@@ -715,11 +713,13 @@ func TestParseTemplate(t *testing.T) {
 	}
 }
 
-// TestREADMETemplatesAreExamples checks that every whole template the
-// README shows (a yaml block with AWSTemplateFormatVersion) is, byte for
-// byte, a file of examples/: those are the templates cfn-lint checks and
-// TestREADMEExamples runs as whole files, so the README cannot show a
-// fragment as a template or drift from the file it names.
+// TestREADMETemplatesAreExamples checks that every whole template that
+// README.md or a guide under docs/ shows (a yaml block with
+// AWSTemplateFormatVersion) is, byte for byte, a file of examples/: those
+// are the templates cfn-lint checks and TestREADMEExamples runs as whole
+// files, so no page can show a fragment as a template or drift from the
+// file it names. README.md must show a whole template of each of
+// readmeTypes.
 func TestREADMETemplatesAreExamples(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*.yaml"))
 	if err != nil {
@@ -733,21 +733,34 @@ func TestREADMETemplatesAreExamples(t *testing.T) {
 		}
 		examples[string(b)] = filepath.Base(f)
 	}
-	text, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := 0
-	for _, b := range yamlBlocks(text) {
-		if !bytes.HasPrefix(b.body, []byte("AWSTemplateFormatVersion:")) {
-			continue
+	readmeShows := map[string]bool{} // types of README.md's whole templates
+	for _, file := range markdownFiles(t) {
+		text, err := os.ReadFile(filepath.Join(repoRoot, file))
+		if err != nil {
+			t.Fatal(err)
 		}
-		shown++
-		if _, ok := examples[string(b.body)]; !ok {
-			t.Errorf("README.md line %d: this template is not a copy of any file of examples/; copy the file it stands for", b.line)
+		for _, b := range yamlBlocks(text) {
+			if !bytes.HasPrefix(b.body, []byte("AWSTemplateFormatVersion:")) {
+				continue
+			}
+			if _, ok := examples[string(b.body)]; !ok {
+				t.Errorf("%s line %d: this template is not a copy of any file of examples/; copy the file it stands for", file, b.line)
+			}
+			if file != "README.md" {
+				continue
+			}
+			tpl, err := parseTemplate(b.body)
+			if err != nil {
+				t.Fatalf("%s line %d: %v", file, b.line, err)
+			}
+			for _, r := range tpl.Resources {
+				readmeShows[r.Type] = true
+			}
 		}
 	}
-	if shown < len(readmeTypes) {
-		t.Errorf("README.md shows %d whole templates; it must show one per resource type (%d)", shown, len(readmeTypes))
+	for _, typ := range readmeTypes {
+		if !readmeShows[typ] {
+			t.Errorf("README.md shows no whole template of %s; it must show one per resource type %v", typ, readmeTypes)
+		}
 	}
 }
