@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
 	rsstypes "github.com/aws/aws-sdk-go-v2/service/redshiftserverless/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -53,10 +54,8 @@ const (
 
 var customTypes = []string{secretType, accessType, crossAcctType, endpointType, dbuserType}
 
-// readmeTypes are the types of which README.md shows a whole template;
-// the database user is shown only in its guide, docs/resources/dbuser.md,
-// until README.md gains one.
-var readmeTypes = []string{secretType, accessType, crossAcctType, endpointType}
+// readmeTypes are the types of which README.md shows a whole template.
+var readmeTypes = []string{secretType, accessType, crossAcctType, endpointType, dbuserType}
 
 // serviceTokenExports are the provider stack's export names under its
 // default name, which the infra package's tests pin.
@@ -103,12 +102,13 @@ type template struct {
 	GetAtts   []getAtt
 }
 
-// TestREADMEExamples gives the properties of every example in README.md and
-// the guides under docs/ to the handler
-// of its type: the property parsers of the secret and endpoint resources,
+// TestREADMEExamples gives the properties of every example in README.md,
+// the guides under docs/ and examples/ to the handler of its type: the
+// property parsers of the secret, endpoint and database user resources,
 // which need no AWS, and Create of the access resources against the local
 // emulator, with the principals and workgroups the example names created
-// first. The attributes every Create returns are then the only ones an
+// first. The attributes every Create returns (for the parsed types, those of
+// one Create of a minimal resource of the type) are then the only ones an
 // example may read with Fn::GetAtt.
 func TestREADMEExamples(t *testing.T) {
 	templates := readTemplates(t)
@@ -123,6 +123,7 @@ func TestREADMEExamples(t *testing.T) {
 	attributes := map[string]map[string]bool{
 		secretType:   dataKeys(t, createSecret(ctx, t, srv)),
 		endpointType: dataKeys(t, createEndpoint(ctx, t, srv, w)),
+		dbuserType:   dataKeys(t, createDbUser(ctx, t, srv)),
 	}
 	seen := map[string]int{}
 	seenIn := map[string]map[string]int{} // file -> type -> examples
@@ -331,6 +332,20 @@ func createSecret(ctx context.Context, t *testing.T, srv *awsemu.Server) customr
 	got, err := secret.New(secretsmanager.NewFromConfig(srv.Config(awsemu.AccountA)), srv.Region()).Create(ctx, request("AttributesSecret", r))
 	if err != nil {
 		t.Fatalf("creating a secret for its attributes: %v", err)
+	}
+	return got
+}
+
+// createDbUser creates a minimal database user on the emulator's cluster,
+// through its administrator's temporary credentials, for the attributes a
+// database user returns.
+func createDbUser(ctx context.Context, t *testing.T, srv *awsemu.Server) customresource.Result {
+	t.Helper()
+	r := resource{Type: dbuserType, Properties: map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "AdminDbUser": "awsuser", "UserName": "readme_user"}}
+	cfg := srv.Config(awsemu.AccountA)
+	got, err := dbuser.New(redshiftdata.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg)).Create(ctx, request("AttributesDbUser", r))
+	if err != nil {
+		t.Fatalf("creating a database user for its attributes: %v", err)
 	}
 	return got
 }
@@ -716,11 +731,13 @@ func TestParseTemplate(t *testing.T) {
 	}
 }
 
-// TestREADMETemplatesAreExamples checks that every whole template the
-// README shows (a yaml block with AWSTemplateFormatVersion) is, byte for
-// byte, a file of examples/: those are the templates cfn-lint checks and
-// TestREADMEExamples runs as whole files, so the README cannot show a
-// fragment as a template or drift from the file it names.
+// TestREADMETemplatesAreExamples checks that every whole template that
+// README.md or a guide under docs/ shows (a yaml block with
+// AWSTemplateFormatVersion) is, byte for byte, a file of examples/: those
+// are the templates cfn-lint checks and TestREADMEExamples runs as whole
+// files, so no page can show a fragment as a template or drift from the
+// file it names. README.md must show a whole template of each of
+// readmeTypes.
 func TestREADMETemplatesAreExamples(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*.yaml"))
 	if err != nil {
@@ -734,21 +751,34 @@ func TestREADMETemplatesAreExamples(t *testing.T) {
 		}
 		examples[string(b)] = filepath.Base(f)
 	}
-	text, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := 0
-	for _, b := range yamlBlocks(text) {
-		if !bytes.HasPrefix(b.body, []byte("AWSTemplateFormatVersion:")) {
-			continue
+	readmeShows := map[string]bool{} // types of README.md's whole templates
+	for _, file := range markdownFiles(t) {
+		text, err := os.ReadFile(filepath.Join(repoRoot, file))
+		if err != nil {
+			t.Fatal(err)
 		}
-		shown++
-		if _, ok := examples[string(b.body)]; !ok {
-			t.Errorf("README.md line %d: this template is not a copy of any file of examples/; copy the file it stands for", b.line)
+		for _, b := range yamlBlocks(text) {
+			if !bytes.HasPrefix(b.body, []byte("AWSTemplateFormatVersion:")) {
+				continue
+			}
+			if _, ok := examples[string(b.body)]; !ok {
+				t.Errorf("%s line %d: this template is not a copy of any file of examples/; copy the file it stands for", file, b.line)
+			}
+			if file != "README.md" {
+				continue
+			}
+			tpl, err := parseTemplate(b.body)
+			if err != nil {
+				t.Fatalf("%s line %d: %v", file, b.line, err)
+			}
+			for _, r := range tpl.Resources {
+				readmeShows[r.Type] = true
+			}
 		}
 	}
-	if shown < len(readmeTypes) {
-		t.Errorf("README.md shows %d whole templates; it must show one per resource type (%d)", shown, len(readmeTypes))
+	for _, typ := range readmeTypes {
+		if !readmeShows[typ] {
+			t.Errorf("README.md shows no whole template of %s; it must show one per resource type %v", typ, readmeTypes)
+		}
 	}
 }
