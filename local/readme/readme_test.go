@@ -624,6 +624,11 @@ func placeholder(prop, ref string) string {
 		return "sg-" + id
 	case "Password":
 		return "Placeholder1" + id
+	case "DbUser":
+		// The examples pass a database user resource's DbUser attribute,
+		// the seed's user, which is also the only one the guardrails allow
+		// by default.
+		return "redshift_data_api_user"
 	case "SecretArns", "AdminSecretArn", "PasswordSecretArn":
 		return secretArnPrefix + id + "-AbCdEf"
 	case "IamIdentityArn":
