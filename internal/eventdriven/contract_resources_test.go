@@ -2,6 +2,7 @@ package eventdriven_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,11 +18,16 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
+	"github.com/aws/aws-sdk-go-v2/service/redshiftdata"
+	rsdtypes "github.com/aws/aws-sdk-go-v2/service/redshiftdata/types"
 	"github.com/aws/aws-sdk-go-v2/service/redshiftserverless"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/access"
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
+	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
@@ -307,6 +314,7 @@ func resourceCases() map[string]resourceCase {
 			},
 		},
 		"endpoint": endpointCase(),
+		"dbuser":   dbuserCase(),
 	}
 }
 
@@ -380,7 +388,7 @@ func endpointCase() resourceCase {
 }
 
 // TestContractResources runs the event-path lifecycle for the access
-// (Scoped and Managed) and endpoint resources, beside the secret's in
+// (Scoped and Managed), endpoint and database user resources, beside the secret's in
 // TestContract.
 func TestContractResources(t *testing.T) {
 	for name, c := range resourceCases() {
@@ -484,5 +492,114 @@ func TestConcurrentDeliveriesResources(t *testing.T) {
 				t.Errorf("%s exists = %v (%v), want the resource the ledger names", id, ok, err)
 			}
 		})
+	}
+}
+
+// dbuserCase is the database user's contract on a cluster whose admin
+// secret the properties name: renaming the user replaces it.
+func dbuserCase() resourceCase {
+	var adminSecret string
+	return resourceCase{
+		resourceType: dbuser.ResourceType,
+		setup: func(t *testing.T) (customresource.Resource, func(context.Context, string) (bool, error)) {
+			srv := awsemu.Start(awsemu.WithStatementDelay(0))
+			t.Cleanup(srv.Close)
+			cfg := srv.Config(awsemu.AccountA)
+			if _, err := redshift.NewFromConfig(cfg).CreateCluster(t.Context(), &redshift.CreateClusterInput{
+				ClusterIdentifier: aws.String("analytics"), NodeType: aws.String("ra3.large"), ClusterType: aws.String("single-node"),
+				MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Admin-Passw0rd"),
+			}); err != nil {
+				t.Fatalf("CreateCluster: %v", err)
+			}
+			sm := secretsmanager.NewFromConfig(cfg)
+			out, err := sm.CreateSecret(t.Context(), &secretsmanager.CreateSecretInput{
+				Name: aws.String("cluster-admin"), SecretString: aws.String(`{"username":"admin","password":"Admin-Passw0rd"}`),
+			})
+			if err != nil {
+				t.Fatalf("CreateSecret: %v", err)
+			}
+			adminSecret = aws.ToString(out.ARN)
+			data := redshiftdata.NewFromConfig(cfg)
+			for _, sql := range []string{"CREATE GROUP readers", "CREATE GROUP writers", "CREATE ROLE analyst"} {
+				if _, err := runStatement(t.Context(), data, &redshiftdata.ExecuteStatementInput{
+					ClusterIdentifier: aws.String("analytics"), Database: aws.String("dev"), SecretArn: aws.String(adminSecret), Sql: aws.String(sql),
+				}); err != nil {
+					t.Fatalf("%s: %v", sql, err)
+				}
+			}
+			return dbuser.New(data, sm), func(ctx context.Context, id string) (bool, error) {
+				return dbuserExists(ctx, data, adminSecret, id)
+			}
+		},
+		create: func() map[string]any {
+			return map[string]any{"ClusterIdentifier": "analytics", "AdminSecretArn": adminSecret, "UserName": "app_user", "Groups": []any{"readers"}}
+		},
+		inPlace: func() map[string]any {
+			return map[string]any{"ClusterIdentifier": "analytics", "AdminSecretArn": adminSecret, "UserName": "app_user", "Groups": []any{"readers", "writers"}}
+		},
+		replace: func() map[string]any {
+			return map[string]any{"ClusterIdentifier": "analytics", "AdminSecretArn": adminSecret, "UserName": "app_user_v2", "Groups": []any{"readers", "writers"}}
+		},
+		failed: func() map[string]any {
+			return map[string]any{"ClusterIdentifier": "analytics", "AdminSecretArn": adminSecret, "UserName": "app_user_v2", "Groups": []any{"readers", "writers"}, "Roles": []any{"analyst"}}
+		},
+	}
+}
+
+// dbuserExists reports whether the user a database user's physical ID
+// names exists in cluster analytics. The ID is spelled out here rather
+// than parsed with the resource's own code:
+// redshift-data-access:dbuser:<created|adopted>:cluster:<name>:<database>:<user>,
+// database and user in unpadded base64url.
+func dbuserExists(ctx context.Context, data *redshiftdata.Client, adminSecret, id string) (bool, error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 7 || parts[0] != "redshift-data-access" || parts[1] != "dbuser" || parts[3] != "cluster" {
+		return false, fmt.Errorf("%q is not a database user's physical ID on a cluster", id)
+	}
+	database, err := base64.RawURLEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false, err
+	}
+	user, err := base64.RawURLEncoding.DecodeString(parts[6])
+	if err != nil {
+		return false, err
+	}
+	stmt, err := runStatement(ctx, data, &redshiftdata.ExecuteStatementInput{
+		ClusterIdentifier: aws.String(parts[4]), Database: aws.String(string(database)), SecretArn: aws.String(adminSecret),
+		Sql:        aws.String("SELECT usename FROM pg_user WHERE usename = :name"),
+		Parameters: []rsdtypes.SqlParameter{{Name: aws.String("name"), Value: aws.String(string(user))}},
+	})
+	if err != nil {
+		return false, err
+	}
+	res, err := data.GetStatementResult(ctx, &redshiftdata.GetStatementResultInput{Id: aws.String(stmt)})
+	if err != nil {
+		return false, err
+	}
+	return len(res.Records) == 1, nil
+}
+
+// runStatement runs one statement and waits until it has finished.
+func runStatement(ctx context.Context, data *redshiftdata.Client, in *redshiftdata.ExecuteStatementInput) (string, error) {
+	out, err := data.ExecuteStatement(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	for {
+		d, err := data.DescribeStatement(ctx, &redshiftdata.DescribeStatementInput{Id: out.Id})
+		if err != nil {
+			return "", err
+		}
+		switch d.Status {
+		case rsdtypes.StatusStringFinished:
+			return aws.ToString(out.Id), nil
+		case rsdtypes.StatusStringFailed, rsdtypes.StatusStringAborted:
+			return "", fmt.Errorf("statement %s: %s", d.Status, aws.ToString(d.Error))
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
