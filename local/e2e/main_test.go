@@ -132,11 +132,18 @@ var leaks = []string{canaryPassword, "X-Amz-Signature"}
 // the function and the emulator hold none of leaks.
 func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifecycle.Invoke {
 	t.Helper()
+	return startFunctionEnv(t, name, prerequisites.FunctionEnv(srv, account)).InvokeEvent
+}
+
+// startFunctionEnv is startFunction with the function's whole
+// environment given.
+func startFunctionEnv(t *testing.T, name string, env map[string]string) *lambdarie.Function {
+	t.Helper()
 	var logs bytes.Buffer
 	f, err := lambdarie.Start(t.Context(), lambdarie.Options{
 		RIEPath:       binaries.rie,
 		BootstrapPath: filepath.Join(binaries.dir, name, "bootstrap"),
-		Env:           prerequisites.FunctionEnv(srv, account),
+		Env:           env,
 		Output:        &logs,
 	})
 	if err != nil {
@@ -158,5 +165,5 @@ func startFunction(t *testing.T, srv *awsemu.Server, name, account string) lifec
 			}
 		}
 	})
-	return f.InvokeEvent
+	return f
 }
