@@ -1,0 +1,523 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/sivchari/kumo"
+
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	"github.com/redshift-data-access/redshift-data-access/local/lambdarie"
+	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
+)
+
+// This file runs the event path's contract against the built functions:
+// each function runs under the runtime interface emulator with its event
+// path on, the resources on the local emulator, and DynamoDB, SQS and
+// EventBridge on kumo's in-process server, reached through the SDK's
+// per-service endpoint variables. The test plays the event source
+// mapping: SQS batches (events.SQSEvent) go to the function through the
+// emulator's invoke, and after every step the ledger item read from kumo
+// and the real resources read from the emulator must agree.
+
+// eventSource is the source of the suite's request events.
+const eventSource = "com.example.e2e"
+
+// fault is how the DynamoDB endpoint in front of kumo refuses requests.
+type fault int
+
+const (
+	noFault fault = iota
+	// throttled answers ProvisionedThroughputExceededException, which the
+	// functions' SDK retries within the delivery.
+	throttled
+	// failing answers AccessDeniedException, which the SDK does not
+	// retry: the delivery fails and the queue delivers it again.
+	failing
+)
+
+// throttle refuses some DynamoDB requests before they reach kumo.
+type throttle struct {
+	mu sync.Mutex
+	// fail is how many of the next requests to refuse, and how.
+	fail int
+	how  fault
+	// refused counts the requests refused.
+	refused int
+}
+
+func (th *throttle) arm(n int, how fault) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	th.fail, th.how = n, how
+}
+
+func (th *throttle) take() (fault, bool) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	if th.fail == 0 {
+		return noFault, false
+	}
+	th.fail--
+	th.refused++
+	return th.how, true
+}
+
+func (th *throttle) count() int {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	return th.refused
+}
+
+// eventWorld is kumo with the ledger table, the request queue, a rule
+// whose deliveries kumo records for the result events, and a DynamoDB
+// endpoint in front of kumo that can throttle.
+type eventWorld struct {
+	t        *testing.T
+	kumo     *kumo.Server
+	ddb      *dynamodb.Client
+	sqs      *sqs.Client
+	table    string
+	queueURL string
+	rule     string
+	throttle *throttle
+	ddbURL   string
+	// seen counts the result events already read; made are the physical
+	// IDs they named.
+	seen int
+	made map[string]bool
+}
+
+var eventWorldSeq struct {
+	mu sync.Mutex
+	n  int
+}
+
+func newEventWorld(t *testing.T) *eventWorld {
+	t.Helper()
+	ctx := t.Context()
+	k := kumo.NewServer()
+	t.Cleanup(k.Close)
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(k.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("e2e", "e2e", "")}
+	eventWorldSeq.mu.Lock()
+	eventWorldSeq.n++
+	suffix := fmt.Sprint(eventWorldSeq.n)
+	eventWorldSeq.mu.Unlock()
+	w := &eventWorld{t: t, kumo: k, ddb: dynamodb.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg),
+		table: "e2e-ledger-" + suffix, rule: "e2e-results-" + suffix, throttle: &throttle{}, made: map[string]bool{}}
+	if _, err := w.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String(w.table),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(eventdriven.KeyAttribute), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String(eventdriven.KeyAttribute), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatalf("CreateTable: %v", err)
+	}
+	q, err := w.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("e2e-requests-" + suffix + ".fifo"),
+		Attributes: map[string]string{"FifoQueue": "true"}})
+	if err != nil {
+		t.Fatalf("CreateQueue: %v", err)
+	}
+	w.queueURL = aws.ToString(q.QueueUrl)
+	// kumo records what a rule matched; its target, a log group, is never
+	// called.
+	bus := eventbridge.NewFromConfig(cfg)
+	pattern, _ := json.Marshal(map[string]any{"source": []string{eventdriven.DefaultResultSource}})
+	if _, err := bus.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(w.rule), EventPattern: aws.String(string(pattern))}); err != nil {
+		t.Fatalf("PutRule: %v", err)
+	}
+	if _, err := bus.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(w.rule), Targets: []ebtypes.Target{{
+		Id: aws.String("log"), Arn: aws.String("arn:aws:logs:us-east-1:" + awsemu.AccountA + ":log-group:/e2e/" + w.rule),
+	}}}); err != nil {
+		t.Fatalf("PutTargets: %v", err)
+	}
+	target, err := url.Parse(k.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if how, ok := w.throttle.take(); ok {
+			code := "ProvisionedThroughputExceededException"
+			if how == failing {
+				code = "AccessDeniedException"
+			}
+			rw.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			rw.Header().Set("X-Amzn-Errortype", code)
+			rw.WriteHeader(http.StatusBadRequest)
+			io.WriteString(rw, `{"__type":"com.amazonaws.dynamodb.v20120810#`+code+`","message":"refused by the test"}`)
+			return
+		}
+		proxy.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(front.Close)
+	w.ddbURL = front.URL
+	return w
+}
+
+// start runs the built function name with its event path on this world.
+func (w *eventWorld) start(srv *awsemu.Server, name string) *lambdarie.Function {
+	w.t.Helper()
+	env := prerequisites.FunctionEnv(srv, awsemu.AccountA)
+	env[eventdriven.EnvTable] = w.table
+	env[eventdriven.EnvSources] = eventSource
+	env["AWS_ENDPOINT_URL_DYNAMODB"] = w.ddbURL
+	env["AWS_ENDPOINT_URL_EVENTBRIDGE"] = w.kumo.URL
+	return startFunctionEnv(w.t, name, env)
+}
+
+// send puts a request on the FIFO queue as the EventBridge rule would:
+// message group = key, deduplication ID = dedup.
+func (w *eventWorld) send(resourceType, eventID string, rt eventdriven.RequestType, key string, props map[string]any, dedup string) {
+	w.t.Helper()
+	detail, _ := json.Marshal(eventdriven.Detail{RequestType: rt, ResourceType: resourceType, Key: key, Properties: props})
+	body, _ := json.Marshal(eventdriven.Envelope{Version: "0", ID: eventID, DetailType: eventdriven.DetailTypeRequest, Source: eventSource,
+		Account: awsemu.AccountA, Region: "us-east-1", Detail: detail})
+	if _, err := w.sqs.SendMessage(w.t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(w.queueURL), MessageBody: aws.String(string(body)),
+		MessageGroupId: aws.String(key), MessageDeduplicationId: aws.String(dedup)}); err != nil {
+		w.t.Fatalf("SendMessage: %v", err)
+	}
+}
+
+// drain plays the event source mapping against f until the queue is
+// empty, and returns how many deliveries the function reported failed.
+func (w *eventWorld) drain(f *lambdarie.Function) int {
+	w.t.Helper()
+	ctx := w.t.Context()
+	failures := 0
+	for range 50 {
+		out, err := w.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(w.queueURL), MaxNumberOfMessages: 10,
+			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll}})
+		if err != nil {
+			w.t.Fatalf("ReceiveMessage: %v", err)
+		}
+		if len(out.Messages) == 0 {
+			return failures
+		}
+		var batch events.SQSEvent
+		for _, m := range out.Messages {
+			batch.Records = append(batch.Records, events.SQSMessage{MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle),
+				Body: aws.ToString(m.Body), Attributes: m.Attributes, EventSource: "aws:sqs", AWSRegion: "us-east-1"})
+		}
+		payload, err := json.Marshal(batch)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		answer, err := f.Invoke(ctx, payload)
+		if err != nil {
+			w.t.Fatalf("invoking the function with a batch of %d: %v", len(batch.Records), err)
+		}
+		var resp events.SQSEventResponse
+		if err := json.Unmarshal(answer, &resp); err != nil {
+			w.t.Fatalf("the answer %s is not an SQS batch response: %v", answer, err)
+		}
+		failed := map[string]bool{}
+		for _, it := range resp.BatchItemFailures {
+			failed[it.ItemIdentifier] = true
+		}
+		failures += len(failed)
+		for _, m := range batch.Records {
+			if failed[m.MessageId] {
+				_, err = w.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(w.queueURL), ReceiptHandle: aws.String(m.ReceiptHandle)})
+			} else {
+				_, err = w.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(w.queueURL), ReceiptHandle: aws.String(m.ReceiptHandle)})
+			}
+			if err != nil {
+				w.t.Fatalf("settling message %s: %v", m.MessageId, err)
+			}
+		}
+	}
+	w.t.Fatal("the queue did not empty after 50 batches: a request never converges")
+	return failures
+}
+
+// resultEvent is a result event kumo matched to the rule.
+type resultEvent struct {
+	DetailType string
+	Detail     eventdriven.ResultDetail
+	Raw        string
+}
+
+// results returns the result events since the last call, recording the
+// physical IDs they name.
+func (w *eventWorld) results() []resultEvent {
+	w.t.Helper()
+	req, err := http.NewRequestWithContext(w.t.Context(), http.MethodGet, w.kumo.URL+"/kumo/eventbridge/delivered-events", nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatalf("reading kumo's deliveries: %v", err)
+	}
+	defer resp.Body.Close()
+	var all []struct {
+		DetailType string `json:"DetailType"`
+		Detail     string `json:"Detail"`
+		RuleName   string `json:"RuleName"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&all); err != nil {
+		w.t.Fatalf("decoding kumo's deliveries: %v", err)
+	}
+	var mine []resultEvent
+	for _, d := range all {
+		if d.RuleName != w.rule {
+			continue
+		}
+		r := resultEvent{DetailType: d.DetailType, Raw: d.Detail}
+		if err := json.Unmarshal([]byte(d.Detail), &r.Detail); err != nil {
+			w.t.Fatalf("result event detail %s: %v", d.Detail, err)
+		}
+		mine = append(mine, r)
+	}
+	out := mine[w.seen:]
+	w.seen = len(mine)
+	for _, r := range out {
+		if r.Detail.PhysicalResourceID != "" {
+			w.made[r.Detail.PhysicalResourceID] = true
+		}
+	}
+	return out
+}
+
+// item reads the key's ledger item straight from kumo, past the throttle.
+func (w *eventWorld) item(key string) map[string]string {
+	w.t.Helper()
+	out, err := w.ddb.GetItem(w.t.Context(), &dynamodb.GetItemInput{TableName: aws.String(w.table), ConsistentRead: aws.Bool(true),
+		Key: map[string]ddbtypes.AttributeValue{eventdriven.KeyAttribute: &ddbtypes.AttributeValueMemberS{Value: key}}})
+	if err != nil {
+		w.t.Fatalf("GetItem: %v", err)
+	}
+	item := map[string]string{}
+	for k, v := range out.Item {
+		if s, ok := v.(*ddbtypes.AttributeValueMemberS); ok {
+			item[k] = s.Value
+		}
+	}
+	return item
+}
+
+// eventCase is one resource type's event-path contract for the binaries.
+type eventCase struct {
+	resourceType, function string
+	// create, inPlace and replace are the properties of the create, the
+	// update in place and the update needing replacement; failed is a
+	// change of replace whose update fails.
+	create, inPlace, replace, failed map[string]any
+	// rollback says the failed update fails at the resource, so that the
+	// adapter sends the rollback update; otherwise it is refused as
+	// invalid properties, which change nothing and need none, and the
+	// reason names failedProperty.
+	rollback       bool
+	failedProperty string
+	exists         func(ctx context.Context, id string) (bool, error)
+}
+
+func eventCases(w *fixture) map[string]eventCase {
+	dbuser := map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "Database": prerequisites.Database, "AdminDbUser": "awsuser", "UserName": "event_user"}
+	dbuserV2 := with(dbuser, map[string]any{"UserName": "event_user_v2", "Roles": []any{sampleRBACRole}})
+	access := map[string]any{"Roles": []any{prerequisites.CallerRole}, "Clusters": []any{prerequisites.ClusterID}}
+	accessV2 := with(access, map[string]any{"Databases": []any{"dev"}, "PolicyName": "e2e-event-data-api"})
+	endpointV2 := map[string]any{"VpcId": w.OtherVPC, "SubnetIds": []any{w.OtherSubnet}}
+	// Events never carry a Password: the secret generates one.
+	secret := map[string]any{"ClusterIdentifier": prerequisites.ClusterID, "Username": "event_user", "RecoveryWindowInDays": "0"}
+	secretV2 := with(secret, map[string]any{"Name": "e2e/event-secret-v2"})
+	return map[string]eventCase{
+		// The password secret does not exist: reading it fails after the
+		// properties were accepted, and the rollback disables the password
+		// again.
+		dbuserType: {resourceType: dbuserType, function: "dbuser", exists: w.dbuserExists, rollback: true,
+			create:  dbuser,
+			inPlace: with(dbuser, map[string]any{"Roles": []any{sampleRBACRole}}),
+			replace: dbuserV2,
+			failed:  with(dbuserV2, map[string]any{"PasswordSecretArn": "arn:aws:secretsmanager:us-east-1:" + awsemu.AccountA + ":secret:e2e/no-such-password-AbCdEf"}),
+		},
+		accessType: {resourceType: accessType, function: "access", exists: w.policyExists, failedProperty: "Roles",
+			create:  access,
+			inPlace: with(access, map[string]any{"Databases": []any{"dev"}}),
+			replace: accessV2,
+			failed:  with(accessV2, map[string]any{"Roles": []any{prerequisites.CallerRole, "noSuchRole"}}),
+		},
+		endpointType: {resourceType: endpointType, function: "endpoint", exists: w.endpointExists, failedProperty: "SecurityGroupIds",
+			create:  map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA}},
+			inPlace: map[string]any{"VpcId": w.VPC, "SubnetIds": []any{w.SubnetA, w.SubnetB}, "SecurityGroupIds": []any{w.SecurityGroup}},
+			replace: endpointV2,
+			failed:  with(endpointV2, map[string]any{"SecurityGroupIds": []any{"sg-0000000000000dead"}}),
+		},
+		secretType: {resourceType: secretType, function: "secret", exists: w.secretExists, failedProperty: "PasswordLength",
+			create:  secret,
+			inPlace: with(secret, map[string]any{"Description": "updated"}),
+			replace: secretV2,
+			failed:  with(secretV2, map[string]any{"PasswordLength": "7"}),
+		},
+	}
+}
+
+// runEventLifecycle plays a key's life through the queue to the built
+// function and checks, after every step, the result events, the ledger
+// item and the real resources: the item names the one resource that
+// exists, and every other physical ID a result event named is gone. With
+// a fault, the first DynamoDB requests of every step are refused that way.
+func runEventLifecycle(t *testing.T, w *fixture, c eventCase, how fault) {
+	t.Helper()
+	ew := newEventWorld(t)
+	f := ew.start(w.srv, c.function)
+	const key = "team-e2e/event-contract"
+	type estep struct {
+		name, eventID string
+		redeliver     bool
+		request       eventdriven.RequestType
+		props         map[string]any
+		detailType    string
+		// ledger is the step whose physical ID the ledger must name ("" for
+		// none), ledgerProps the properties it must hold.
+		ledger      string
+		ledgerProps map[string]any
+		outcome     eventdriven.Outcome
+	}
+	steps := []estep{
+		{"create", "ev-1", false, eventdriven.RequestApply, c.create, eventdriven.DetailTypeProvisioned, "create", c.create, eventdriven.OutcomeProvisioned},
+		{"duplicate", "ev-1", true, eventdriven.RequestApply, c.create, eventdriven.DetailTypeProvisioned, "create", c.create, eventdriven.OutcomeProvisioned},
+		{"update in place", "ev-2", false, eventdriven.RequestApply, c.inPlace, eventdriven.DetailTypeProvisioned, "create", c.inPlace, eventdriven.OutcomeProvisioned},
+		{"replacement", "ev-3", false, eventdriven.RequestApply, c.replace, eventdriven.DetailTypeProvisioned, "replacement", c.replace, eventdriven.OutcomeProvisioned},
+		{"failed update", "ev-4", false, eventdriven.RequestApply, c.failed, eventdriven.DetailTypeFailed, "replacement", c.replace, eventdriven.OutcomeFailed},
+		{"delete", "ev-5", false, eventdriven.RequestDelete, nil, eventdriven.DetailTypeDeleted, "", nil, eventdriven.OutcomeDeleted},
+		{"delete again", "ev-6", false, eventdriven.RequestDelete, nil, eventdriven.DetailTypeDeleted, "", nil, eventdriven.OutcomeDeleted},
+	}
+	ids := map[string]string{}
+	for _, s := range steps {
+		dedup := s.eventID
+		if s.redeliver {
+			dedup += "/redelivered"
+		}
+		before := ew.throttle.count()
+		switch how {
+		case throttled:
+			ew.throttle.arm(1, throttled)
+		case failing:
+			ew.throttle.arm(1, failing)
+		}
+		ew.send(c.resourceType, s.eventID, s.request, key, s.props, dedup)
+		failures := ew.drain(f)
+		if how == failing && failures == 0 {
+			t.Errorf("%s: no delivery failed although a DynamoDB call failed", s.name)
+		}
+		if how == throttled && failures != 0 {
+			t.Errorf("%s: %d deliveries failed; the SDK should have retried the throttled calls", s.name, failures)
+		}
+		if refused := ew.throttle.count() - before; how != noFault && refused == 0 {
+			t.Errorf("%s: no DynamoDB request was refused", s.name)
+		}
+		results := ew.results()
+		if len(results) == 0 {
+			t.Fatalf("%s: no result event", s.name)
+		}
+		for _, r := range results {
+			if r.DetailType != s.detailType || r.Detail.RequestEventID != s.eventID || r.Detail.Key != key || r.Detail.ResourceType != c.resourceType {
+				t.Errorf("%s: result event %s %s, want %s for request %s of key %s", s.name, r.DetailType, r.Raw, s.detailType, s.eventID, key)
+			}
+		}
+		last := results[len(results)-1].Detail
+		if s.detailType == eventdriven.DetailTypeProvisioned {
+			ids[s.name] = last.PhysicalResourceID
+		}
+		if s.detailType == eventdriven.DetailTypeFailed {
+			if c.rollback && !strings.Contains(last.Reason, "rolled back") {
+				t.Errorf("%s: reason %q, want it to say the update was rolled back", s.name, last.Reason)
+			}
+			if !c.rollback && (strings.Contains(last.Reason, "roll") || !strings.Contains(last.Reason, "property "+c.failedProperty)) {
+				t.Errorf("%s: reason %q, want it to refuse property %s without a rollback", s.name, last.Reason, c.failedProperty)
+			}
+		}
+		if s.name == "replacement" && ids["replacement"] == ids["create"] {
+			t.Errorf("replacement: physical ID %s unchanged, want a replacement", ids["create"])
+		}
+		wantID := ids[s.ledger]
+		item := ew.item(key)
+		wantStatus := eventdriven.StatusAbsent
+		if wantID != "" {
+			wantStatus = eventdriven.StatusProvisioned
+		}
+		if item["Status"] != string(wantStatus) || item["Outcome"] != string(s.outcome) || item["Pending"] != "" || item["PhysicalResourceId"] != wantID {
+			t.Errorf("%s: ledger Status %q Outcome %q Pending %q PhysicalResourceId %q, want %q %q, unclaimed, %q (reason %q)",
+				s.name, item["Status"], item["Outcome"], item["Pending"], item["PhysicalResourceId"], wantStatus, s.outcome, wantID, item["Reason"])
+		}
+		var props map[string]any
+		if p := item["Properties"]; p != "" {
+			if err := json.Unmarshal([]byte(p), &props); err != nil {
+				t.Fatalf("%s: ledger Properties: %v", s.name, err)
+			}
+		}
+		if got, want := jsonOf(props), jsonOf(s.ledgerProps); got != want {
+			t.Errorf("%s: ledger Properties %s, want %s", s.name, got, want)
+		}
+		for _, r := range results {
+			if wantID != "" && r.Detail.PhysicalResourceID != wantID {
+				t.Errorf("%s: result names %s, the ledger %s", s.name, r.Detail.PhysicalResourceID, wantID)
+			}
+		}
+		for id := range ew.made {
+			ok, err := c.exists(t.Context(), id)
+			if err != nil {
+				t.Fatalf("%s: reading %s back: %v", s.name, id, err)
+			}
+			if ok != (id == wantID) {
+				t.Errorf("%s: %s exists = %v; the ledger names %q", s.name, id, ok, wantID)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("stopping after step %s", s.name)
+		}
+	}
+}
+
+func jsonOf(v map[string]any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestEventContract runs the event path's lifecycle against every built
+// function that serves the resource types of eventCases.
+func TestEventContract(t *testing.T) {
+	requireBinaries(t)
+	w := newFixture(t)
+	for name, c := range eventCases(w) {
+		t.Run(name, func(t *testing.T) { runEventLifecycle(t, w, c, noFault) })
+	}
+}
+
+// TestEventContractFaults runs the lifecycle again with the first
+// DynamoDB requests of every step throttled (retried by the SDK inside the
+// delivery) or failing (the delivery fails and the queue retries it):
+// each step still ends where it does without faults.
+func TestEventContractFaults(t *testing.T) {
+	requireBinaries(t)
+	for name, how := range map[string]fault{"throttled": throttled, "failing": failing} {
+		t.Run(name, func(t *testing.T) {
+			w := newFixture(t)
+			for name, c := range eventCases(w) {
+				t.Run(name, func(t *testing.T) { runEventLifecycle(t, w, c, how) })
+			}
+		})
+	}
+}
