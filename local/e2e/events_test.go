@@ -521,3 +521,109 @@ func TestEventContractFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestEventConcurrentDeliveries hands three deliveries of one request and
+// a second request for the same new key to two instances of each built
+// function at once, as two concurrent Lambda invocations would: one
+// delivery wins each claim, the others are retried, and one resource
+// exists in the end, the one the ledger names.
+func TestEventConcurrentDeliveries(t *testing.T) {
+	requireBinaries(t)
+	w := newFixture(t)
+	for name, c := range eventCases(w) {
+		t.Run(name, func(t *testing.T) {
+			ew := newEventWorld(t)
+			fns := []*lambdarie.Function{ew.start(w.srv, c.function), ew.start(w.srv, c.function)}
+			const key = "team-e2e/concurrent"
+			body := func(eventID string, props map[string]any) string {
+				detail, _ := json.Marshal(eventdriven.Detail{RequestType: eventdriven.RequestApply, ResourceType: c.resourceType, Key: key, Properties: props})
+				b, _ := json.Marshal(eventdriven.Envelope{Version: "0", ID: eventID, DetailType: eventdriven.DetailTypeRequest, Source: eventSource,
+					Account: awsemu.AccountA, Region: "us-east-1", Detail: detail})
+				return string(b)
+			}
+			pending := []events.SQSMessage{
+				{MessageId: "m1", Body: body("ev-a", c.create), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
+				{MessageId: "m2", Body: body("ev-a", c.create), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
+				{MessageId: "m3", Body: body("ev-a", c.create), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
+				{MessageId: "m4", Body: body("ev-b", c.inPlace), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
+			}
+			for round := 0; len(pending) > 0; round++ {
+				if round == 20 {
+					t.Fatalf("deliveries still failing after %d rounds: %v", round, pending)
+				}
+				var (
+					wg     sync.WaitGroup
+					mu     sync.Mutex
+					failed []events.SQSMessage
+				)
+				// Each instance takes every other message, one batch each.
+				for i, f := range fns {
+					var batch events.SQSEvent
+					for j, m := range pending {
+						if j%len(fns) == i {
+							batch.Records = append(batch.Records, m)
+						}
+					}
+					if len(batch.Records) == 0 {
+						continue
+					}
+					wg.Go(func() {
+						payload, _ := json.Marshal(batch)
+						answer, err := f.Invoke(t.Context(), payload)
+						if err != nil {
+							t.Errorf("invoke: %v", err)
+							return
+						}
+						var resp events.SQSEventResponse
+						if err := json.Unmarshal(answer, &resp); err != nil {
+							t.Errorf("the answer %s is not an SQS batch response: %v", answer, err)
+							return
+						}
+						ids := map[string]bool{}
+						for _, it := range resp.BatchItemFailures {
+							ids[it.ItemIdentifier] = true
+						}
+						mu.Lock()
+						defer mu.Unlock()
+						for _, m := range batch.Records {
+							if ids[m.MessageId] {
+								failed = append(failed, m)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				if t.Failed() {
+					t.FailNow()
+				}
+				pending = failed
+			}
+			ids := map[string]bool{}
+			for _, r := range ew.results() {
+				if r.DetailType != eventdriven.DetailTypeProvisioned {
+					t.Errorf("result %s %s, want Provisioned", r.DetailType, r.Raw)
+				}
+				ids[r.Detail.PhysicalResourceID] = true
+			}
+			if len(ids) != 1 {
+				t.Fatalf("results name physical IDs %v, want one", ids)
+			}
+			item := ew.item(key)
+			id := item["PhysicalResourceId"]
+			if !ids[id] || item["Status"] != string(eventdriven.StatusProvisioned) || item["Pending"] != "" {
+				t.Errorf("ledger names %q with Status %q and Pending %q, want %v provisioned and unclaimed", id, item["Status"], item["Pending"], ids)
+			}
+			want := c.create
+			if item["LastEventId"] == "ev-b" {
+				want = c.inPlace
+			}
+			var props map[string]any
+			if err := json.Unmarshal([]byte(item["Properties"]), &props); err != nil || jsonOf(props) != jsonOf(want) {
+				t.Errorf("ledger Properties %v (%v), want those of %s: %v", props, err, item["LastEventId"], want)
+			}
+			if ok, err := c.exists(t.Context(), id); err != nil || !ok {
+				t.Errorf("%s exists = %v (%v), want the resource the ledger names", id, ok, err)
+			}
+		})
+	}
+}
