@@ -30,6 +30,7 @@ import (
 	"github.com/redshift-data-access/redshift-data-access/internal/dbuser"
 	"github.com/redshift-data-access/redshift-data-access/internal/endpoint"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven/eventtest"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
 
@@ -130,118 +131,34 @@ func runResourceLifecycle(t *testing.T, c resourceCase, failAt int) *env {
 	e := newEnvWith(t, map[string]customresource.Resource{c.resourceType: res})
 	e.faults.failAt = failAt
 	const key = "team-c/event-contract"
-	create, inPlace, replace, failedProps := c.create(), c.inPlace(), c.replace(), c.failed()
-	type cstep struct {
-		name, eventID string
-		redeliver     bool
-		request       eventdriven.RequestType
-		props         map[string]any
-		failUpdate    bool
-		detailType    string
-		// ledger is the step whose physical ID the ledger must name, and
-		// ledgerProps the properties it must hold; "" for none.
-		ledger      string
-		ledgerProps map[string]any
-		outcome     eventdriven.Outcome
-		noCalls     bool
-	}
-	steps := []cstep{
-		{name: "create", eventID: "ev-1", request: eventdriven.RequestApply, props: create,
-			detailType: eventdriven.DetailTypeProvisioned, ledger: "create", ledgerProps: create, outcome: eventdriven.OutcomeProvisioned},
-		{name: "duplicate", eventID: "ev-1", redeliver: true, request: eventdriven.RequestApply, props: create, noCalls: true,
-			detailType: eventdriven.DetailTypeProvisioned, ledger: "create", ledgerProps: create, outcome: eventdriven.OutcomeProvisioned},
-		{name: "update in place", eventID: "ev-2", request: eventdriven.RequestApply, props: inPlace,
-			detailType: eventdriven.DetailTypeProvisioned, ledger: "create", ledgerProps: inPlace, outcome: eventdriven.OutcomeProvisioned},
-		{name: "replacement", eventID: "ev-3", request: eventdriven.RequestApply, props: replace,
-			detailType: eventdriven.DetailTypeProvisioned, ledger: "replacement", ledgerProps: replace, outcome: eventdriven.OutcomeProvisioned},
-		{name: "failed update", eventID: "ev-4", request: eventdriven.RequestApply, props: failedProps, failUpdate: true,
-			detailType: eventdriven.DetailTypeFailed, ledger: "replacement", ledgerProps: replace, outcome: eventdriven.OutcomeFailed},
-		{name: "delete", eventID: "ev-5", request: eventdriven.RequestDelete,
-			detailType: eventdriven.DetailTypeDeleted, outcome: eventdriven.OutcomeDeleted},
-		{name: "delete again", eventID: "ev-6", request: eventdriven.RequestDelete, noCalls: true,
-			detailType: eventdriven.DetailTypeDeleted, outcome: eventdriven.OutcomeDeleted},
-	}
-	ids := map[string]string{}
 	seen := 0
-	for _, s := range steps {
-		dedup := s.eventID
-		if s.redeliver {
-			dedup += "/redelivered"
-		}
+	tr := eventtest.NewTracker(c.resourceType, key)
+	for _, s := range eventtest.Lifecycle(c.create(), c.inPlace(), c.replace(), c.failed()) {
 		res.takeCalls()
-		if s.failUpdate {
-			res.failUpdatesOf(s.eventID)
+		if s.FailUpdate {
+			res.failUpdatesOf(s.EventID)
 		} else {
 			res.failUpdatesOf("")
 		}
-		e.send(typedRequestEvent(c.resourceType, s.eventID, s.request, key, s.props), key, dedup)
+		e.send(typedRequestEvent(c.resourceType, s.EventID, s.Request, key, s.Props), key, s.DedupID())
 		e.drain()
 		calls := res.takeCalls()
-		results := e.results(&seen)
-		if len(results) == 0 {
-			t.Fatalf("%s: no result event", s.name)
+		var results []eventtest.Result
+		for _, r := range e.results(&seen) {
+			results = append(results, eventtest.Result{DetailType: r.DetailType, Detail: r.Detail, Raw: r.Raw})
 		}
-		for _, r := range results {
-			if r.DetailType != s.detailType || r.Detail.RequestEventID != s.eventID || r.Detail.Key != key || r.Detail.ResourceType != c.resourceType {
-				t.Errorf("%s: result event %s %s, want %s for request %s of key %s", s.name, r.DetailType, r.Raw, s.detailType, s.eventID, key)
-			}
+		if s.NoCalls && len(calls) > 0 {
+			t.Errorf("%s: resource calls %v, want none: the ledger answers", s.Name, calls)
 		}
-		last := results[len(results)-1].Detail
-		if s.detailType == eventdriven.DetailTypeProvisioned {
-			ids[s.name] = last.PhysicalResourceID
+		raw, item := e.item(key), map[string]string{}
+		for name := range raw {
+			item[name] = attrS(raw, name)
 		}
-		if s.detailType == eventdriven.DetailTypeFailed && !strings.Contains(last.Reason, "rolled back") {
-			t.Errorf("%s: reason %q, want it to say the update was rolled back", s.name, last.Reason)
-		}
-		if s.noCalls && len(calls) > 0 {
-			t.Errorf("%s: resource calls %v, want none: the ledger answers", s.name, calls)
-		}
-		if s.name == "replacement" && ids["replacement"] == ids["create"] {
-			t.Errorf("replacement: physical ID %s unchanged, want a replacement", ids["create"])
-		}
-		wantID := ids[s.ledger]
-		item := e.item(key)
-		if got := attrS(item, "Status"); (wantID != "" && got != string(eventdriven.StatusProvisioned)) || (wantID == "" && got != string(eventdriven.StatusAbsent)) {
-			t.Errorf("%s: ledger Status %q with physical ID %q", s.name, got, wantID)
-		}
-		if got := attrS(item, "Outcome"); got != string(s.outcome) {
-			t.Errorf("%s: ledger Outcome %q, want %q (reason %q)", s.name, got, s.outcome, attrS(item, "Reason"))
-		}
-		if got := attrS(item, "Pending"); got != "" {
-			t.Errorf("%s: ledger item still claimed: %s", s.name, got)
-		}
-		if got := attrS(item, "PhysicalResourceId"); got != wantID {
-			t.Errorf("%s: ledger PhysicalResourceId %q, want %q", s.name, got, wantID)
-		}
-		var props map[string]any
-		if p := attrS(item, "Properties"); p != "" {
-			if err := json.Unmarshal([]byte(p), &props); err != nil {
-				t.Fatalf("%s: ledger Properties: %v", s.name, err)
-			}
-		}
-		if !equalJSON(props, s.ledgerProps) {
-			t.Errorf("%s: ledger Properties %v, want %v", s.name, props, s.ledgerProps)
-		}
-		for _, r := range results {
-			if wantID != "" && r.Detail.PhysicalResourceID != wantID {
-				t.Errorf("%s: result names %s, the ledger %s", s.name, r.Detail.PhysicalResourceID, wantID)
-			}
-		}
-		// The real resources: only the one the ledger names exists.
-		for id := range e.made {
-			ok, err := exists(context.Background(), id)
-			if err != nil {
-				t.Fatalf("%s: reading %s back: %v", s.name, id, err)
-			}
-			if ok != (id == wantID) {
-				t.Errorf("%s: %s exists = %v; the ledger names %q", s.name, id, ok, wantID)
-			}
-		}
-		if wantID != "" && !e.made[wantID] {
-			t.Errorf("%s: the ledger names %s, which no result event named", s.name, wantID)
+		for _, err := range tr.Check(context.Background(), s, results, item, exists) {
+			t.Error(err)
 		}
 		if t.Failed() {
-			t.Fatalf("stopping after step %s; resource calls %v", s.name, calls)
+			t.Fatalf("stopping after step %s; resource calls %v", s.Name, calls)
 		}
 	}
 	return e
