@@ -25,6 +25,7 @@ import (
 	"github.com/sivchari/kumo"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven/eventtest"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 	"github.com/redshift-data-access/redshift-data-access/local/lambdarie"
 	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
@@ -101,10 +102,8 @@ type eventWorld struct {
 	rule     string
 	throttle *throttle
 	ddbURL   string
-	// seen counts the result events already read; made are the physical
-	// IDs they named.
+	// seen counts the result events already read.
 	seen int
-	made map[string]bool
 }
 
 var eventWorldSeq struct {
@@ -124,7 +123,7 @@ func newEventWorld(t *testing.T) *eventWorld {
 	suffix := fmt.Sprint(eventWorldSeq.n)
 	eventWorldSeq.mu.Unlock()
 	w := &eventWorld{t: t, kumo: k, ddb: dynamodb.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg),
-		table: "e2e-ledger-" + suffix, rule: "e2e-results-" + suffix, throttle: &throttle{}, made: map[string]bool{}}
+		table: "e2e-ledger-" + suffix, rule: "e2e-results-" + suffix, throttle: &throttle{}}
 	if _, err := w.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(w.table),
 		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(eventdriven.KeyAttribute), AttributeType: ddbtypes.ScalarAttributeTypeS}},
@@ -186,14 +185,11 @@ func (w *eventWorld) start(srv *awsemu.Server, name string) *lambdarie.Function 
 	return startFunctionEnv(w.t, name, env)
 }
 
-// send puts a request on the FIFO queue as the EventBridge rule would:
-// message group = key, deduplication ID = dedup.
-func (w *eventWorld) send(resourceType, eventID string, rt eventdriven.RequestType, key string, props map[string]any, dedup string) {
+// sendBody puts a request event on the FIFO queue as the EventBridge
+// rule would: message group = key, deduplication ID = dedup.
+func (w *eventWorld) sendBody(body, key, dedup string) {
 	w.t.Helper()
-	detail, _ := json.Marshal(eventdriven.Detail{RequestType: rt, ResourceType: resourceType, Key: key, Properties: props})
-	body, _ := json.Marshal(eventdriven.Envelope{Version: "0", ID: eventID, DetailType: eventdriven.DetailTypeRequest, Source: eventSource,
-		Account: awsemu.AccountA, Region: "us-east-1", Detail: detail})
-	if _, err := w.sqs.SendMessage(w.t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(w.queueURL), MessageBody: aws.String(string(body)),
+	if _, err := w.sqs.SendMessage(w.t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(w.queueURL), MessageBody: aws.String(body),
 		MessageGroupId: aws.String(key), MessageDeduplicationId: aws.String(dedup)}); err != nil {
 		w.t.Fatalf("SendMessage: %v", err)
 	}
@@ -251,16 +247,8 @@ func (w *eventWorld) drain(f *lambdarie.Function) int {
 	return failures
 }
 
-// resultEvent is a result event kumo matched to the rule.
-type resultEvent struct {
-	DetailType string
-	Detail     eventdriven.ResultDetail
-	Raw        string
-}
-
-// results returns the result events since the last call, recording the
-// physical IDs they name.
-func (w *eventWorld) results() []resultEvent {
+// results returns the result events since the last call.
+func (w *eventWorld) results() []eventtest.Result {
 	w.t.Helper()
 	req, err := http.NewRequestWithContext(w.t.Context(), http.MethodGet, w.kumo.URL+"/kumo/eventbridge/delivered-events", nil)
 	if err != nil {
@@ -279,12 +267,12 @@ func (w *eventWorld) results() []resultEvent {
 	if err := json.NewDecoder(resp.Body).Decode(&all); err != nil {
 		w.t.Fatalf("decoding kumo's deliveries: %v", err)
 	}
-	var mine []resultEvent
+	var mine []eventtest.Result
 	for _, d := range all {
 		if d.RuleName != w.rule {
 			continue
 		}
-		r := resultEvent{DetailType: d.DetailType, Raw: d.Detail}
+		r := eventtest.Result{DetailType: d.DetailType, Raw: d.Detail}
 		if err := json.Unmarshal([]byte(d.Detail), &r.Detail); err != nil {
 			w.t.Fatalf("result event detail %s: %v", d.Detail, err)
 		}
@@ -292,11 +280,6 @@ func (w *eventWorld) results() []resultEvent {
 	}
 	out := mine[w.seen:]
 	w.seen = len(mine)
-	for _, r := range out {
-		if r.Detail.PhysicalResourceID != "" {
-			w.made[r.Detail.PhysicalResourceID] = true
-		}
-	}
 	return out
 }
 
@@ -383,33 +366,16 @@ func runEventLifecycle(t *testing.T, w *fixture, c eventCase, how fault) {
 	ew := newEventWorld(t)
 	f := ew.start(w.srv, c.function)
 	const key = "team-e2e/event-contract"
-	type estep struct {
-		name, eventID string
-		redeliver     bool
-		request       eventdriven.RequestType
-		props         map[string]any
-		detailType    string
-		// ledger is the step whose physical ID the ledger must name ("" for
-		// none), ledgerProps the properties it must hold.
-		ledger      string
-		ledgerProps map[string]any
-		outcome     eventdriven.Outcome
-	}
-	steps := []estep{
-		{"create", "ev-1", false, eventdriven.RequestApply, c.create, eventdriven.DetailTypeProvisioned, "create", c.create, eventdriven.OutcomeProvisioned},
-		{"duplicate", "ev-1", true, eventdriven.RequestApply, c.create, eventdriven.DetailTypeProvisioned, "create", c.create, eventdriven.OutcomeProvisioned},
-		{"update in place", "ev-2", false, eventdriven.RequestApply, c.inPlace, eventdriven.DetailTypeProvisioned, "create", c.inPlace, eventdriven.OutcomeProvisioned},
-		{"replacement", "ev-3", false, eventdriven.RequestApply, c.replace, eventdriven.DetailTypeProvisioned, "replacement", c.replace, eventdriven.OutcomeProvisioned},
-		{"failed update", "ev-4", false, eventdriven.RequestApply, c.failed, eventdriven.DetailTypeFailed, "replacement", c.replace, eventdriven.OutcomeFailed},
-		{"delete", "ev-5", false, eventdriven.RequestDelete, nil, eventdriven.DetailTypeDeleted, "", nil, eventdriven.OutcomeDeleted},
-		{"delete again", "ev-6", false, eventdriven.RequestDelete, nil, eventdriven.DetailTypeDeleted, "", nil, eventdriven.OutcomeDeleted},
-	}
-	ids := map[string]string{}
-	for _, s := range steps {
-		dedup := s.eventID
-		if s.redeliver {
-			dedup += "/redelivered"
+	tr := eventtest.NewTracker(c.resourceType, key)
+	if !c.rollback {
+		tr.FailedReason = func(reason string) error {
+			if strings.Contains(reason, "roll") || !strings.Contains(reason, "property "+c.failedProperty) {
+				return fmt.Errorf("reason %q, want it to refuse property %s without a rollback", reason, c.failedProperty)
+			}
+			return nil
 		}
+	}
+	for _, s := range eventtest.Lifecycle(c.create, c.inPlace, c.replace, c.failed) {
 		before := ew.throttle.count()
 		switch how {
 		case throttled:
@@ -417,83 +383,24 @@ func runEventLifecycle(t *testing.T, w *fixture, c eventCase, how fault) {
 		case failing:
 			ew.throttle.arm(1, failing)
 		}
-		ew.send(c.resourceType, s.eventID, s.request, key, s.props, dedup)
+		ew.sendBody(eventtest.RequestEvent(eventSource, awsemu.AccountA, "us-east-1", c.resourceType, s.EventID, s.Request, key, s.Props), key, s.DedupID())
 		failures := ew.drain(f)
 		if how == failing && failures == 0 {
-			t.Errorf("%s: no delivery failed although a DynamoDB call failed", s.name)
+			t.Errorf("%s: no delivery failed although a DynamoDB call failed", s.Name)
 		}
 		if how == throttled && failures != 0 {
-			t.Errorf("%s: %d deliveries failed; the SDK should have retried the throttled calls", s.name, failures)
+			t.Errorf("%s: %d deliveries failed; the SDK should have retried the throttled calls", s.Name, failures)
 		}
 		if refused := ew.throttle.count() - before; how != noFault && refused == 0 {
-			t.Errorf("%s: no DynamoDB request was refused", s.name)
+			t.Errorf("%s: no DynamoDB request was refused", s.Name)
 		}
-		results := ew.results()
-		if len(results) == 0 {
-			t.Fatalf("%s: no result event", s.name)
-		}
-		for _, r := range results {
-			if r.DetailType != s.detailType || r.Detail.RequestEventID != s.eventID || r.Detail.Key != key || r.Detail.ResourceType != c.resourceType {
-				t.Errorf("%s: result event %s %s, want %s for request %s of key %s", s.name, r.DetailType, r.Raw, s.detailType, s.eventID, key)
-			}
-		}
-		last := results[len(results)-1].Detail
-		if s.detailType == eventdriven.DetailTypeProvisioned {
-			ids[s.name] = last.PhysicalResourceID
-		}
-		if s.detailType == eventdriven.DetailTypeFailed {
-			if c.rollback && !strings.Contains(last.Reason, "rolled back") {
-				t.Errorf("%s: reason %q, want it to say the update was rolled back", s.name, last.Reason)
-			}
-			if !c.rollback && (strings.Contains(last.Reason, "roll") || !strings.Contains(last.Reason, "property "+c.failedProperty)) {
-				t.Errorf("%s: reason %q, want it to refuse property %s without a rollback", s.name, last.Reason, c.failedProperty)
-			}
-		}
-		if s.name == "replacement" && ids["replacement"] == ids["create"] {
-			t.Errorf("replacement: physical ID %s unchanged, want a replacement", ids["create"])
-		}
-		wantID := ids[s.ledger]
-		item := ew.item(key)
-		wantStatus := eventdriven.StatusAbsent
-		if wantID != "" {
-			wantStatus = eventdriven.StatusProvisioned
-		}
-		if item["Status"] != string(wantStatus) || item["Outcome"] != string(s.outcome) || item["Pending"] != "" || item["PhysicalResourceId"] != wantID {
-			t.Errorf("%s: ledger Status %q Outcome %q Pending %q PhysicalResourceId %q, want %q %q, unclaimed, %q (reason %q)",
-				s.name, item["Status"], item["Outcome"], item["Pending"], item["PhysicalResourceId"], wantStatus, s.outcome, wantID, item["Reason"])
-		}
-		var props map[string]any
-		if p := item["Properties"]; p != "" {
-			if err := json.Unmarshal([]byte(p), &props); err != nil {
-				t.Fatalf("%s: ledger Properties: %v", s.name, err)
-			}
-		}
-		if got, want := jsonOf(props), jsonOf(s.ledgerProps); got != want {
-			t.Errorf("%s: ledger Properties %s, want %s", s.name, got, want)
-		}
-		for _, r := range results {
-			if wantID != "" && r.Detail.PhysicalResourceID != wantID {
-				t.Errorf("%s: result names %s, the ledger %s", s.name, r.Detail.PhysicalResourceID, wantID)
-			}
-		}
-		for id := range ew.made {
-			ok, err := c.exists(t.Context(), id)
-			if err != nil {
-				t.Fatalf("%s: reading %s back: %v", s.name, id, err)
-			}
-			if ok != (id == wantID) {
-				t.Errorf("%s: %s exists = %v; the ledger names %q", s.name, id, ok, wantID)
-			}
+		for _, err := range tr.Check(t.Context(), s, ew.results(), ew.item(key), c.exists) {
+			t.Error(err)
 		}
 		if t.Failed() {
-			t.Fatalf("stopping after step %s", s.name)
+			t.Fatalf("stopping after step %s", s.Name)
 		}
 	}
-}
-
-func jsonOf(v map[string]any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 // TestEventContract runs the event path's lifecycle against every built
@@ -536,10 +443,7 @@ func TestEventConcurrentDeliveries(t *testing.T) {
 			fns := []*lambdarie.Function{ew.start(w.srv, c.function), ew.start(w.srv, c.function)}
 			const key = "team-e2e/concurrent"
 			body := func(eventID string, props map[string]any) string {
-				detail, _ := json.Marshal(eventdriven.Detail{RequestType: eventdriven.RequestApply, ResourceType: c.resourceType, Key: key, Properties: props})
-				b, _ := json.Marshal(eventdriven.Envelope{Version: "0", ID: eventID, DetailType: eventdriven.DetailTypeRequest, Source: eventSource,
-					Account: awsemu.AccountA, Region: "us-east-1", Detail: detail})
-				return string(b)
+				return eventtest.RequestEvent(eventSource, awsemu.AccountA, "us-east-1", c.resourceType, eventID, eventdriven.RequestApply, key, props)
 			}
 			pending := []events.SQSMessage{
 				{MessageId: "m1", Body: body("ev-a", c.create), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
@@ -618,7 +522,7 @@ func TestEventConcurrentDeliveries(t *testing.T) {
 				want = c.inPlace
 			}
 			var props map[string]any
-			if err := json.Unmarshal([]byte(item["Properties"]), &props); err != nil || jsonOf(props) != jsonOf(want) {
+			if err := json.Unmarshal([]byte(item["Properties"]), &props); err != nil || eventtest.JSON(props) != eventtest.JSON(want) {
 				t.Errorf("ledger Properties %v (%v), want those of %s: %v", props, err, item["LastEventId"], want)
 			}
 			if ok, err := c.exists(t.Context(), id); err != nil || !ok {
