@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/sivchari/kumo"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
@@ -124,20 +123,14 @@ func newEventWorld(t *testing.T) *eventWorld {
 	eventWorldSeq.mu.Unlock()
 	w := &eventWorld{t: t, kumo: k, ddb: dynamodb.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg),
 		table: "e2e-ledger-" + suffix, rule: "e2e-results-" + suffix, throttle: &throttle{}}
-	if _, err := w.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(w.table),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(eventdriven.KeyAttribute), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String(eventdriven.KeyAttribute), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-	}); err != nil {
-		t.Fatalf("CreateTable: %v", err)
+	if err := eventtest.CreateLedgerTable(ctx, w.ddb, w.table); err != nil {
+		t.Fatal(err)
 	}
-	q, err := w.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("e2e-requests-" + suffix + ".fifo"),
-		Attributes: map[string]string{"FifoQueue": "true"}})
+	queueURL, err := eventtest.CreateQueue(ctx, w.sqs, "e2e-requests-"+suffix+".fifo")
 	if err != nil {
-		t.Fatalf("CreateQueue: %v", err)
+		t.Fatal(err)
 	}
-	w.queueURL = aws.ToString(q.QueueUrl)
+	w.queueURL = queueURL
 	// kumo records what a rule matched; its target, a log group, is never
 	// called.
 	bus := eventbridge.NewFromConfig(cfg)
@@ -186,12 +179,11 @@ func (w *eventWorld) start(srv *awsemu.Server, name string) *lambdarie.Function 
 }
 
 // sendBody puts a request event on the FIFO queue as the EventBridge
-// rule would: message group = key, deduplication ID = dedup.
+// rule would.
 func (w *eventWorld) sendBody(body, key, dedup string) {
 	w.t.Helper()
-	if _, err := w.sqs.SendMessage(w.t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(w.queueURL), MessageBody: aws.String(body),
-		MessageGroupId: aws.String(key), MessageDeduplicationId: aws.String(dedup)}); err != nil {
-		w.t.Fatalf("SendMessage: %v", err)
+	if err := eventtest.Send(w.t.Context(), w.sqs, w.queueURL, body, key, dedup); err != nil {
+		w.t.Fatal(err)
 	}
 }
 
@@ -199,52 +191,31 @@ func (w *eventWorld) sendBody(body, key, dedup string) {
 // empty, and returns how many deliveries the function reported failed.
 func (w *eventWorld) drain(f *lambdarie.Function) int {
 	w.t.Helper()
-	ctx := w.t.Context()
-	failures := 0
-	for range 50 {
-		out, err := w.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(w.queueURL), MaxNumberOfMessages: 10,
-			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll}})
-		if err != nil {
-			w.t.Fatalf("ReceiveMessage: %v", err)
-		}
-		if len(out.Messages) == 0 {
-			return failures
-		}
-		var batch events.SQSEvent
-		for _, m := range out.Messages {
-			batch.Records = append(batch.Records, events.SQSMessage{MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle),
-				Body: aws.ToString(m.Body), Attributes: m.Attributes, EventSource: "aws:sqs", AWSRegion: "us-east-1"})
-		}
+	n, err := eventtest.Drain(w.t.Context(), w.sqs, w.queueURL, "us-east-1", invokeSQS(f))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}
+
+// invokeSQS hands SQS batches to the built function through the runtime
+// interface emulator's invoke.
+func invokeSQS(f *lambdarie.Function) eventtest.Handle {
+	return func(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
+		var resp events.SQSEventResponse
 		payload, err := json.Marshal(batch)
 		if err != nil {
-			w.t.Fatal(err)
+			return resp, err
 		}
 		answer, err := f.Invoke(ctx, payload)
 		if err != nil {
-			w.t.Fatalf("invoking the function with a batch of %d: %v", len(batch.Records), err)
+			return resp, err
 		}
-		var resp events.SQSEventResponse
 		if err := json.Unmarshal(answer, &resp); err != nil {
-			w.t.Fatalf("the answer %s is not an SQS batch response: %v", answer, err)
+			return resp, fmt.Errorf("the answer %s is not an SQS batch response: %w", answer, err)
 		}
-		failed := map[string]bool{}
-		for _, it := range resp.BatchItemFailures {
-			failed[it.ItemIdentifier] = true
-		}
-		failures += len(failed)
-		for _, m := range batch.Records {
-			if failed[m.MessageId] {
-				_, err = w.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(w.queueURL), ReceiptHandle: aws.String(m.ReceiptHandle)})
-			} else {
-				_, err = w.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(w.queueURL), ReceiptHandle: aws.String(m.ReceiptHandle)})
-			}
-			if err != nil {
-				w.t.Fatalf("settling message %s: %v", m.MessageId, err)
-			}
-		}
+		return resp, nil
 	}
-	w.t.Fatal("the queue did not empty after 50 batches: a request never converges")
-	return failures
 }
 
 // results returns the result events since the last call.
@@ -472,15 +443,9 @@ func TestEventConcurrentDeliveries(t *testing.T) {
 						continue
 					}
 					wg.Go(func() {
-						payload, _ := json.Marshal(batch)
-						answer, err := f.Invoke(t.Context(), payload)
+						resp, err := invokeSQS(f)(t.Context(), batch)
 						if err != nil {
 							t.Errorf("invoke: %v", err)
-							return
-						}
-						var resp events.SQSEventResponse
-						if err := json.Unmarshal(answer, &resp); err != nil {
-							t.Errorf("the answer %s is not an SQS batch response: %v", answer, err)
 							return
 						}
 						ids := map[string]bool{}
