@@ -356,30 +356,13 @@ func TestConcurrentDeliveriesResources(t *testing.T) {
 				{MessageId: "m3", Body: typedRequestEvent(c.resourceType, "ev-a", eventdriven.RequestApply, key, first)},
 				{MessageId: "m4", Body: typedRequestEvent(c.resourceType, "ev-b", eventdriven.RequestApply, key, second)},
 			}
-			for round := 0; len(pending) > 0; round++ {
-				if round == 20 {
-					t.Fatalf("deliveries still failing after %d rounds: %v", round, pending)
-				}
-				var (
-					wg     sync.WaitGroup
-					mu     sync.Mutex
-					failed []events.SQSMessage
-				)
-				for _, m := range pending {
-					wg.Go(func() {
-						resp, err := e.handler.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{m}})
-						if err != nil {
-							t.Errorf("HandleSQS: %v", err)
-						}
-						if len(resp.BatchItemFailures) > 0 {
-							mu.Lock()
-							failed = append(failed, m)
-							mu.Unlock()
-						}
-					})
-				}
-				wg.Wait()
-				pending = failed
+			// One invocation per delivery, all at once.
+			handles := make([]eventtest.Handle, len(pending))
+			for i := range handles {
+				handles[i] = e.handler.HandleSQS
+			}
+			if err := eventtest.DeliverConcurrently(context.Background(), handles, pending); err != nil {
+				t.Fatal(err)
 			}
 			seen := 0
 			ids := map[string]bool{}

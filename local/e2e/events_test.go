@@ -422,50 +422,8 @@ func TestEventConcurrentDeliveries(t *testing.T) {
 				{MessageId: "m3", Body: body("ev-a", c.create), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
 				{MessageId: "m4", Body: body("ev-b", c.inPlace), EventSource: "aws:sqs", AWSRegion: "us-east-1"},
 			}
-			for round := 0; len(pending) > 0; round++ {
-				if round == 20 {
-					t.Fatalf("deliveries still failing after %d rounds: %v", round, pending)
-				}
-				var (
-					wg     sync.WaitGroup
-					mu     sync.Mutex
-					failed []events.SQSMessage
-				)
-				// Each instance takes every other message, one batch each.
-				for i, f := range fns {
-					var batch events.SQSEvent
-					for j, m := range pending {
-						if j%len(fns) == i {
-							batch.Records = append(batch.Records, m)
-						}
-					}
-					if len(batch.Records) == 0 {
-						continue
-					}
-					wg.Go(func() {
-						resp, err := invokeSQS(f)(t.Context(), batch)
-						if err != nil {
-							t.Errorf("invoke: %v", err)
-							return
-						}
-						ids := map[string]bool{}
-						for _, it := range resp.BatchItemFailures {
-							ids[it.ItemIdentifier] = true
-						}
-						mu.Lock()
-						defer mu.Unlock()
-						for _, m := range batch.Records {
-							if ids[m.MessageId] {
-								failed = append(failed, m)
-							}
-						}
-					})
-				}
-				wg.Wait()
-				if t.Failed() {
-					t.FailNow()
-				}
-				pending = failed
+			if err := eventtest.DeliverConcurrently(t.Context(), []eventtest.Handle{invokeSQS(fns[0]), invokeSQS(fns[1])}, pending); err != nil {
+				t.Fatal(err)
 			}
 			ids := map[string]bool{}
 			for _, r := range ew.results() {

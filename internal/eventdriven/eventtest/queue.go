@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -108,4 +109,58 @@ func Drain(ctx context.Context, c *sqs.Client, queueURL, region string, handle H
 		}
 	}
 	return failures, ErrNeverEmpty
+}
+
+// DeliverConcurrently plays concurrent invocations: round after round,
+// message i of those pending goes to handles[i%len(handles)], each
+// handle's share in one batch and all handles at once, and the batch item
+// failures are delivered again, until none fail. It gives up after 20
+// rounds.
+func DeliverConcurrently(ctx context.Context, handles []Handle, pending []events.SQSMessage) error {
+	for round := 0; len(pending) > 0; round++ {
+		if round == 20 {
+			return fmt.Errorf("deliveries still failing after %d rounds: %v", round, pending)
+		}
+		var (
+			wg     sync.WaitGroup
+			mu     sync.Mutex
+			failed []events.SQSMessage
+			errs   []error
+		)
+		for i, handle := range handles {
+			var batch events.SQSEvent
+			for j, m := range pending {
+				if j%len(handles) == i {
+					batch.Records = append(batch.Records, m)
+				}
+			}
+			if len(batch.Records) == 0 {
+				continue
+			}
+			wg.Go(func() {
+				resp, err := handle(ctx, batch)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, err)
+					return
+				}
+				ids := map[string]bool{}
+				for _, it := range resp.BatchItemFailures {
+					ids[it.ItemIdentifier] = true
+				}
+				for _, m := range batch.Records {
+					if ids[m.MessageId] {
+						failed = append(failed, m)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		pending = failed
+	}
+	return nil
 }
