@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven/eventtest"
 )
 
 const lifecycleKey = "team-a/analyst-secret"
@@ -164,31 +164,13 @@ func TestConcurrentDeliveries(t *testing.T) {
 		{MessageId: "m3", Body: requestEvent("ev-a", eventdriven.RequestApply, key, props)},
 		{MessageId: "m4", Body: requestEvent("ev-b", eventdriven.RequestApply, key, second)},
 	}
-	pending := records
-	for round := 0; len(pending) > 0; round++ {
-		if round == 20 {
-			t.Fatalf("deliveries still failing after %d rounds: %v", round, pending)
-		}
-		var (
-			wg     sync.WaitGroup
-			mu     sync.Mutex
-			failed []events.SQSMessage
-		)
-		for _, r := range pending {
-			wg.Go(func() {
-				resp, err := e.handler.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{r}})
-				if err != nil {
-					t.Errorf("HandleSQS: %v", err)
-				}
-				if len(resp.BatchItemFailures) > 0 {
-					mu.Lock()
-					failed = append(failed, r)
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		pending = failed
+	// One invocation per delivery, all at once.
+	handles := make([]eventtest.Handle, len(records))
+	for i := range handles {
+		handles[i] = e.handler.HandleSQS
+	}
+	if err := eventtest.DeliverConcurrently(context.Background(), handles, records); err != nil {
+		t.Fatal(err)
 	}
 	seen := 0
 	results := e.results(&seen)

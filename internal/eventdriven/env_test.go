@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -23,11 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/sivchari/kumo"
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven"
+	"github.com/redshift-data-access/redshift-data-access/internal/eventdriven/eventtest"
 	"github.com/redshift-data-access/redshift-data-access/internal/secret"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
 )
@@ -221,23 +220,15 @@ func newEnvWith(t *testing.T, extra map[string]customresource.Resource) *env {
 	// The fault-injected clients make one attempt per call, so that one
 	// injected fault is one failed call the adapter sees.
 	one := func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 }
-	if _, err := e.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(e.table),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(eventdriven.KeyAttribute), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String(eventdriven.KeyAttribute), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-	}); err != nil {
-		t.Fatalf("CreateTable: %v", err)
+	if err := eventtest.CreateLedgerTable(ctx, e.ddb, e.table); err != nil {
+		t.Fatal(err)
 	}
 	e.sqs = sqs.NewFromConfig(kcfg)
-	q, err := e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{
-		QueueName:  aws.String("provisioning-requests-" + suffix + ".fifo"),
-		Attributes: map[string]string{"FifoQueue": "true"},
-	})
+	url, err := eventtest.CreateQueue(ctx, e.sqs, "provisioning-requests-"+suffix+".fifo")
 	if err != nil {
-		t.Fatalf("CreateQueue: %v", err)
+		t.Fatal(err)
 	}
-	e.queueURL = aws.ToString(q.QueueUrl)
+	e.queueURL = url
 	e.bus = &bus{next: eventbridge.NewFromConfig(kcfg, func(o *eventbridge.Options) { o.RetryMaxAttempts = 1 }), faults: e.faults}
 	ecfg := emu.Config(awsemu.AccountA)
 	e.sm = secretsmanager.NewFromConfig(ecfg)
@@ -268,67 +259,20 @@ func requestEvent(id string, rt eventdriven.RequestType, key string, props map[s
 // redeliver an event under another deduplication ID).
 func (e *env) send(body, group, dedup string) {
 	e.t.Helper()
-	if _, err := e.sqs.SendMessage(context.Background(), &sqs.SendMessageInput{
-		QueueUrl: aws.String(e.queueURL), MessageBody: aws.String(body),
-		MessageGroupId: aws.String(group), MessageDeduplicationId: aws.String(dedup),
-	}); err != nil {
-		e.t.Fatalf("SendMessage: %v", err)
+	if err := eventtest.Send(context.Background(), e.sqs, e.queueURL, body, group, dedup); err != nil {
+		e.t.Fatal(err)
 	}
 }
 
-// drain plays the Lambda event source mapping: it receives batches,
-// hands them to the handler, deletes what succeeded and makes the batch
-// item failures visible again at once, until the queue is empty. It
-// returns how many deliveries failed.
+// drain plays the Lambda event source mapping until the queue is empty
+// and returns how many deliveries failed.
 func (e *env) drain() int {
 	e.t.Helper()
-	ctx := context.Background()
-	failures := 0
-	for range 100 {
-		out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl: aws.String(e.queueURL), MaxNumberOfMessages: 10, WaitTimeSeconds: 0,
-			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
-		})
-		if err != nil {
-			e.t.Fatalf("ReceiveMessage: %v", err)
-		}
-		if len(out.Messages) == 0 {
-			return failures
-		}
-		batch := events.SQSEvent{}
-		for _, m := range out.Messages {
-			attrs := maps.Clone(m.Attributes)
-			if attrs == nil {
-				attrs = map[string]string{}
-			}
-			batch.Records = append(batch.Records, events.SQSMessage{
-				MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
-				Attributes: attrs, EventSource: "aws:sqs",
-			})
-		}
-		resp, err := e.handler.HandleSQS(ctx, batch)
-		if err != nil {
-			e.t.Fatalf("HandleSQS returned an error, which fails the whole batch: %v", err)
-		}
-		failed := map[string]bool{}
-		for _, f := range resp.BatchItemFailures {
-			failed[f.ItemIdentifier] = true
-		}
-		failures += len(failed)
-		for _, r := range batch.Records {
-			if failed[r.MessageId] {
-				_, err = e.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
-					QueueUrl: aws.String(e.queueURL), ReceiptHandle: aws.String(r.ReceiptHandle), VisibilityTimeout: 0})
-			} else {
-				_, err = e.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(e.queueURL), ReceiptHandle: aws.String(r.ReceiptHandle)})
-			}
-			if err != nil {
-				e.t.Fatalf("settling message %s: %v", r.MessageId, err)
-			}
-		}
+	n, err := eventtest.Drain(context.Background(), e.sqs, e.queueURL, "us-east-1", e.handler.HandleSQS)
+	if err != nil {
+		e.t.Fatal(err)
 	}
-	e.t.Fatal("the queue did not empty after 100 batches: a request never converges")
-	return failures
+	return n
 }
 
 // item reads the key's ledger item straight from kumo, past the faults.

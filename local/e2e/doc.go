@@ -9,6 +9,12 @@
 // After each test the logs of the functions are checked for the secret's
 // password and for ResponseURL signatures.
 //
+// The event path is tested the same way (events_test.go): the functions
+// run with it on, DynamoDB, SQS and EventBridge come from kumo's
+// in-process server, and the test delivers SQS batches through the
+// emulator's invoke, playing the steps and checks of package
+// internal/eventdriven/eventtest that the in-process suite plays too.
+//
 // The package holds only tests. The first test that needs them builds the
 // functions into a temporary directory and aws-lambda-rie once into
 // the user's cache directory (or uses the binary named by AWS_LAMBDA_RIE);

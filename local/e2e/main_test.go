@@ -143,6 +143,13 @@ func startFunctionWith(t *testing.T, srv *awsemu.Server, name, account string, e
 	for k, v := range extra {
 		env[k] = v
 	}
+	return startFunctionEnv(t, name, env).InvokeEvent
+}
+
+// startFunctionEnv is startFunction with the function's whole
+// environment given.
+func startFunctionEnv(t *testing.T, name string, env map[string]string) *lambdarie.Function {
+	t.Helper()
 	var logs bytes.Buffer
 	f, err := lambdarie.Start(t.Context(), lambdarie.Options{
 		RIEPath:       binaries.rie,
@@ -169,5 +176,5 @@ func startFunctionWith(t *testing.T, srv *awsemu.Server, name, account string, e
 			}
 		}
 	})
-	return f.InvokeEvent
+	return f
 }
