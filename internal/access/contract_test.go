@@ -1,7 +1,6 @@
 package access
 
 import (
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -26,84 +25,17 @@ func handler(resourceType string, r customresource.Resource) *customresource.Han
 func TestAccessContractScoped(t *testing.T) {
 	e := newEnv(t, awsemu.AccountA)
 	e.createRole(t, "analyst", "/")
-	lifecycle.RunContract(t, lifecycle.Contract{
-		ResourceType:      AccessType,
-		Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,
-		Create:            map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}},
-		UpdateInPlace:     map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}, "Databases": []any{"dev"}},
-		UpdateReplace:     map[string]any{"Roles": []any{"analyst"}, "Clusters": []any{"analytics"}, "PolicyName": "contract-data-api"},
-		InvalidProperties: map[string]any{"Roles": []any{"analyst"}, "PolicyMode": "Sometimes"},
-		Exists:            e.policyExists,
-		Check:             checkAccessResponse,
-	})
+	lifecycle.RunContract(t, scopedContract(e))
 }
 
 // TestAccessContractManaged runs the contract for Managed grants on roles,
 // whose grant records are tags on the role, and on groups, whose records
 // are tags on the group's ledger policy.
 func TestAccessContractManaged(t *testing.T) {
-	tests := map[string]struct {
-		property string
-		names    [2]string
-		create   func(e *env, t *testing.T, name string)
-		held     func(ctx context.Context, e *env, name string) (map[string]string, error)
-		invalid  map[string]any
-	}{
-		"roles": {
-			property: "Roles",
-			names:    [2]string{"analyst", "loader"},
-			create:   func(e *env, t *testing.T, name string) { e.createRole(t, name, "/") },
-			held: func(ctx context.Context, e *env, name string) (map[string]string, error) {
-				return tags(ctx, e.clients.IAM, principal{Kind: kindRole, Name: name})
-			},
-			invalid: map[string]any{"Clusters": "analytics"},
-		},
-		"groups": {
-			property: "Groups",
-			names:    [2]string{"analysts", "loaders"},
-			create:   func(e *env, t *testing.T, name string) { e.createGroup(t, name) },
-			held: func(ctx context.Context, e *env, name string) (map[string]string, error) {
-				return ledgerTags(ctx, e.clients.IAM, testLoc, name)
-			},
-			invalid: map[string]any{"PolicyName": "p"},
-		},
-	}
-	for name, tc := range tests {
+	for name, tc := range managedCases {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, awsemu.AccountA)
-			for _, n := range tc.names {
-				tc.create(e, t, n)
-			}
-			exists := func(ctx context.Context, id string) (bool, error) {
-				if !isGrantID(id) {
-					return e.policyExists(ctx, id)
-				}
-				for _, n := range tc.names {
-					held, err := tc.held(ctx, e, n)
-					if err != nil {
-						return false, err
-					}
-					if _, ok := held[id]; ok {
-						return true, nil
-					}
-				}
-				return false, nil
-			}
-			first, both := []any{tc.names[0]}, []any{tc.names[0], tc.names[1]}
-			invalid := map[string]any{"PolicyMode": "Managed", tc.property: first}
-			for k, v := range tc.invalid {
-				invalid[k] = v
-			}
-			lifecycle.RunContract(t, lifecycle.Contract{
-				ResourceType:      AccessType,
-				Invoke:            handler(AccessType, NewAccess(e.clients)).HandleEvent,
-				Create:            map[string]any{"PolicyMode": "Managed", tc.property: first},
-				UpdateInPlace:     map[string]any{"PolicyMode": "Managed", tc.property: both},
-				UpdateReplace:     map[string]any{"PolicyMode": "Scoped", tc.property: first, "Clusters": "analytics"},
-				InvalidProperties: invalid,
-				Exists:            exists,
-				Check:             checkAccessResponse,
-			})
+			lifecycle.RunContract(t, managedContract(t, e, tc))
 		})
 	}
 }
@@ -120,20 +52,7 @@ func TestCrossAccountRoleContract(t *testing.T) {
 	defer srv.Close()
 	envFor(srv, awsemu.AccountA).createRole(t, "someRoleA", "/")
 	b := envFor(srv, awsemu.AccountB)
-	lifecycle.RunContract(t, lifecycle.Contract{
-		ResourceType:      CrossAccountRoleType,
-		Invoke:            handler(CrossAccountRoleType, NewCrossAccountRole(b.clients)).HandleEvent,
-		Create:            map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "PolicyMode": "Managed"},
-		UpdateInPlace:     map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "PolicyMode": "Managed", "Description": "Data API access for account A"},
-		UpdateReplace:     map[string]any{"TrustedPrincipalArns": []any{roleAArn}, "PolicyMode": "Managed", "RoleName": "contract-data-api"},
-		InvalidProperties: map[string]any{"TrustedPrincipalArns": []any{"someRoleA"}},
-		Exists:            b.roleExists,
-		Check: func(t *testing.T, phase string, resp cfn.Response) {
-			if resp.Status == cfn.StatusSuccess && resp.Data != nil && resp.Data["RoleArn"] != resp.PhysicalResourceID {
-				t.Errorf("%s: RoleArn %v, physical ID %s", phase, resp.Data["RoleArn"], resp.PhysicalResourceID)
-			}
-		},
-	})
+	lifecycle.RunContract(t, crossAccountContract(b))
 }
 
 // TestInjectedIAMFailures checks what each IAM failure becomes: a FAILED

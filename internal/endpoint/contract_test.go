@@ -2,7 +2,6 @@ package endpoint
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -31,26 +30,7 @@ func newHandler(f *fixture, opts ...customresource.Option) *customresource.Handl
 // through the custom-resource runtime, against the emulator.
 func TestContract(t *testing.T) {
 	f := newFixture(t)
-	lifecycle.RunContract(t, lifecycle.Contract{
-		ResourceType:      ResourceType,
-		Invoke:            newHandler(f).HandleEvent,
-		Create:            map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA}},
-		UpdateInPlace:     map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA, f.subnetB}, "Tags": map[string]any{"team": "data"}},
-		UpdateReplace:     map[string]any{"VpcId": f.otherVPC, "SubnetIds": []any{f.otherSub}},
-		InvalidProperties: map[string]any{"VpcId": f.vpc, "SubnetIds": []any{f.subnetA, f.subnetA2}},
-		Exists: func(ctx context.Context, id string) (bool, error) {
-			ep, err := f.res.find(ctx, id)
-			var notFound *NotFoundError
-			if errors.As(err, &notFound) {
-				return false, nil
-			}
-			if err != nil {
-				return false, err
-			}
-			state := stateOf(ep)
-			return state != stateDeleting && state != stateDeleted, nil
-		},
-	})
+	lifecycle.RunContract(t, f.contract())
 }
 
 // TestContractEndpointStaysPending is the lifecycle of a Create whose
