@@ -15,9 +15,9 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
-	"github.com/redshift-data-access/redshift-data-access/internal/guardrail/guardrailtest"
 	"github.com/redshift-data-access/redshift-data-access/internal/policy"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	emustate "github.com/redshift-data-access/redshift-data-access/local/awsemu/snapshot"
 )
 
 // An owner's DbUsers allowlist that names a master user still never lets
@@ -65,13 +65,9 @@ func newGuardedEnv(t *testing.T) guardedEnv {
 }
 
 // state is the full read of account A that an attack must leave as it is.
-func (e guardedEnv) state(t *testing.T) guardrailtest.State {
+func (e guardedEnv) state(t *testing.T) emustate.State {
 	t.Helper()
-	s, err := guardrailtest.Read(t.Context(), e.srv.Config(awsemu.AccountA), []string{"etl"}, []string{"analysts"}, []string{managedArn})
-	if err != nil {
-		t.Fatalf("reading the emulator's state: %v", err)
-	}
-	return s
+	return emustate.Take(t, e.srv.Config(awsemu.AccountA), []string{"etl"}, []string{"analysts"})
 }
 
 // refused checks that err is the refusal a wants.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/redshift-data-access/redshift-data-access/internal/customresource"
 	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
-	"github.com/redshift-data-access/redshift-data-access/internal/guardrail/guardrailtest"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	emustate "github.com/redshift-data-access/redshift-data-access/local/awsemu/snapshot"
 )
 
 // TestUsernameGuardrail: a Username with a NUL, a newline, a space or an
@@ -19,13 +19,9 @@ import (
 func TestUsernameGuardrail(t *testing.T) {
 	e := newEnv(t)
 	existing := e.create(t, clusterProps())
-	state := func(t *testing.T) guardrailtest.State {
+	state := func(t *testing.T) emustate.State {
 		t.Helper()
-		s, err := guardrailtest.Read(context.Background(), e.srv.Config(awsemu.AccountA), nil, nil, nil)
-		if err != nil {
-			t.Fatalf("reading the emulator's state: %v", err)
-		}
-		return s
+		return emustate.Take(t, e.srv.Config(awsemu.AccountA), nil, nil)
 	}
 	for name, username := range map[string]string{
 		"NUL":     "app\x00user",

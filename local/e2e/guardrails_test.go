@@ -8,8 +8,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/redshift-data-access/redshift-data-access/internal/guardrail"
-	"github.com/redshift-data-access/redshift-data-access/internal/guardrail/guardrailtest"
 	"github.com/redshift-data-access/redshift-data-access/local/awsemu"
+	emustate "github.com/redshift-data-access/redshift-data-access/local/awsemu/snapshot"
 	"github.com/redshift-data-access/redshift-data-access/local/lifecycle"
 	"github.com/redshift-data-access/redshift-data-access/local/prerequisites"
 )
@@ -42,10 +42,7 @@ func TestGuardrailsInTheBuiltFunction(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			before, err := guardrailtest.Read(t.Context(), w.srv.Config(awsemu.AccountA), nil, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			before := emustate.Take(t, w.srv.Config(awsemu.AccountA), nil, nil)
 			d, err := lifecycle.NewDriver(accessType, invoke)
 			if err != nil {
 				t.Fatal(err)
@@ -59,10 +56,7 @@ func TestGuardrailsInTheBuiltFunction(t *testing.T) {
 			if resp.Status != cfn.StatusFailed || !strings.Contains(resp.Reason, "property "+tc.property+":") || !strings.Contains(resp.Reason, "guardrail "+string(tc.guard)) {
 				t.Errorf("%s, reason %q; want FAILED naming property %s and guardrail %s", resp.Status, resp.Reason, tc.property, tc.guard)
 			}
-			after, err := guardrailtest.Read(t.Context(), w.srv.Config(awsemu.AccountA), nil, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			after := emustate.Take(t, w.srv.Config(awsemu.AccountA), nil, nil)
 			if diff := cmp.Diff(before, after); diff != "" {
 				t.Errorf("state changed (-before +after):\n%s", diff)
 			}
