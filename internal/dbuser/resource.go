@@ -264,6 +264,11 @@ func (r *Resource) Delete(ctx context.Context, req customresource.Request) error
 		if id.ownership == adopted {
 			return nil
 		}
+	} else if id.target != p.Target || id.database != p.Database.String() || id.user != p.User.String() {
+		// A physical ID that names another target, database or user than
+		// the resource's own properties is not this resource's: a
+		// mistaken or forged ID must not drop someone else's user.
+		return nil
 	}
 	if p.RetainOnDelete {
 		return nil

@@ -367,3 +367,18 @@ func TestClusterAdminWithTemporaryCredentials(t *testing.T) {
 		t.Errorf("user after Delete: exists %v, %v", ok, err)
 	}
 }
+
+// A Delete whose physical ID names a user other than the resource's own
+// properties (a mistaken or forged ID, for example a hand-made user
+// dressed up as "created") drops nothing.
+func TestDeleteOfAnotherUsersIDDropsNothing(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, `CREATE USER "hand_made" PASSWORD DISABLE`)
+	forged := userID{ownership: created, target: Target{ClusterIdentifier: e.clusterProps()["ClusterIdentifier"].(string)}, database: "dev", user: "hand_made"}.physicalID()
+	if err := e.res.Delete(context.Background(), request(customresource.ActionDelete, "delete-1", forged, nil, e.clusterProps())); err != nil {
+		t.Fatalf("Delete of a physical ID naming another user: %v, want success and no change", err)
+	}
+	if ok, err := e.exists(context.Background(), forged); err != nil || !ok {
+		t.Errorf("hand-made user after the Delete: exists %v, %v; want it kept", ok, err)
+	}
+}
